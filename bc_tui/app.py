@@ -1,0 +1,210 @@
+"""BusinessCenterApp: the switchboard — areas, global keys, palette commands, data refresh.
+
+Logic lives in the services; this class only routes keys to screens and service calls, shows
+their errors as notices, and tells screens when the data changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from bc_tui.domain.errors import DomainError
+from bc_tui.domain.models import Member
+from bc_tui.domain.permissions import Action, can, why_not
+from bc_tui.screens.activity import ActivityScreen
+from bc_tui.screens.assets import AssetsScreen
+from bc_tui.screens.base import AreaScreen, DataChanged
+from bc_tui.screens.billing import BillingScreen
+from bc_tui.screens.help import HelpScreen
+from bc_tui.screens.members import MembersScreen
+from bc_tui.screens.picker import PickerDialog
+from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.services import Actor, Services
+from bc_tui.store.errors import StoreError
+from bc_tui.styles import stylesheet
+from bc_tui.widgets.nav import AREAS
+
+log = logging.getLogger("bc_tui")
+
+
+class BusinessCenterApp(App[None]):
+    """TikTok Business Center in a terminal."""
+
+    TITLE = "bc-tui"
+    CSS_PATH = stylesheet("app.tcss")
+    MODES = {
+        "assets": AssetsScreen,
+        "tiktok_accounts": TikTokAccountsScreen,
+        "members": MembersScreen,
+        "billing": BillingScreen,
+        "activity": ActivityScreen,
+    }
+    DEFAULT_MODE = "assets"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        *(Binding(key, f"area('{area}')", label, show=False) for key, area, label in AREAS),
+        Binding("u", "switch_user", "User"),
+        Binding("b", "switch_center", "Business Center"),
+        Binding("question_mark", "keys", "Keys", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, services: Services, actor: Actor, *, watch_interval: float = 0.5) -> None:
+        super().__init__()
+        self.services = services
+        self.actor = actor
+        self.generation = 0
+        self._watch_interval = watch_interval
+
+    def on_mount(self) -> None:
+        self._update_title()
+        if self._watch_interval > 0:
+            self.set_interval(self._watch_interval, self._watch_store)
+
+    # --- data and permissions -------------------------------------------------------------
+
+    @property
+    def member(self) -> Member | None:
+        return self.services.views.membership(self.actor)
+
+    def may(self, action: Action) -> bool:
+        return can(self.member, action)
+
+    def explain_if_forbidden(self, action: Action) -> bool:
+        """True if the acting user may act; otherwise say why and return False."""
+        if self.may(action):
+            return True
+        self.notify(why_not(self.member, action), title="Not allowed", severity="warning")
+        return False
+
+    def attempt(self, use_case: Callable[..., Any], *args: Any) -> bool:
+        """Run a service call as the acting user; show its error instead of raising.
+
+        Expected failures (rules, validation, a busy or broken database) are shown as they
+        are; anything else is logged with its traceback and reported in one line.
+        """
+        try:
+            use_case(self.actor, *args)
+        except (DomainError, StoreError) as error:
+            self.notify(str(error), title="Could not do that", severity="error", timeout=8)
+            return False
+        except Exception:
+            log.exception("unexpected error in %s", getattr(use_case, "__name__", use_case))
+            self.notify(
+                "Something unexpected went wrong; details are in the log file.",
+                title="Error",
+                severity="error",
+            )
+            return False
+        self.data_changed()
+        return True
+
+    def data_changed(self) -> None:
+        """Tell the visible screen to reload; others reload when shown again."""
+        self.generation += 1
+        self._update_title()
+        self.screen.post_message(DataChanged())
+
+    def _watch_store(self) -> None:
+        """Another process (the phone, another session) may have changed the file."""
+        try:
+            changed = self.services.store.refresh()
+        except StoreError as error:
+            self.notify(str(error), title="Database", severity="error")
+            return
+        if changed:
+            self.data_changed()
+
+    def _update_title(self) -> None:
+        header = self.services.views.header(self.actor)
+        self.title = header.bc_name
+        self.sub_title = f"{header.user_name} · {header.role}"
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_area(self, area: str) -> None:
+        if self.current_mode != area:
+            self.switch_mode(area)
+
+    def action_keys(self) -> None:
+        """Show the keys of the current screen and the global ones, from the bindings."""
+        screen = self.screen
+        here = [
+            (binding.key_display or self.get_key_display(binding), binding.description)
+            for binding in getattr(screen, "BINDINGS", [])
+            if isinstance(binding, Binding)
+            and binding.description
+            and screen.check_action(binding.action, ()) is not False
+        ]
+        everywhere = [(key, label) for key, _, label in AREAS]
+        everywhere += [
+            (binding.key_display or self.get_key_display(binding), binding.description)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.show
+        ]
+        everywhere.append(("ctrl+p", "Command palette: every action by name"))
+        moving = [
+            ("↑ ↓", "Move in a list or table"),
+            ("pgup pgdn", "Page through a table"),
+            ("tab", "Next part of the screen"),
+            ("esc", "Close a dialog or clear the filter"),
+        ]
+        sections = [("This screen", here), ("Everywhere", everywhere), ("Moving", moving)]
+        self.push_screen(HelpScreen([section for section in sections if section[1]]))
+
+    def action_switch_user(self) -> None:
+        views = self.services.views
+        choices = [
+            (row.user_id, f"{row.user_name} — {row.user_email} ({row.user_role.value.title()})")
+            for row in views.members(self.actor)
+        ]
+
+        def done(user_id: str | None) -> None:
+            if user_id and user_id != self.actor.user_id:
+                self.actor = Actor(user_id=user_id, bc_id=self.actor.bc_id)
+                self.data_changed()
+                self.notify(f"Now acting as {views.user_name(user_id)}.")
+
+        self.push_screen(PickerDialog("Act as", choices, self.actor.user_id), done)
+
+    def action_switch_center(self) -> None:
+        views = self.services.views
+        choices = [
+            (center.bc_id, f"{center.name} — {center.bc_id}")
+            for center, _ in views.business_centers(self.actor.user_id)
+        ]
+
+        def done(bc_id: str | None) -> None:
+            if bc_id and bc_id != self.actor.bc_id:
+                self.actor = Actor(user_id=self.actor.user_id, bc_id=bc_id)
+                self.data_changed()
+                self.notify(f"Switched to {views.business_center(bc_id).name}.")
+
+        self.push_screen(PickerDialog("Business Center", choices, self.actor.bc_id), done)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for key, area, label in AREAS:
+            yield SystemCommand(f"Go to {label}", f"Key {key}", lambda a=area: self.action_area(a))
+        yield SystemCommand("Switch acting user", "Key u", self.action_switch_user)
+        yield SystemCommand("Switch Business Center", "Key b", self.action_switch_center)
+        yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
+        if isinstance(screen, AreaScreen):
+            for title, help_text, action in screen.screen_commands():
+                yield SystemCommand(title, help_text, lambda a=action: screen.run_action(a))
+        yield from super().get_system_commands(screen)
+
+
+def configure_log(path: Path) -> None:
+    """Unexpected errors go to this file, never to the screen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)

@@ -1,0 +1,174 @@
+"""The `bc-tui` command: run the app, seed or export a database, create a Business Center.
+
+Every failure a person can cause (bad arguments, a broken or locked database, a rule) ends in
+one line on stderr and a non-zero exit; tracebacks only go to the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import platformdirs
+
+from bc_tui import __version__
+from bc_tui.clock import SystemClock
+from bc_tui.domain.errors import DomainError
+from bc_tui.ids import RandomIds
+from bc_tui.services import Actor, Services
+from bc_tui.services import seed as seeding
+from bc_tui.services.export import export_state
+from bc_tui.store.database import Store, restore_backup
+from bc_tui.store.errors import StoreError
+from bc_tui.store.repository import Repository
+
+APP_NAME = "bc-tui"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def default_db_path() -> Path:
+    """BC_TUI_DB, else the per-user data folder."""
+    env = os.environ.get("BC_TUI_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "bc.json"
+
+
+def demo_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "demo.json"
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="bc-tui",
+        description="TikTok Business Center in a terminal.",
+        epilog="Keys inside the app: press ? for all of them.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", type=Path, help="database file (default: $BC_TUI_DB or per-user)")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo Business Center (created on first use)"
+    )
+    parser.add_argument("--user", help="act as this user (email or user ID)")
+    parser.add_argument("--bc", help="open this Business Center (ID)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    seed = commands.add_parser("seed", help="write a generated database of any size")
+    seed.add_argument("--db", type=Path, required=True, help="new database file to write")
+    seed.add_argument("--accounts", type=_count, default=100, help="TikTok accounts (100)")
+    seed.add_argument("--members", type=_count, default=20, help="members (20)")
+    seed.add_argument("--events", type=_count, default=200, help="activity log events (200)")
+    seed.add_argument("--seed", type=int, default=1, help="random seed; same seed, same data")
+
+    export = commands.add_parser("export", help="print the whole state as JSON")
+    export.add_argument("--db", type=Path, help="database file")
+
+    init = commands.add_parser("init", help="create a Business Center with you as its Admin")
+    init.add_argument("--db", type=Path, help="database file")
+    init.add_argument("--name", required=True, help="Business Center name")
+    init.add_argument("--company", required=True, help="legal company name")
+    init.add_argument("--email", required=True, help="your email")
+    init.add_argument("--user-name", required=True, help="your name")
+    init.add_argument("--currency", default="USD")
+    init.add_argument("--timezone", default="UTC")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    restore = db_commands.add_parser("restore", help="bring back the automatic backup")
+    restore.add_argument("--db", type=Path, help="database file")
+    return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 1,000,000)")
+    return value
+
+
+def _fail(message: str) -> int:
+    print(f"bc-tui: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (StoreError, DomainError) as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    clock = SystemClock()
+    if args.command == "export":
+        store = Store(args.db or default_db_path(), readonly=True)
+        state = export_state(Repository(store), clock)
+        json.dump(state, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if args.command == "seed":
+        repo = Repository(Store(args.db))
+        seeding.generate(
+            repo,
+            clock,
+            seed=args.seed,
+            accounts=args.accounts,
+            members=args.members,
+            events=args.events,
+        )
+        print(f"Wrote {args.accounts} TikTok accounts and {args.members} members to {args.db}")
+        return 0
+    if args.command == "init":
+        services = Services(Store(args.db or default_db_path()), clock, RandomIds())
+        center, _ = services.center.create_business_center(
+            args.email, args.user_name, args.name, args.company, args.currency, args.timezone
+        )
+        print(f"Created {center.name} ({center.bc_id}) in {services.store.path}")
+        return 0
+    if args.command == "db":
+        path = args.db or default_db_path()
+        restore_backup(path)
+        print(f"Restored {path} from its backup.")
+        return 0
+    return _run_app(args, clock)
+
+
+def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
+    path = args.db or (demo_db_path() if args.demo else default_db_path())
+    store = Store(path)
+    services = Services(store, clock, RandomIds())
+    if args.demo and services.views.default_actor() is None:
+        seeding.load_demo(services.repo, clock)
+    if args.user:
+        actor: Actor | None = services.views.find_actor(args.user, args.bc)
+    elif args.bc:
+        default = services.views.default_actor()
+        actor = services.views.find_actor(default.user_id, args.bc) if default else None
+    else:
+        actor = services.views.default_actor()
+    if actor is None:
+        return _fail(
+            f"{path} has no Business Center yet. Try `bc-tui --demo`, or create one with "
+            "`bc-tui init --name NAME --company COMPANY --email YOU --user-name 'YOUR NAME'`."
+        )
+    from bc_tui.app import BusinessCenterApp, configure_log
+
+    configure_log(Path(platformdirs.user_log_dir(APP_NAME)) / "bc-tui.log")
+    BusinessCenterApp(services, actor).run()
+    return 0

@@ -1,0 +1,63 @@
+"""The words people see for the API's enum values, shared by audit sentences and screens."""
+
+from __future__ import annotations
+
+from bc_tui.domain.models import (
+    AssetRole,
+    AssetType,
+    FinanceRole,
+    RelationStatus,
+    RelationType,
+    TtAccountRole,
+    UserRole,
+)
+
+USER_ROLE = {UserRole.ADMIN: "Admin", UserRole.STANDARD: "Standard"}
+FINANCE_ROLE = {FinanceRole.MANAGER: "Finance Manager", FinanceRole.ANALYST: "Finance Analyst"}
+ASSET_ROLE = {
+    AssetRole.ADMIN: "Admin",
+    AssetRole.OPERATOR: "Operator",
+    AssetRole.ANALYST: "Analyst",
+}
+ASSET_TYPE = {
+    AssetType.TT_ACCOUNT: "TikTok account",
+    AssetType.ADVERTISER: "Ad account",
+    AssetType.PIXEL: "Pixel",
+    AssetType.CATALOG: "Catalog",
+    AssetType.AUDIENCE: "Audience",
+}
+ASSET_TYPE_PLURAL = {
+    AssetType.TT_ACCOUNT: "TikTok accounts",
+    AssetType.ADVERTISER: "Ad accounts",
+    AssetType.PIXEL: "Pixels",
+    AssetType.CATALOG: "Catalogs",
+    AssetType.AUDIENCE: "Audiences",
+}
+RELATION_TYPE = {
+    RelationType.OWNER_BC: "Owned (claimed)",
+    RelationType.OWNER_INDIVIDUAL: "Access granted",
+    RelationType.OWNER_PARTNER: "Shared by partner",
+}
+RELATION_STATUS = {
+    RelationStatus.PENDING: "Pending",
+    RelationStatus.BOUND: "Active",
+    RelationStatus.REJECTED: "Rejected",
+    RelationStatus.UNBOUND: "Ended",
+}
+SCOPE = {TtAccountRole.POST: "Spark Ads", TtAccountRole.LIVE: "LIVE ads"}
+
+
+def scopes(values: tuple[TtAccountRole, ...]) -> str:
+    return ", ".join(SCOPE[value] for value in values) or "—"
+
+
+def member_role(user_role: UserRole, finance_role: FinanceRole | None) -> str:
+    label = USER_ROLE[user_role]
+    return f"{label} + {FINANCE_ROLE[finance_role]}" if finance_role else label
+
+
+def money(minor: int, currency: str) -> str:
+    """Integer minor units as a readable amount: 123456 USD -> '1,234.56 USD'."""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(minor), 100)
+    return f"{sign}{whole:,}.{cents:02d} {currency}"

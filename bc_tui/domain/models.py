@@ -1,0 +1,233 @@
+"""The Business Center model, named after the TikTok Business API where it has a name.
+
+Plain frozen dataclasses and string enums: no storage and no UI here. Money is always integer
+minor units (cents), never floats. Times are timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class UserRole(StrEnum):
+    ADMIN = "ADMIN"
+    STANDARD = "STANDARD"
+
+
+class FinanceRole(StrEnum):
+    MANAGER = "MANAGER"
+    ANALYST = "ANALYST"
+
+
+class MemberStatus(StrEnum):
+    PENDING = "PENDING"  # invited, not yet accepted
+    BOUND = "BOUND"
+
+
+class AssetType(StrEnum):
+    TT_ACCOUNT = "TT_ACCOUNT"
+    ADVERTISER = "ADVERTISER"
+    PIXEL = "PIXEL"
+    CATALOG = "CATALOG"
+    AUDIENCE = "AUDIENCE"
+
+
+class RelationType(StrEnum):
+    OWNER_BC = "OWNER_BC"  # claimed: owned by this Business Center
+    OWNER_INDIVIDUAL = "OWNER_INDIVIDUAL"  # access granted by the account's owner
+    OWNER_PARTNER = "OWNER_PARTNER"  # shared by a partner Business Center
+
+
+class RelationStatus(StrEnum):
+    PENDING = "PENDING"
+    BOUND = "BOUND"
+    REJECTED = "REJECTED"
+    UNBOUND = "UNBOUND"
+
+
+class TtAccountRole(StrEnum):
+    """Scopes a TikTok account grants a Business Center."""
+
+    POST = "POST"  # Spark Ads: use the account's existing posts
+    LIVE = "LIVE"  # LIVE ads
+
+
+class AssetRole(StrEnum):
+    """A member's role on one asset. TikTok accounts take OPERATOR or ANALYST only."""
+
+    ADMIN = "ADMIN"
+    OPERATOR = "OPERATOR"
+    ANALYST = "ANALYST"
+
+
+class ActivityType(StrEnum):
+    USER = "USER"
+    ACCOUNT = "ACCOUNT"
+    ASSET = "ASSET"
+    BUSINESS = "BUSINESS"
+    BILLING = "BILLING"
+
+
+class AdAccountStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    PENDING_REVIEW = "PENDING_REVIEW"
+    DISABLED = "DISABLED"
+
+
+class Portfolio(StrEnum):
+    SHARED = "SHARED"
+    NON_SHARED = "NON_SHARED"
+
+
+class TransactionType(StrEnum):
+    RECHARGE = "RECHARGE"
+    REFUND = "REFUND"
+
+
+class InvoiceGroup(StrEnum):
+    ACCOUNT = "ACCOUNT"  # one consolidated invoice for the Business Center
+    ADVERTISER = "ADVERTISER"  # one invoice per ad account
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessCenter:
+    bc_id: str
+    name: str
+    company: str
+    currency: str
+    timezone: str
+    type: str = "NORMAL"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    user_id: str
+    user_name: str
+    user_email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    bc_id: str
+    user_id: str
+    user_role: UserRole
+    relation_status: MemberStatus
+    finance_role: FinanceRole | None = None
+    invited_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TikTokAccount:
+    handle: str  # without the "@"
+    display_name: str
+    owner_login: str
+    region: str
+    is_business: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A non-TikTok asset: pixel, catalog or audience (ad accounts are `AdAccount`)."""
+
+    asset_id: str
+    asset_type: AssetType
+    name: str
+    owner_bc_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssetLink:
+    """A Business Center's relation to one asset; `asset_id` is the handle for TT_ACCOUNT."""
+
+    bc_id: str
+    asset_type: AssetType
+    asset_id: str
+    relation_type: RelationType
+    relation_status: RelationStatus
+    tt_account_roles: tuple[TtAccountRole, ...] = ()
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    bc_id: str
+    user_id: str
+    asset_type: AssetType
+    asset_id: str
+    role: AssetRole
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    bc_id: str
+    partner_bc_id: str
+    name: str
+    asset_type: AssetType
+    asset_ids: tuple[str, ...]
+    role: AssetRole = AssetRole.ANALYST
+
+
+@dataclass(frozen=True, slots=True)
+class AdAccount:
+    advertiser_id: str
+    bc_id: str
+    name: str
+    status: AdAccountStatus
+    currency: str
+    portfolio: Portfolio
+    cash_balance: int  # minor units
+    grant_balance: int  # minor units
+    payment_method_id: str | None = None
+    last_spend_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethod:
+    """A card as the product keeps it: never the full number or the security code."""
+
+    payment_method_id: str
+    bc_id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    holder: str
+    is_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    transaction_id: str
+    bc_id: str
+    advertiser_id: str
+    type: TransactionType
+    amount: int  # minor units
+    currency: str
+    request_id: str
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    invoice_id: str
+    bc_id: str
+    group: InvoiceGroup
+    advertiser_id: str | None
+    period_start: datetime
+    period_end: datetime
+    amount: int  # minor units
+    currency: str
+    due_at: datetime
+    paid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    event_id: str
+    bc_id: str
+    time: datetime
+    operator_id: str
+    activity_type: ActivityType
+    activity_log: str

@@ -1,0 +1,59 @@
+"""Input rules, each failing with the field's name and how to fix it.
+
+Text from people is kept verbatim when valid (markup and all; the screens render it literally)
+and rejected, with the rule, when it holds control characters or is too long.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bc_tui.domain.errors import ValidationError
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+CURRENCIES = ("USD", "EUR", "GBP", "JPY", "AUD", "CAD", "SGD", "IDR", "BRL", "MXN")
+
+
+def text(field: str, value: str, *, max_length: int = 80) -> str:
+    """A display name or similar: trimmed, non-empty, no control characters, bounded length."""
+    value = value.strip()
+    if not value:
+        raise ValidationError(field, "is empty", f"type a {field}")
+    if len(value) > max_length:
+        raise ValidationError(
+            field, f"is {len(value)} characters long", f"use at most {max_length}"
+        )
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(field, "contains control characters", "use printable text only")
+    return value
+
+
+def email(value: str) -> str:
+    """An email address, normalised to lower case (invites are matched case-insensitively)."""
+    value = value.strip().lower()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValidationError(
+            "email", f"{value!r} is not an email address", "e.g. name@company.com"
+        )
+    return value
+
+
+def currency(value: str) -> str:
+    value = value.strip().upper()
+    if value not in CURRENCIES:
+        raise ValidationError(
+            "currency", f"{value!r} is not supported", "one of " + ", ".join(CURRENCIES)
+        )
+    return value
+
+
+def timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            "timezone", f"{value!r} is not a time zone", "an IANA name such as Europe/London"
+        ) from None
+    return value

@@ -1,0 +1,26 @@
+"""The use cases of bc-tui, callable without any screen (UI, CLI, SSH and tests share them)."""
+
+from __future__ import annotations
+
+from bc_tui.clock import Clock
+from bc_tui.ids import IdSource
+from bc_tui.services.base import Actor
+from bc_tui.services.center import CenterService
+from bc_tui.services.views import ViewService
+from bc_tui.store.database import Store
+from bc_tui.store.repository import Repository
+
+__all__ = ["Actor", "Services"]
+
+
+class Services:
+    """One object holding every service, built once per process around one store."""
+
+    def __init__(self, store: Store, clock: Clock, ids: IdSource) -> None:
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        repo = Repository(store)
+        self.repo = repo
+        self.center = CenterService(repo, clock, ids)
+        self.views = ViewService(repo, clock, ids)

@@ -1,0 +1,67 @@
+"""What every service shares: the store, the clock, the id source, and who is acting.
+
+A service method is one use case: check the actor's permission, validate, write every table
+it touches in one transaction, and append one audit event in that same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bc_tui.clock import Clock
+from bc_tui.domain.errors import NotFound
+from bc_tui.domain.models import ActivityType, AuditEvent, BusinessCenter, Member, User
+from bc_tui.ids import IdSource
+from bc_tui.store.repository import Repository, Writer
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The acting user in the current Business Center."""
+
+    user_id: str
+    bc_id: str
+
+
+class ServiceBase:
+    """Shared plumbing for the services; holds no state of its own beyond its collaborators."""
+
+    def __init__(self, repo: Repository, clock: Clock, ids: IdSource) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.ids = ids
+
+    def membership(self, actor: Actor) -> Member | None:
+        """The actor's membership in their current Business Center, if any."""
+        return self.repo.first(Member, bc_id=actor.bc_id, user_id=actor.user_id)
+
+    def business_center(self, bc_id: str) -> BusinessCenter:
+        center = self.repo.first(BusinessCenter, bc_id=bc_id)
+        if center is None:
+            raise NotFound(f"No Business Center with ID {bc_id}. Press b to pick another one.")
+        return center
+
+    def user(self, user_id: str) -> User:
+        user = self.repo.first(User, user_id=user_id)
+        if user is None:
+            raise NotFound(f"No user with ID {user_id}.")
+        return user
+
+    def user_name(self, user_id: str) -> str:
+        user = self.repo.first(User, user_id=user_id)
+        return user.user_name if user else user_id
+
+    def audit(
+        self, writer: Writer, actor: Actor, activity_type: ActivityType, text: str
+    ) -> AuditEvent:
+        """Append the audit event of this use case, inside its transaction."""
+        event = AuditEvent(
+            event_id=self.ids.new_id(),
+            bc_id=actor.bc_id,
+            time=self.clock.now(),
+            operator_id=actor.user_id,
+            activity_type=activity_type,
+            activity_log=text,
+        )
+        writer.insert(event)
+        return event

@@ -1,0 +1,328 @@
+"""Use cases that shape a Business Center: the center itself, its members, their assignments,
+and its links to assets."""
+
+from __future__ import annotations
+
+from bc_tui.domain import labels, validation
+from bc_tui.domain.errors import Conflict, NotFound, ValidationError
+from bc_tui.domain.models import (
+    ActivityType,
+    AssetLink,
+    AssetRole,
+    AssetType,
+    Assignment,
+    BusinessCenter,
+    FinanceRole,
+    Member,
+    MemberStatus,
+    RelationStatus,
+    RelationType,
+    User,
+    UserRole,
+)
+from bc_tui.domain.permissions import Action, require
+from bc_tui.services.base import Actor, ServiceBase
+
+MAX_ADMINS = 20
+MAX_MEMBERS = 4000
+
+#: Which roles each asset type takes (TikTok accounts: Operator or Analyst only).
+ROLES_FOR_ASSET: dict[AssetType, tuple[AssetRole, ...]] = {
+    AssetType.TT_ACCOUNT: (AssetRole.OPERATOR, AssetRole.ANALYST),
+    AssetType.ADVERTISER: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
+    AssetType.PIXEL: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
+    AssetType.CATALOG: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
+    AssetType.AUDIENCE: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
+}
+
+
+class CenterService(ServiceBase):
+    """Business Centers, members, assignments and asset links."""
+
+    def create_business_center(
+        self,
+        creator_email: str,
+        creator_name: str,
+        name: str,
+        company: str,
+        currency: str,
+        timezone: str,
+    ) -> tuple[BusinessCenter, Actor]:
+        """Anyone may create a Business Center and becomes its first Admin.
+
+        The creator is found by email, or signed up with `creator_name` when new. Returns the
+        center and the creator as the acting user in it.
+        """
+        address = validation.email(creator_email)
+        existing = self.repo.first(User, user_email=address)
+        creator = existing or User(
+            user_id=self.ids.new_id(),
+            user_name=validation.text("your name", creator_name),
+            user_email=address,
+        )
+        center = BusinessCenter(
+            bc_id=self.ids.new_id(),
+            name=validation.text("name", name),
+            company=validation.text("company", company),
+            currency=validation.currency(currency),
+            timezone=validation.timezone(timezone),
+        )
+        actor = Actor(user_id=creator.user_id, bc_id=center.bc_id)
+        with self.repo.writing() as writer:
+            if existing is None:
+                writer.insert(creator)
+            writer.insert(center)
+            writer.insert(
+                Member(
+                    bc_id=center.bc_id,
+                    user_id=creator.user_id,
+                    user_role=UserRole.ADMIN,
+                    relation_status=MemberStatus.BOUND,
+                )
+            )
+            self.audit(
+                writer,
+                actor,
+                ActivityType.BUSINESS,
+                f"{creator.user_name} created the Business Center {center.name}",
+            )
+        return center, actor
+
+    def invite_member(
+        self,
+        actor: Actor,
+        email: str,
+        user_role: UserRole,
+        finance_role: FinanceRole | None = None,
+    ) -> Member:
+        """Invite someone by email; they are a PENDING member until they accept."""
+        require(self.membership(actor), Action.INVITE_MEMBER)
+        address = validation.email(email)
+        user = self.repo.first(User, user_email=address)
+        if user is not None:
+            existing = self.repo.first(Member, bc_id=actor.bc_id, user_id=user.user_id)
+            if existing is not None:
+                state = (
+                    "already has a pending invitation — resend or revoke it instead"
+                    if existing.relation_status is MemberStatus.PENDING
+                    else "is already a member"
+                )
+                raise Conflict(f"{address} {state}.")
+        if self.repo.count(Member, bc_id=actor.bc_id) >= MAX_MEMBERS:
+            raise Conflict(f"This Business Center has reached its limit of {MAX_MEMBERS} members.")
+        if user_role is UserRole.ADMIN:
+            self._check_admin_room(actor.bc_id)
+        new_user = user or User(
+            user_id=self.ids.new_id(), user_name=address.split("@")[0], user_email=address
+        )
+        member = Member(
+            bc_id=actor.bc_id,
+            user_id=new_user.user_id,
+            user_role=user_role,
+            relation_status=MemberStatus.PENDING,
+            finance_role=finance_role,
+            invited_at=self.clock.now(),
+        )
+        with self.repo.writing() as writer:
+            if user is None:
+                writer.insert(new_user)
+            writer.insert(member)
+            self.audit(
+                writer,
+                actor,
+                ActivityType.USER,
+                f"{self.user_name(actor.user_id)} invited {address} as "
+                f"{labels.member_role(user_role, finance_role)}",
+            )
+        return member
+
+    def accept_invitation(self, actor: Actor) -> Member:
+        """The invited person accepts: their membership becomes BOUND."""
+        member = self.membership(actor)
+        if member is None:
+            raise NotFound("There is no invitation for you in this Business Center.")
+        if member.relation_status is MemberStatus.BOUND:
+            raise Conflict("You are already a member of this Business Center.")
+        with self.repo.writing() as writer:
+            writer.update(
+                Member,
+                {"bc_id": actor.bc_id, "user_id": actor.user_id},
+                relation_status=MemberStatus.BOUND,
+            )
+            self.audit(
+                writer,
+                actor,
+                ActivityType.USER,
+                f"{self.user_name(actor.user_id)} accepted the invitation",
+            )
+        return self._member(actor.bc_id, actor.user_id)
+
+    def change_member_role(self, actor: Actor, user_id: str, user_role: UserRole) -> Member:
+        """Promote or demote; at most 20 Admins, and never the last one."""
+        require(self.membership(actor), Action.CHANGE_MEMBER_ROLE)
+        member = self._member(actor.bc_id, user_id)
+        if member.user_role is user_role:
+            raise ValidationError(
+                "role",
+                f"{self.user_name(user_id)} is already {labels.USER_ROLE[user_role]}",
+                "pick the other role",
+            )
+        if user_role is UserRole.ADMIN:
+            self._check_admin_room(actor.bc_id)
+        else:
+            self._check_not_last_admin(member)
+        with self.repo.writing() as writer:
+            writer.update(Member, {"bc_id": actor.bc_id, "user_id": user_id}, user_role=user_role)
+            self.audit(
+                writer,
+                actor,
+                ActivityType.USER,
+                f"{self.user_name(actor.user_id)} changed {self.user_name(user_id)}'s role "
+                f"from {labels.USER_ROLE[member.user_role]} to {labels.USER_ROLE[user_role]}",
+            )
+        return self._member(actor.bc_id, user_id)
+
+    def assign_member(
+        self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str, role: AssetRole
+    ) -> Assignment:
+        """Give a member a role on one asset the Business Center holds (BOUND links only)."""
+        require(self.membership(actor), Action.ASSIGN_MEMBER)
+        self._member(actor.bc_id, user_id)
+        allowed = ROLES_FOR_ASSET[asset_type]
+        if role not in allowed:
+            raise ValidationError(
+                "role",
+                f"{labels.ASSET_ROLE[role]} is not a role for a {labels.ASSET_TYPE[asset_type]}",
+                "choose " + " or ".join(labels.ASSET_ROLE[r] for r in allowed),
+            )
+        link = self._link(actor.bc_id, asset_type, asset_id)
+        if link.relation_status is not RelationStatus.BOUND:
+            raise Conflict(
+                f"{_asset_name(asset_type, asset_id)} is "
+                f"{labels.RELATION_STATUS[link.relation_status].lower()}, not active: "
+                "only active assets can be assigned."
+            )
+        key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
+        current = self.repo.first(Assignment, **key)
+        if current is not None and current.role is role:
+            raise Conflict(
+                f"{self.user_name(user_id)} is already {labels.ASSET_ROLE[role]} on "
+                f"{_asset_name(asset_type, asset_id)}."
+            )
+        assignment = Assignment(
+            bc_id=actor.bc_id, user_id=user_id, asset_type=asset_type, asset_id=asset_id, role=role
+        )
+        with self.repo.writing() as writer:
+            if current is None:
+                writer.insert(assignment)
+                verb = "assigned"
+            else:
+                writer.update(Assignment, key, role=role)
+                verb = "changed to"
+            self.audit(
+                writer,
+                actor,
+                ActivityType.ASSET,
+                f"{self.user_name(actor.user_id)} {verb} {self.user_name(user_id)} as "
+                f"{labels.ASSET_ROLE[role]} on {_asset_name(asset_type, asset_id)}",
+            )
+        return assignment
+
+    def unassign_member(
+        self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str
+    ) -> None:
+        """Take a member's role on one asset away."""
+        require(self.membership(actor), Action.ASSIGN_MEMBER)
+        key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
+        if self.repo.first(Assignment, **key) is None:
+            raise NotFound(
+                f"{self.user_name(user_id)} has no role on {_asset_name(asset_type, asset_id)}."
+            )
+        with self.repo.writing() as writer:
+            writer.remove(Assignment, **key)
+            self.audit(
+                writer,
+                actor,
+                ActivityType.ASSET,
+                f"{self.user_name(actor.user_id)} removed {self.user_name(user_id)} from "
+                f"{_asset_name(asset_type, asset_id)}",
+            )
+
+    def remove_tiktok_account(self, actor: Actor, handle: str) -> AssetLink | None:
+        """End this Business Center's link to a TikTok account.
+
+        An active link becomes UNBOUND (kept, so the history shows it) and every assignment to
+        the account goes in the same transaction. A pending, rejected or ended entry is deleted
+        outright: that is how the stale entry is cleared before a retry. Returns the ended link,
+        or None when the entry was deleted.
+        """
+        require(self.membership(actor), Action.REMOVE_ASSET_LINK)
+        link = self._link(actor.bc_id, AssetType.TT_ACCOUNT, handle)
+        key = {"bc_id": actor.bc_id, "asset_type": AssetType.TT_ACCOUNT, "asset_id": handle}
+        who = self.user_name(actor.user_id)
+        with self.repo.writing() as writer:
+            if link.relation_status is RelationStatus.BOUND:
+                writer.update(
+                    AssetLink,
+                    key,
+                    relation_status=RelationStatus.UNBOUND,
+                    updated_at=self.clock.now(),
+                )
+                dropped = writer.remove(Assignment, **key)
+                ended = (
+                    "gave up ownership of"
+                    if link.relation_type is RelationType.OWNER_BC
+                    else "ended access to"
+                )
+                text = f"{who} {ended} @{handle}"
+                if dropped:
+                    text += f" and removed {dropped} member assignment{'s' * (dropped != 1)}"
+            else:
+                writer.remove(AssetLink, **key)
+                state = labels.RELATION_STATUS[link.relation_status].lower()
+                text = f"{who} cleared the {state} entry for @{handle}"
+            self.audit(writer, actor, ActivityType.ASSET, text)
+        return self.repo.first(AssetLink, **key)
+
+    def _member(self, bc_id: str, user_id: str) -> Member:
+        member = self.repo.first(Member, bc_id=bc_id, user_id=user_id)
+        if member is None:
+            raise NotFound(f"{self.user_name(user_id)} is not a member of this Business Center.")
+        return member
+
+    def _link(self, bc_id: str, asset_type: AssetType, asset_id: str) -> AssetLink:
+        link = self.repo.first(AssetLink, bc_id=bc_id, asset_type=asset_type, asset_id=asset_id)
+        if link is None:
+            raise NotFound(
+                f"{_asset_name(asset_type, asset_id)} is not in this Business Center — "
+                "check you are in the right one (press b)."
+            )
+        return link
+
+    def _check_admin_room(self, bc_id: str) -> None:
+        if self.repo.count(Member, bc_id=bc_id, user_role=UserRole.ADMIN) >= MAX_ADMINS:
+            raise Conflict(f"A Business Center can have at most {MAX_ADMINS} Admins.")
+
+    def _check_not_last_admin(self, member: Member) -> None:
+        if member.user_role is not UserRole.ADMIN:
+            return
+        bound_admins = self.repo.count(
+            Member, bc_id=member.bc_id, user_role=UserRole.ADMIN, relation_status=MemberStatus.BOUND
+        )
+        if member.relation_status is MemberStatus.BOUND and bound_admins <= 1:
+            raise Conflict(
+                f"{self.user_name(member.user_id)} is the last Admin: a Business Center needs "
+                "one. Make someone else Admin first (TikTok advises keeping at least two)."
+            )
+
+
+def _assignment_key(
+    bc_id: str, user_id: str, asset_type: AssetType, asset_id: str
+) -> dict[str, object]:
+    return {"bc_id": bc_id, "user_id": user_id, "asset_type": asset_type, "asset_id": asset_id}
+
+
+def _asset_name(asset_type: AssetType, asset_id: str) -> str:
+    if asset_type is AssetType.TT_ACCOUNT:
+        return f"@{asset_id}"
+    return f"{labels.ASSET_TYPE[asset_type].lower()} {asset_id}"

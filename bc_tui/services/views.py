@@ -1,0 +1,470 @@
+"""Read models: what each screen shows, computed in one pass over the store's memory.
+
+Screens render these rows as they are; every rule about who sees what (a Standard member
+sees only assets assigned to them, billing needs a finance role) is applied here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bc_tui.domain import labels
+from bc_tui.domain.errors import NotFound
+from bc_tui.domain.models import (
+    ActivityType,
+    AdAccount,
+    AdAccountStatus,
+    Asset,
+    AssetLink,
+    AssetRole,
+    AssetType,
+    Assignment,
+    AuditEvent,
+    BusinessCenter,
+    FinanceRole,
+    Invoice,
+    InvoiceGroup,
+    Member,
+    MemberStatus,
+    Partner,
+    PaymentMethod,
+    Portfolio,
+    RelationStatus,
+    RelationType,
+    TikTokAccount,
+    Transaction,
+    TransactionType,
+    User,
+    UserRole,
+)
+from bc_tui.domain.permissions import Action, can, why_not
+from bc_tui.services.base import Actor, ServiceBase
+
+ACTIVITY_LIMIT = 1000
+
+
+class InvoiceStatus(StrEnum):
+    PAID = "PAID"
+    UNPAID = "UNPAID"
+    OVERDUE = "OVERDUE"
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderView:
+    bc_id: str
+    bc_name: str
+    user_id: str
+    user_name: str
+    role: str  # "Admin", "Standard + Finance Analyst", "Not a member"
+
+
+@dataclass(frozen=True, slots=True)
+class TikTokAccountRow:
+    handle: str
+    display_name: str
+    region: str
+    relation_type: RelationType
+    relation_status: RelationStatus
+    scopes: tuple[str, ...]
+    members: tuple[str, ...]  # "Ben Ortiz (Operator)"
+
+
+@dataclass(frozen=True, slots=True)
+class AssetRow:
+    asset_type: AssetType
+    asset_id: str
+    name: str
+    relation_type: RelationType
+    relation_status: RelationStatus
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class AssetGroup:
+    asset_type: AssetType
+    rows: tuple[AssetRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    partner_bc_id: str
+    name: str
+    asset_type: AssetType
+    assets: int
+    role: AssetRole
+
+
+@dataclass(frozen=True, slots=True)
+class AssetsOverview:
+    groups: tuple[AssetGroup, ...]
+    partners: tuple[PartnerRow, ...]
+    only_assigned: bool  # True when a Standard member sees only their assignments
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    user_id: str
+    user_name: str
+    user_email: str
+    user_role: UserRole
+    finance_role: FinanceRole | None
+    relation_status: MemberStatus
+    assets: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdAccountRow:
+    advertiser_id: str
+    name: str
+    status: AdAccountStatus
+    portfolio: Portfolio
+    cash_balance: int
+    grant_balance: int
+    currency: str
+    payment_method: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    invoice_id: str
+    group: InvoiceGroup
+    subject: str  # "All ad accounts" or the ad account's name
+    period_start: datetime
+    period_end: datetime
+    amount: int
+    currency: str
+    due_at: datetime
+    status: InvoiceStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRow:
+    time: datetime
+    type: TransactionType
+    ad_account: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class BillingView:
+    allowed: bool
+    reason: str  # why not, when not allowed
+    ad_accounts: tuple[AdAccountRow, ...] = ()
+    payment_methods: tuple[PaymentMethod, ...] = ()
+    invoices: tuple[InvoiceRow, ...] = ()
+    transactions: tuple[TransactionRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    time: datetime
+    operator: str
+    activity_type: ActivityType
+    activity_log: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityView:
+    allowed: bool
+    reason: str
+    rows: tuple[ActivityRow, ...] = ()
+    total: int = 0  # matching events, of which at most ACTIVITY_LIMIT newest are in rows
+
+
+def _matches(query: str, *fields: str) -> bool:
+    needle = query.casefold()
+    return any(needle in value.casefold() for value in fields)
+
+
+class ViewService(ServiceBase):
+    """Everything the screens read."""
+
+    def header(self, actor: Actor) -> HeaderView:
+        center = self.business_center(actor.bc_id)
+        member = self.membership(actor)
+        if member is None:
+            role = "Not a member"
+        else:
+            role = labels.member_role(member.user_role, member.finance_role)
+            if member.relation_status is MemberStatus.PENDING:
+                role += " (invited)"
+        return HeaderView(
+            bc_id=center.bc_id,
+            bc_name=center.name,
+            user_id=actor.user_id,
+            user_name=self.user_name(actor.user_id),
+            role=role,
+        )
+
+    def business_centers(self, user_id: str) -> list[tuple[BusinessCenter, Member]]:
+        """The Business Centers a user belongs to (to switch between), by name."""
+        centers = {center.bc_id: center for center in self.repo.all(BusinessCenter)}
+        found = [
+            (centers[member.bc_id], member)
+            for member in self.repo.find(Member, user_id=user_id)
+            if member.bc_id in centers
+        ]
+        return sorted(found, key=lambda pair: pair[0].name.casefold())
+
+    def default_actor(self) -> Actor | None:
+        """Who to act as when none is named: the first Admin (by name) of the largest BC."""
+        members = [m for m in self.repo.all(Member) if m.relation_status is MemberStatus.BOUND]
+        if not members:
+            return None
+        sizes: dict[str, int] = defaultdict(int)
+        for member in members:
+            sizes[member.bc_id] += 1
+        bc_id = min(sizes, key=lambda bc: (-sizes[bc], bc))
+        names = self._user_names()
+        candidates = sorted(
+            (m for m in members if m.bc_id == bc_id),
+            key=lambda m: (m.user_role is not UserRole.ADMIN, names.get(m.user_id, "")),
+        )
+        return Actor(user_id=candidates[0].user_id, bc_id=bc_id)
+
+    def find_actor(self, user: str, bc_id: str | None) -> Actor:
+        """The acting user named on the command line by email or user ID."""
+        wanted = user.strip().lower()
+        match = next(
+            (u for u in self.repo.all(User) if wanted in (u.user_id, u.user_email.lower())), None
+        )
+        if match is None:
+            raise NotFound(f"No user {user!r} in this database (use an email or a user ID).")
+        centers = [center.bc_id for center, _ in self.business_centers(match.user_id)]
+        if bc_id is not None:
+            if bc_id not in centers:
+                raise NotFound(f"{match.user_name} is not a member of Business Center {bc_id}.")
+            return Actor(match.user_id, bc_id)
+        if not centers:
+            raise NotFound(f"{match.user_name} is not a member of any Business Center.")
+        return Actor(match.user_id, centers[0])
+
+    def members(self, actor: Actor, query: str = "") -> list[MemberRow]:
+        """Everyone in the Business Center; any member may see the list."""
+        if not can(self.membership(actor), Action.VIEW_ASSETS):
+            return []
+        users = {user.user_id: user for user in self.repo.all(User)}
+        counts: dict[str, int] = defaultdict(int)
+        for assignment in self.repo.find(Assignment, bc_id=actor.bc_id):
+            counts[assignment.user_id] += 1
+        rows = []
+        for member in self.repo.find(Member, bc_id=actor.bc_id):
+            user = users.get(member.user_id) or User(member.user_id, member.user_id, "")
+            if query and not _matches(query, user.user_name, user.user_email, member.user_role):
+                continue
+            rows.append(
+                MemberRow(
+                    user_id=member.user_id,
+                    user_name=user.user_name,
+                    user_email=user.user_email,
+                    user_role=member.user_role,
+                    finance_role=member.finance_role,
+                    relation_status=member.relation_status,
+                    assets=counts[member.user_id],
+                )
+            )
+        return sorted(rows, key=lambda row: (row.user_role is not UserRole.ADMIN, row.user_name))
+
+    def tiktok_accounts(self, actor: Actor, query: str = "") -> list[TikTokAccountRow]:
+        """The Business Center's TikTok accounts in every state, filtered by `query`."""
+        visible = self._visible_assets(actor)
+        accounts = {account.handle: account for account in self.repo.all(TikTokAccount)}
+        names = self._user_names()
+        people: dict[str, list[str]] = defaultdict(list)
+        for assignment in self.repo.find(
+            Assignment, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT
+        ):
+            role = labels.ASSET_ROLE[assignment.role]
+            people[assignment.asset_id].append(f"{names.get(assignment.user_id, '?')} ({role})")
+        rows = []
+        for link in self.repo.find(AssetLink, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
+            if visible is not None and (AssetType.TT_ACCOUNT, link.asset_id) not in visible:
+                continue
+            account = accounts.get(link.asset_id)
+            display = account.display_name if account else ""
+            status = labels.RELATION_STATUS[link.relation_status]
+            ownership = labels.RELATION_TYPE[link.relation_type]
+            if query and not _matches(query, link.asset_id, display, status, ownership):
+                continue
+            rows.append(
+                TikTokAccountRow(
+                    handle=link.asset_id,
+                    display_name=display,
+                    region=account.region if account else "",
+                    relation_type=link.relation_type,
+                    relation_status=link.relation_status,
+                    scopes=tuple(labels.SCOPE[scope] for scope in link.tt_account_roles),
+                    members=tuple(sorted(people[link.asset_id])),
+                )
+            )
+        return sorted(rows, key=lambda row: row.handle.casefold())
+
+    def assets_overview(self, actor: Actor) -> AssetsOverview:
+        """Every asset type with its assets, and the partners the Business Center works with."""
+        visible = self._visible_assets(actor)
+        names: dict[tuple[AssetType, str], str] = {}
+        for account in self.repo.all(TikTokAccount):
+            names[AssetType.TT_ACCOUNT, account.handle] = account.display_name
+        for ad_account in self.repo.find(AdAccount, bc_id=actor.bc_id):
+            names[AssetType.ADVERTISER, ad_account.advertiser_id] = ad_account.name
+        for asset in self.repo.all(Asset):
+            names[asset.asset_type, asset.asset_id] = asset.name
+        counts: dict[tuple[AssetType, str], int] = defaultdict(int)
+        for assignment in self.repo.find(Assignment, bc_id=actor.bc_id):
+            counts[assignment.asset_type, assignment.asset_id] += 1
+        grouped: dict[AssetType, list[AssetRow]] = {asset_type: [] for asset_type in AssetType}
+        for link in self.repo.find(AssetLink, bc_id=actor.bc_id):
+            key = (link.asset_type, link.asset_id)
+            if visible is not None and key not in visible:
+                continue
+            grouped[link.asset_type].append(
+                AssetRow(
+                    asset_type=link.asset_type,
+                    asset_id=link.asset_id,
+                    name=names.get(key, link.asset_id),
+                    relation_type=link.relation_type,
+                    relation_status=link.relation_status,
+                    members=counts[key],
+                )
+            )
+        groups = tuple(
+            AssetGroup(asset_type, tuple(sorted(rows, key=lambda row: row.name.casefold())))
+            for asset_type, rows in grouped.items()
+        )
+        partners = () if visible is not None else self._partners(actor)
+        return AssetsOverview(groups=groups, partners=partners, only_assigned=visible is not None)
+
+    def billing(self, actor: Actor) -> BillingView:
+        """Ad accounts, payment methods, invoices and transfers, for finance roles only."""
+        member = self.membership(actor)
+        if not can(member, Action.VIEW_BILLING):
+            return BillingView(allowed=False, reason=self._billing_refusal(actor, member))
+        now = self.clock.now()
+        methods = sorted(
+            self.repo.find(PaymentMethod, bc_id=actor.bc_id),
+            key=lambda method: (not method.is_default, method.brand, method.last4),
+        )
+        method_label = {m.payment_method_id: f"{m.brand} •••• {m.last4}" for m in methods}
+        ad_accounts = sorted(
+            self.repo.find(AdAccount, bc_id=actor.bc_id), key=lambda a: a.name.casefold()
+        )
+        account_name = {a.advertiser_id: a.name for a in ad_accounts}
+        invoices = [
+            InvoiceRow(
+                invoice_id=invoice.invoice_id,
+                group=invoice.group,
+                subject=account_name.get(invoice.advertiser_id or "", "All ad accounts"),
+                period_start=invoice.period_start,
+                period_end=invoice.period_end,
+                amount=invoice.amount,
+                currency=invoice.currency,
+                due_at=invoice.due_at,
+                status=(
+                    InvoiceStatus.PAID
+                    if invoice.paid
+                    else InvoiceStatus.OVERDUE
+                    if invoice.due_at < now
+                    else InvoiceStatus.UNPAID
+                ),
+            )
+            for invoice in self.repo.find(Invoice, bc_id=actor.bc_id)
+        ]
+        transactions = [
+            TransactionRow(
+                time=t.time,
+                type=t.type,
+                ad_account=account_name.get(t.advertiser_id, t.advertiser_id),
+                amount=t.amount,
+                currency=t.currency,
+            )
+            for t in self.repo.find(Transaction, bc_id=actor.bc_id)
+        ]
+        return BillingView(
+            allowed=True,
+            reason="",
+            ad_accounts=tuple(
+                AdAccountRow(
+                    advertiser_id=a.advertiser_id,
+                    name=a.name,
+                    status=a.status,
+                    portfolio=a.portfolio,
+                    cash_balance=a.cash_balance,
+                    grant_balance=a.grant_balance,
+                    currency=a.currency,
+                    payment_method=method_label.get(a.payment_method_id or "", "—"),
+                )
+                for a in ad_accounts
+            ),
+            payment_methods=tuple(methods),
+            invoices=tuple(sorted(invoices, key=lambda row: row.period_start, reverse=True)),
+            transactions=tuple(sorted(transactions, key=lambda row: row.time, reverse=True)),
+        )
+
+    def activity(self, actor: Actor, query: str = "") -> ActivityView:
+        """The audit log, newest first; the newest ACTIVITY_LIMIT matching events."""
+        member = self.membership(actor)
+        if not can(member, Action.VIEW_ACTIVITY):
+            return ActivityView(allowed=False, reason=why_not(member, Action.VIEW_ACTIVITY))
+        names = self._user_names()
+        events = [
+            event
+            for event in self.repo.find(AuditEvent, bc_id=actor.bc_id)
+            if not query or _matches(query, event.activity_log, names.get(event.operator_id, ""))
+        ]
+        events.sort(key=lambda event: event.time, reverse=True)
+        rows = tuple(
+            ActivityRow(
+                time=event.time,
+                operator=names.get(event.operator_id, event.operator_id),
+                activity_type=event.activity_type,
+                activity_log=event.activity_log,
+            )
+            for event in events[:ACTIVITY_LIMIT]
+        )
+        return ActivityView(allowed=True, reason="", rows=rows, total=len(events))
+
+    def _billing_refusal(self, actor: Actor, member: Member | None) -> str:
+        """Why billing is closed, and who here could open it (so the next step is clear)."""
+        reason = why_not(member, Action.VIEW_BILLING)
+        if member is None or member.relation_status is not MemberStatus.BOUND:
+            return reason
+        names = self._user_names()
+        holders = [
+            f"{names.get(m.user_id, m.user_id)} ({labels.FINANCE_ROLE[m.finance_role]})"
+            for m in self.repo.find(Member, bc_id=actor.bc_id)
+            if m.finance_role is not None and m.relation_status is MemberStatus.BOUND
+        ]
+        if holders:
+            reason += " Members with one: " + ", ".join(sorted(holders)) + "."
+        return reason
+
+    def _user_names(self) -> dict[str, str]:
+        return {user.user_id: user.user_name for user in self.repo.all(User)}
+
+    def _partners(self, actor: Actor) -> tuple[PartnerRow, ...]:
+        return tuple(
+            PartnerRow(
+                partner_bc_id=partner.partner_bc_id,
+                name=partner.name,
+                asset_type=partner.asset_type,
+                assets=len(partner.asset_ids),
+                role=partner.role,
+            )
+            for partner in self.repo.find(Partner, bc_id=actor.bc_id)
+        )
+
+    def _visible_assets(self, actor: Actor) -> set[tuple[AssetType, str]] | None:
+        """None when the actor sees every asset (Admin); else the assets assigned to them."""
+        member = self.membership(actor)
+        if can(member, Action.VIEW_ALL_ASSETS):
+            return None
+        if not can(member, Action.VIEW_ASSETS):
+            return set()
+        return {
+            (assignment.asset_type, assignment.asset_id)
+            for assignment in self.repo.find(Assignment, bc_id=actor.bc_id, user_id=actor.user_id)
+        }

@@ -1,0 +1,52 @@
+"""Persistence for bc-tui: one TinyDB JSON file, cached in memory, written atomically.
+
+Import from here: ``Store`` (open a database, read tables, run transactions),
+``restore_backup``, and the ``StoreError`` family whose ``str()`` is a message for the user.
+This package depends on TinyDB and filelock only: no Textual, no business rules.
+"""
+
+from .database import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Store,
+    Transaction,
+    displaced_path,
+    restore_backup,
+)
+from .errors import (
+    BackupMissing,
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseMigrationFailed,
+    DatabaseNotFound,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DatabaseUnusable,
+    DatabaseWriteFailed,
+    StoreError,
+    backup_path,
+    lock_path,
+)
+from .storage import CachedAtomicStorage
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "BackupMissing",
+    "CachedAtomicStorage",
+    "DatabaseBusy",
+    "DatabaseCorrupt",
+    "DatabaseMigrationFailed",
+    "DatabaseNotFound",
+    "DatabaseReadOnly",
+    "DatabaseTooNew",
+    "DatabaseUnusable",
+    "DatabaseWriteFailed",
+    "Store",
+    "StoreError",
+    "Transaction",
+    "backup_path",
+    "displaced_path",
+    "lock_path",
+    "restore_backup",
+]

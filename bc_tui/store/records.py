@@ -1,0 +1,79 @@
+"""Turns domain dataclasses into TinyDB documents and back, and says which table holds each.
+
+Documents hold only JSON types: enums as their API strings, datetimes as ISO 8601 UTC
+strings, tuples as lists. The field names are the dataclass field names, which follow the
+TikTok API, so `bc-tui export` and the database file read the same.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import fields
+from datetime import datetime
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar
+
+from bc_tui.domain import models
+
+T = TypeVar("T")
+
+TABLES: dict[type, str] = {
+    models.BusinessCenter: "business_centers",
+    models.User: "users",
+    models.Member: "members",
+    models.TikTokAccount: "tiktok_accounts",
+    models.Asset: "assets",
+    models.AssetLink: "asset_links",
+    models.Assignment: "assignments",
+    models.Partner: "partners",
+    models.AdAccount: "ad_accounts",
+    models.PaymentMethod: "payment_methods",
+    models.Transaction: "transactions",
+    models.Invoice: "invoices",
+    models.AuditEvent: "audit_events",
+}
+
+
+def encode_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [encode_value(item) for item in value]
+    return value
+
+
+def to_doc(obj: Any) -> dict[str, Any]:
+    """A dataclass instance as a JSON-ready dict."""
+    return {f.name: encode_value(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def _decoder(hint: Any) -> typing.Callable[[Any], Any]:
+    """How to turn a stored JSON value back into the type a field is annotated with."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        decode_inner = _decoder(inner[0])
+        return lambda value: None if value is None else decode_inner(value)
+    if origin is tuple:
+        decode_item = _decoder(typing.get_args(hint)[0])
+        return lambda value: tuple(decode_item(item) for item in value)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint
+    if hint is datetime:
+        return datetime.fromisoformat
+    return lambda value: value
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, typing.Callable[[Any], Any]], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _decoder(hints[f.name])) for f in fields(cls))
+
+
+def from_doc(cls: type[T], doc: dict[str, Any]) -> T:
+    """A stored document as an instance of `cls`; unknown keys are ignored, missing use defaults."""
+    return cls(**{name: decode(doc[name]) for name, decode in _plan(cls) if name in doc})

@@ -1,0 +1,30 @@
+"""Table cells as Rich Text: user data is always shown literally, never parsed as markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from bc_tui.domain import labels
+from bc_tui.domain.models import MemberStatus, RelationStatus
+
+_RELATION_STYLE = {
+    RelationStatus.BOUND: "bold green",
+    RelationStatus.PENDING: "bold yellow",
+    RelationStatus.REJECTED: "bold red",
+    RelationStatus.UNBOUND: "dim",
+}
+
+
+def plain(value: object) -> Text:
+    """Any value as literal text (a display name like "[bold]x" stays exactly that)."""
+    return Text(str(value), no_wrap=True, overflow="ellipsis")
+
+
+def relation_status(status: RelationStatus) -> Text:
+    return Text(labels.RELATION_STATUS[status], style=_RELATION_STYLE[status])
+
+
+def member_status(status: MemberStatus) -> Text:
+    if status is MemberStatus.PENDING:
+        return Text("Invited", style="bold yellow")
+    return Text("Active", style="green")

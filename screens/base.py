@@ -1,0 +1,123 @@
+"""What every area screen shares: header, sidebar, footer, the `/` filter and reloading.
+
+A screen loads its rows from the view service when it is first shown and again whenever the
+app says the data changed (its own change, another process's, or a switch of acting user).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from bc_tui.widgets.filter_bar import FilterBar
+from bc_tui.widgets.nav import NavSidebar
+
+if TYPE_CHECKING:
+    from bc_tui.app import BusinessCenterApp
+
+
+class DataChanged(Message):
+    """The database or the acting user changed: visible screens reload."""
+
+
+class AreaScreen(Screen[None]):
+    """Base of the five area screens."""
+
+    AREA = ""
+    LABEL = ""  # the area's name in the palette, e.g. "TikTok accounts"
+    FILTER_PLACEHOLDER = ""  # empty: this screen has no `/` filter
+    AUTO_FOCUS = "DataTable, OptionList"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation = -1
+
+    @property
+    def bc_app(self) -> BusinessCenterApp:
+        from bc_tui.app import BusinessCenterApp
+
+        return cast(BusinessCenterApp, self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="frame"):
+            yield NavSidebar(self.AREA)
+            with Vertical(id="body"):
+                if self.FILTER_PLACEHOLDER:
+                    yield FilterBar(self.FILTER_PLACEHOLDER)
+                yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        """Read this screen's data from the view service and show it."""
+        raise NotImplementedError
+
+    @property
+    def query_text(self) -> str:
+        if not self.FILTER_PLACEHOLDER:
+            return ""
+        return self.query_one(FilterBar).value.strip()
+
+    def reload(self) -> None:
+        self._generation = self.bc_app.generation
+        self.load()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._generation != self.bc_app.generation:
+            self.reload()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.reload()
+
+    @on(NavSidebar.Selected)
+    def _go(self, event: NavSidebar.Selected) -> None:
+        self.bc_app.action_area(event.area)
+
+    def action_filter(self) -> None:
+        if self.FILTER_PLACEHOLDER:
+            self.query_one(FilterBar).open()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.focus_table()
+
+    @on(FilterBar.Cleared)
+    def _filter_cleared(self) -> None:
+        self.load()
+        self.focus_table()
+
+    def focus_table(self) -> None:
+        tables = self.query(DataTable)
+        if tables:
+            tables.first().focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return bool(self.FILTER_PLACEHOLDER)
+        return True
+
+    def screen_commands(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) for the command palette; actions run on this screen."""
+        if self.FILTER_PLACEHOLDER:
+            return [(f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "filter")]
+        return []
+
+
+FILTER_BINDING = Binding("slash", "filter", "Filter", key_display="/")

@@ -1,0 +1,48 @@
+"""Members: everyone in the Business Center with their roles and how many assets they hold."""
+
+from __future__ import annotations
+
+from bc_tui.screens.base import FILTER_BINDING, AreaScreen
+from bc_tui.styles import stylesheet
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from bc_tui.domain import labels
+from bc_tui.widgets.cells import member_status, plain
+
+
+class MembersScreen(AreaScreen):
+    AREA = "members"
+    LABEL = "Members"
+    FILTER_PLACEHOLDER = "Filter by name, email or role"
+    CSS_PATH = stylesheet("members.tcss")
+    BINDINGS = [FILTER_BINDING]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="summary")
+        table: DataTable[object] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        for label in ("Name", "Email", "Role", "Finance role", "Status", "Assets"):
+            table.add_column(label)
+        yield table
+
+    def load(self) -> None:
+        app = self.bc_app
+        rows = app.services.views.members(app.actor, self.query_text)
+        table = self.query_one("#members", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                plain(row.user_name),
+                plain(row.user_email),
+                plain(labels.USER_ROLE[row.user_role]),
+                plain(labels.FINANCE_ROLE[row.finance_role] if row.finance_role else "—"),
+                member_status(row.relation_status),
+                plain(row.assets),
+                key=row.user_id,
+            )
+        admins = sum(row.user_role.value == "ADMIN" for row in rows)
+        summary = f"{len(rows)} members · {admins} admins"
+        if self.query_text:
+            summary += f" · filter: {self.query_text}"
+        self.query_one("#summary", Static).update(Text(summary))

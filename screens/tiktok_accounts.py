@@ -1,0 +1,142 @@
+"""TikTok accounts: every account the Business Center holds or asked for, in every state."""
+
+from __future__ import annotations
+
+from bc_tui.screens.account_detail import AccountDetail
+from bc_tui.screens.base import FILTER_BINDING, AreaScreen
+from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.styles import stylesheet
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from bc_tui.domain import labels
+from bc_tui.domain.models import RelationStatus, RelationType
+from bc_tui.domain.permissions import Action
+from bc_tui.services.views import TikTokAccountRow
+from bc_tui.widgets.cells import plain, relation_status
+
+
+class TikTokAccountsScreen(AreaScreen):
+    AREA = "tiktok_accounts"
+    LABEL = "TikTok accounts"
+    FILTER_PLACEHOLDER = "Filter by handle, name, ownership or status"
+    CSS_PATH = stylesheet("tiktok_accounts.tcss")
+    BINDINGS = [
+        FILTER_BINDING,
+        Binding("enter", "details", "Details"),
+        Binding("x", "remove", "Remove/revoke"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, TikTokAccountRow] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="summary")
+        table: DataTable[object] = DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        table.add_column("Handle", key="handle")
+        table.add_column("Name", key="name")
+        table.add_column("Ownership", key="ownership")
+        table.add_column("Access", key="scopes")
+        table.add_column("Status", key="status")
+        table.add_column("Members", key="members")
+        yield table
+
+    def load(self) -> None:
+        app = self.bc_app
+        rows = app.services.views.tiktok_accounts(app.actor, self.query_text)
+        self._rows = {row.handle: row for row in rows}
+        table = self.query_one("#accounts", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in rows:
+            table.add_row(
+                plain(f"@{row.handle}"),
+                plain(row.display_name),
+                plain(labels.RELATION_TYPE[row.relation_type]),
+                plain(", ".join(row.scopes) or "—"),
+                relation_status(row.relation_status),
+                plain(", ".join(row.members) or "—"),
+                key=row.handle,
+            )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
+        summary = f"{len(rows)} accounts · {active} active"
+        if self.query_text:
+            summary += f" · filter: {self.query_text}"
+        if not rows:
+            summary = (
+                "No TikTok accounts match the filter (escape clears it)."
+                if self.query_text
+                else "No TikTok accounts yet."
+            )
+        self.query_one("#summary", Static).update(Text(summary))
+
+    def _selected(self) -> TikTokAccountRow | None:
+        table = self.query_one("#accounts", DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self._rows.get(key or "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove":
+            return self.bc_app.may(Action.REMOVE_ASSET_LINK)
+        return super().check_action(action, parameters)
+
+    @on(DataTable.RowSelected, "#accounts")
+    def _row_chosen(self) -> None:
+        self.action_details()
+
+    def action_details(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.app.push_screen(AccountDetail(row))
+
+    def action_remove(self) -> None:
+        app = self.bc_app
+        if not app.explain_if_forbidden(Action.REMOVE_ASSET_LINK):
+            return
+        row = self._selected()
+        if row is None:
+            app.notify("Select an account first.", severity="warning")
+            return
+        handle = row.handle
+        if row.relation_status is not RelationStatus.BOUND:
+            state = labels.RELATION_STATUS[row.relation_status].lower()
+            title, body, verb = (
+                f"Clear @{handle}?",
+                f"The {state} entry for @{handle} is deleted, so you can ask again.",
+                "Clear entry",
+            )
+        elif row.relation_type is RelationType.OWNER_BC:
+            title, body, verb = (
+                f"Give up ownership of @{handle}?",
+                f"This Business Center owns @{handle}. Removing it ends that ownership and "
+                "every member's access to it; claiming it again needs the owner to approve.",
+                "Give up ownership",
+            )
+        else:
+            title, body, verb = (
+                f"Revoke access to @{handle}?",
+                f"The Business Center stops using @{handle} and its {len(row.members)} "
+                "member assignment(s) are removed. The owner keeps the account.",
+                "Revoke access",
+            )
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed and app.attempt(app.services.center.remove_tiktok_account, handle):
+                app.notify(f"@{handle}: {verb.lower()} — done.")
+
+        app.push_screen(ConfirmDialog(title, body, verb), done)
+
+    def screen_commands(self) -> list[tuple[str, str, str]]:
+        return [
+            *super().screen_commands(),
+            ("Account details", "Show the selected TikTok account", "details"),
+            ("Remove or revoke account", "End the Business Center's link to it", "remove"),
+        ]

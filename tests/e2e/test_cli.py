@@ -1,0 +1,168 @@
+"""The `bc-tui` command as a real process: seed, export, init, and failures that stay polite."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TIMEOUT = 60
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bc_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_seed_then_export_has_every_part(tmp_path: Path) -> None:
+    db = tmp_path / "big.json"
+    seeded = run("seed", "--db", str(db), "--accounts", "50", "--members", "8", "--seed", "4")
+    assert seeded.returncode == 0, seeded.stderr
+    exported = run("export", "--db", str(db))
+    assert exported.returncode == 0, exported.stderr
+    state = json.loads(exported.stdout)
+    assert state["format"] == "bc-tui-export"
+    [center] = state["business_centers"]
+    assert len(center["tiktok_accounts"]) == 50
+    assert len(center["members"]) == 8
+    account = center["tiktok_accounts"][0]
+    assert {"handle", "relation_type", "relation_status", "scopes"} <= account.keys()
+    for part in ("assignments", "ad_accounts", "audit_events", "payment_methods", "invoices"):
+        assert part in center
+
+
+def test_same_seed_same_database(tmp_path: Path) -> None:
+    for name in ("a.json", "b.json"):
+        assert (
+            run("seed", "--db", str(tmp_path / name), "--accounts", "20", "--seed", "9").returncode
+            == 0
+        )
+    first = json.loads(run("export", "--db", str(tmp_path / "a.json")).stdout)
+    second = json.loads(run("export", "--db", str(tmp_path / "b.json")).stdout)
+    for state in (first, second):
+        state.pop("exported_at")
+        for center in state["business_centers"]:
+            for event in center["audit_events"]:
+                event.pop("time")
+            for account in center["tiktok_accounts"]:
+                account.pop("updated_at")
+    assert first == second
+
+
+def test_export_of_the_demo_names_the_demo_center(tmp_path: Path) -> None:
+    from bc_tui.clock import SystemClock
+    from bc_tui.services.seed import load_demo
+    from bc_tui.store.database import Store
+    from bc_tui.store.repository import Repository
+
+    db = tmp_path / "demo.json"
+    load_demo(Repository(Store(db)), SystemClock())
+    state = json.loads(run("export", "--db", str(db)).stdout)
+    names = {center["name"] for center in state["business_centers"]}
+    assert names == {"Northwind Media", "Northwind Labs"}
+    media = next(c for c in state["business_centers"] if c["name"] == "Northwind Media")
+    coffee = next(a for a in media["tiktok_accounts"] if a["handle"] == "northwind.coffee")
+    assert (coffee["relation_type"], coffee["relation_status"], coffee["scopes"]) == (
+        "OWNER_BC",
+        "BOUND",
+        ["POST", "LIVE"],
+    )
+
+
+def test_init_creates_a_center_and_refuses_bad_input(tmp_path: Path) -> None:
+    db = str(tmp_path / "new.json")
+    made = run(
+        "init",
+        "--db",
+        db,
+        "--name",
+        "Acme Ads",
+        "--company",
+        "Acme",
+        "--email",
+        "jo@acme.com",
+        "--user-name",
+        "Jo",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Created Acme Ads" in made.stdout
+    bad = run(
+        "init",
+        "--db",
+        db,
+        "--name",
+        "X",
+        "--company",
+        "Acme",
+        "--email",
+        "nope",
+        "--user-name",
+        "Jo",
+    )
+    assert_one_line_error(bad)
+    assert "email" in bad.stderr
+
+
+def test_seeding_a_database_that_has_data_is_refused(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.json")
+    assert run("seed", "--db", db, "--accounts", "3").returncode == 0
+    again = run("seed", "--db", db, "--accounts", "3")
+    assert_one_line_error(again)
+    assert "already holds data" in again.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"_meta": {"1": {"schema_version": 1}}, "users": {',
+        b"",
+        b"[1, 2]",
+        b'{"_meta": {"1": {"schema_version": 999}}}',
+    ],
+    ids=["truncated", "empty", "wrong-shape", "future-version"],
+)
+@pytest.mark.parametrize("command", [[], ["export"]], ids=["app", "export"])
+def test_a_bad_file_is_refused_in_one_line_and_left_untouched(
+    tmp_path: Path, content: bytes, command: list[str]
+) -> None:
+    db = tmp_path / "bad.json"
+    db.write_bytes(content)
+    result = run(*command, "--db", str(db))
+    assert_one_line_error(result)
+    assert str(db) in result.stderr or db.name in result.stderr
+    assert db.read_bytes() == content
+
+
+def test_an_empty_database_explains_how_to_start(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "fresh.json"))
+    assert_one_line_error(result)
+    assert "bc-tui --demo" in result.stderr
+
+
+def test_bad_arguments_are_one_line(tmp_path: Path) -> None:
+    assert_one_line_error(run("seed", "--db", str(tmp_path / "x.json"), "--accounts", "lots"))
+    assert_one_line_error(run("--no-such-flag"))
+
+
+def test_bc_tui_db_environment_variable_picks_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "env.json"
+    assert run("seed", "--db", str(db), "--accounts", "2").returncode == 0
+    exported = run("export", env={"BC_TUI_DB": str(db)})
+    assert exported.returncode == 0, exported.stderr
+    assert len(json.loads(exported.stdout)["business_centers"]) == 1

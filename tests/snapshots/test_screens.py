@@ -1,0 +1,62 @@
+"""Every screen and dialog as SVG, at 120x36 and 80x24, over the frozen demo.
+
+When one changes, open the report pytest writes and look before `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.apps import demo_app
+from tests.conftest import as_user
+
+SIZES = [pytest.param((120, 36), id="120x36"), pytest.param((80, 24), id="80x24")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("key", ["1", "2", "3", "4", "5"])
+def test_area(snap_compare, tmp_path: Path, size: tuple[int, int], key: str) -> None:
+    assert snap_compare(demo_app(tmp_path), press=[key], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_billing_for_finance_manager(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    assert snap_compare(app, press=["4"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_tiktok_accounts_as_standard_member(
+    snap_compare, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = demo_app(tmp_path, as_user("lena"))
+    assert snap_compare(app, press=["2"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filter_narrows_accounts(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    press = ["2", "slash", *"pending"]
+    assert snap_compare(demo_app(tmp_path), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_keys_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), press=["2", "question_mark"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_account_detail(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), press=["2", "enter"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_revoke_confirmation(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    press = ["2", "down", "x"]
+    assert snap_compare(demo_app(tmp_path), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_switch_user_picker(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), press=["u"], terminal_size=size)

@@ -1,0 +1,165 @@
+"""Driving the app by keys, as an admin would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bc_tui.screens.account_detail import AccountDetail
+from bc_tui.screens.activity import ActivityScreen
+from bc_tui.screens.assets import AssetsScreen
+from bc_tui.screens.billing import BillingScreen
+from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.help import HelpScreen
+from bc_tui.screens.members import MembersScreen
+from bc_tui.screens.picker import PickerDialog
+from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from textual.widgets import DataTable
+
+from bc_tui.domain.models import AssetLink, RelationStatus
+from tests.apps import demo_app
+from tests.conftest import LABS, NORTHWIND, as_user
+
+
+def handles(app) -> list[str]:
+    table = app.screen.query_one("#accounts", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_number_keys_switch_between_all_five_areas(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert isinstance(app.screen, AssetsScreen)
+        for key, screen in [
+            ("2", TikTokAccountsScreen),
+            ("3", MembersScreen),
+            ("4", BillingScreen),
+            ("5", ActivityScreen),
+            ("1", AssetsScreen),
+            ("2", TikTokAccountsScreen),
+        ]:
+            await pilot.press(key)
+            assert isinstance(app.screen, screen), key
+        assert app.title == "Northwind Media"
+        assert app.sub_title == "Ava Chen · Admin"
+
+
+async def test_slash_filters_and_escape_clears(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        assert len(handles(app)) == 9
+        await pilot.press("slash", *"peak")
+        assert handles(app) == ["@urbanpeak.outdoors"]
+        await pilot.press("escape")
+        assert len(handles(app)) == 9
+        assert isinstance(app.focused, DataTable)
+
+
+async def test_question_mark_lists_every_key(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = {key for _, rows in app.screen.sections for key, _ in rows}
+        assert {"1", "2", "3", "4", "5", "/", "?", "q", "u", "b", "x", "ctrl+p"} <= keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, TikTokAccountsScreen)
+
+
+async def test_keys_screen_leaves_out_what_a_standard_member_cannot_do(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("lena"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "question_mark")
+        keys = {key for _, rows in app.screen.sections for key, _ in rows}
+        assert "x" not in keys
+        assert "/" in keys
+
+
+async def test_revoking_access_asks_first_and_then_ends_the_link(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        assert handles(app)[0] == "@brightlane.studio"
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
+        assert link.relation_status is RelationStatus.BOUND
+        await pilot.press("x")
+        await pilot.press("enter")
+        await pilot.pause()
+        link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
+        assert link.relation_status is RelationStatus.UNBOUND
+        table = app.screen.query_one("#accounts", DataTable)
+        assert str(table.get_row_at(0)[4]) == "Ended"
+
+
+async def test_enter_opens_details(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "enter")
+        assert isinstance(app.screen, AccountDetail)
+        assert app.screen.row.handle == "brightlane.studio"
+        await pilot.press("escape")
+        assert isinstance(app.screen, TikTokAccountsScreen)
+
+
+async def test_standard_member_is_not_offered_remove(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("lena"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        assert handles(app) == ["@brightlane.studio", "@mira.makes"]
+        await pilot.press("x")
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
+        assert link.relation_status is RelationStatus.BOUND
+
+
+async def test_switching_user_changes_what_is_visible(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "u")
+        assert isinstance(app.screen, PickerDialog)
+        lena = as_user("lena").user_id
+        options = app.screen.query_one("#choices")
+        index = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == lena
+        )
+        options.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.actor == as_user("lena")
+        assert handles(app) == ["@brightlane.studio", "@mira.makes"]
+        assert app.sub_title == "Lena Park · Standard"
+
+
+async def test_switching_business_center(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "b")
+        options = app.screen.query_one("#choices")
+        options.highlighted = 0  # Northwind Labs sorts first
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.actor.bc_id == LABS
+        assert app.title == "Northwind Labs"
+        assert handles(app) == ["@labs.prototype"]
+
+
+async def test_another_process_change_shows_without_a_key(tmp_path: Path) -> None:
+    from bc_tui.clock import FakeClock
+    from bc_tui.ids import SeededIds
+    from bc_tui.services import Services
+    from bc_tui.store.database import Store
+
+    app = demo_app(tmp_path)
+    app._watch_interval = 0.05
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        other = Services(Store(tmp_path / "bc.json"), FakeClock(), SeededIds(99))
+        other.center.remove_tiktok_account(as_user("marcus"), "vantage.gaming")
+        for _ in range(100):  # bounded: at most ~5 s
+            await pilot.pause(0.05)
+            if "@vantage.gaming" not in handles(app):
+                break
+        assert "@vantage.gaming" not in handles(app)

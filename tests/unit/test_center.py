@@ -1,0 +1,263 @@
+"""The Business Center use cases: each rule, each error path, one audit event per change."""
+
+from __future__ import annotations
+
+import pytest
+
+from bc_tui.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from bc_tui.domain.models import (
+    AssetLink,
+    AssetRole,
+    AssetType,
+    Assignment,
+    AuditEvent,
+    Member,
+    MemberStatus,
+    RelationStatus,
+    User,
+    UserRole,
+)
+from bc_tui.services import Services
+from bc_tui.services.center import MAX_ADMINS
+from tests.conftest import NORTHWIND, as_user
+
+
+def events(services: Services, bc_id: str = NORTHWIND) -> list[AuditEvent]:
+    return sorted(services.repo.find(AuditEvent, bc_id=bc_id), key=lambda e: e.time)
+
+
+def file_bytes(services: Services) -> bytes:
+    return services.store.path.read_bytes()
+
+
+# --- create a Business Center ----------------------------------------------------------------
+
+
+def test_creating_a_business_center_makes_the_creator_its_admin(services: Services) -> None:
+    center, actor = services.center.create_business_center(
+        "jo@acme.com", "Jo Diaz", "Acme Ads", "Acme Inc.", "usd", "Europe/Paris"
+    )
+    member = services.repo.first(Member, bc_id=center.bc_id, user_id=actor.user_id)
+    assert member is not None
+    assert (member.user_role, member.relation_status) == (UserRole.ADMIN, MemberStatus.BOUND)
+    assert center.currency == "USD"
+    [event] = events(services, center.bc_id)
+    assert event.activity_log == "Jo Diaz created the Business Center Acme Ads"
+
+
+def test_an_existing_user_creating_a_center_is_not_signed_up_twice(demo: Services) -> None:
+    before = len(demo.repo.all(User))
+    _, actor = demo.center.create_business_center(
+        "AVA.CHEN@northwind.media", "ignored", "Third BC", "Northwind Media Ltd.", "USD", "UTC"
+    )
+    assert actor.user_id == as_user("ava").user_id
+    assert len(demo.repo.all(User)) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("not-an-email", "Jo", "Acme", "Acme", "USD", "UTC"), "email"),
+        (("jo@acme.com", "Jo", "   ", "Acme", "USD", "UTC"), "name"),
+        (("jo@acme.com", "Jo", "Acme", "Acme", "XYZ", "UTC"), "currency"),
+        (("jo@acme.com", "Jo", "Acme", "Acme", "USD", "Mars/Olympus"), "timezone"),
+        (("jo@acme.com", "Jo", "A\x1b[31m", "Acme", "USD", "UTC"), "name"),
+        (("jo@acme.com", "Jo", "x" * 81, "Acme", "USD", "UTC"), "name"),
+    ],
+)
+def test_bad_center_details_are_refused_naming_the_field(
+    services: Services, args: tuple[str, ...], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.center.create_business_center(*args)
+    assert caught.value.field == field
+    assert services.repo.all(User) == []
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def test_admin_invites_a_member_who_is_pending_until_they_accept(demo: Services) -> None:
+    member = demo.center.invite_member(as_user("ava"), " New.Person@Agency.com ", UserRole.STANDARD)
+    assert member.relation_status is MemberStatus.PENDING
+    user = demo.repo.first(User, user_email="new.person@agency.com")
+    assert user is not None
+    assert events(demo)[-1].activity_log == "Ava Chen invited new.person@agency.com as Standard"
+    from bc_tui.services import Actor
+
+    accepted = demo.center.accept_invitation(Actor(user.user_id, NORTHWIND))
+    assert accepted.relation_status is MemberStatus.BOUND
+    assert events(demo)[-1].activity_log == "new.person accepted the invitation"
+
+
+def test_standard_member_cannot_invite_and_nothing_changes(demo: Services) -> None:
+    before = file_bytes(demo)
+    with pytest.raises(PermissionDenied, match="Only an Admin can invite"):
+        demo.center.invite_member(as_user("lena"), "x@y.com", UserRole.STANDARD)
+    assert file_bytes(demo) == before
+
+
+def test_inviting_an_existing_member_or_pending_invitee_is_a_conflict(demo: Services) -> None:
+    with pytest.raises(Conflict, match="already a member"):
+        demo.center.invite_member(as_user("ava"), "lena.park@northwind.media", UserRole.STANDARD)
+    with pytest.raises(Conflict, match="pending invitation"):
+        demo.center.invite_member(as_user("ava"), "sam.okafor@freelance.io", UserRole.STANDARD)
+
+
+def test_pending_invitee_cannot_act_yet(demo: Services) -> None:
+    with pytest.raises(PermissionDenied, match="invitation is still pending"):
+        demo.center.invite_member(as_user("sam"), "x@y.com", UserRole.STANDARD)
+
+
+def test_promoting_beyond_twenty_admins_is_refused(demo: Services) -> None:
+    ava = as_user("ava")
+    for index in range(MAX_ADMINS - 2):
+        demo.center.invite_member(ava, f"admin{index}@northwind.media", UserRole.ADMIN)
+    with pytest.raises(Conflict, match="at most 20 Admins"):
+        demo.center.change_member_role(ava, as_user("lena").user_id, UserRole.ADMIN)
+
+
+def test_the_last_admin_cannot_be_demoted(demo: Services) -> None:
+    ava, marcus = as_user("ava"), as_user("marcus")
+    demo.center.change_member_role(ava, marcus.user_id, UserRole.STANDARD)
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen changed Marcus Reid's role from Admin to Standard"
+    )
+    with pytest.raises(Conflict, match=r"last Admin.*at least two"):
+        demo.center.change_member_role(ava, ava.user_id, UserRole.STANDARD)
+
+
+def test_changing_to_the_same_role_says_so(demo: Services) -> None:
+    with pytest.raises(ValidationError, match="already Standard"):
+        demo.center.change_member_role(as_user("ava"), as_user("lena").user_id, UserRole.STANDARD)
+
+
+def test_changing_the_role_of_a_stranger_is_not_found(demo: Services) -> None:
+    with pytest.raises(NotFound):
+        demo.center.change_member_role(as_user("ava"), "123", UserRole.ADMIN)
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+
+def test_admin_assigns_a_member_as_operator_on_an_active_tiktok_account(demo: Services) -> None:
+    diego = as_user("diego").user_id
+    demo.center.assign_member(
+        as_user("ava"), diego, AssetType.TT_ACCOUNT, "mira.makes", AssetRole.OPERATOR
+    )
+    assert demo.repo.first(
+        Assignment, user_id=diego, asset_id="mira.makes", role=AssetRole.OPERATOR
+    )
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen assigned Diego Alvarez as Operator on @mira.makes"
+    )
+
+
+def test_reassigning_with_another_role_changes_the_role(demo: Services) -> None:
+    lena = as_user("lena").user_id
+    demo.center.assign_member(
+        as_user("ava"), lena, AssetType.TT_ACCOUNT, "brightlane.studio", AssetRole.ANALYST
+    )
+    [assignment] = demo.repo.find(Assignment, user_id=lena, asset_id="brightlane.studio")
+    assert assignment.role is AssetRole.ANALYST
+    assert "changed to" in events(demo)[-1].activity_log
+    with pytest.raises(Conflict, match="already Analyst"):
+        demo.center.assign_member(
+            as_user("ava"), lena, AssetType.TT_ACCOUNT, "brightlane.studio", AssetRole.ANALYST
+        )
+
+
+def test_tiktok_accounts_take_only_operator_or_analyst(demo: Services) -> None:
+    with pytest.raises(ValidationError, match="Operator or Analyst"):
+        demo.center.assign_member(
+            as_user("ava"),
+            as_user("lena").user_id,
+            AssetType.TT_ACCOUNT,
+            "mira.makes",
+            AssetRole.ADMIN,
+        )
+
+
+@pytest.mark.parametrize("handle", ["solstice.skin", "vantage.gaming", "harbor.eats"])
+def test_only_active_accounts_can_be_assigned(demo: Services, handle: str) -> None:
+    with pytest.raises(Conflict, match="only active assets can be assigned"):
+        demo.center.assign_member(
+            as_user("ava"),
+            as_user("lena").user_id,
+            AssetType.TT_ACCOUNT,
+            handle,
+            AssetRole.ANALYST,
+        )
+
+
+def test_assigning_an_account_of_another_center_points_to_the_center_switch(
+    demo: Services,
+) -> None:
+    with pytest.raises(NotFound, match="not in this Business Center"):
+        demo.center.assign_member(
+            as_user("ava"),
+            as_user("lena").user_id,
+            AssetType.TT_ACCOUNT,
+            "labs.prototype",
+            AssetRole.ANALYST,
+        )
+
+
+def test_unassign_removes_the_assignment_and_logs_it(demo: Services) -> None:
+    lena = as_user("lena").user_id
+    demo.center.unassign_member(as_user("ava"), lena, AssetType.TT_ACCOUNT, "mira.makes")
+    assert demo.repo.first(Assignment, user_id=lena, asset_id="mira.makes") is None
+    assert events(demo)[-1].activity_log == "Ava Chen removed Lena Park from @mira.makes"
+    with pytest.raises(NotFound, match="has no role"):
+        demo.center.unassign_member(as_user("ava"), lena, AssetType.TT_ACCOUNT, "mira.makes")
+
+
+def test_standard_member_cannot_assign(demo: Services) -> None:
+    with pytest.raises(PermissionDenied, match="Only an Admin can assign"):
+        demo.center.assign_member(
+            as_user("lena"),
+            as_user("diego").user_id,
+            AssetType.TT_ACCOUNT,
+            "mira.makes",
+            AssetRole.ANALYST,
+        )
+
+
+# --- removing a TikTok account link ----------------------------------------------------------
+
+
+def test_revoking_access_ends_the_link_and_every_assignment_in_one_write(
+    demo: Services,
+) -> None:
+    revision = demo.store.revision
+    link = demo.center.remove_tiktok_account(as_user("ava"), "brightlane.studio")
+    assert link is not None and link.relation_status is RelationStatus.UNBOUND
+    assert demo.repo.find(Assignment, bc_id=NORTHWIND, asset_id="brightlane.studio") == []
+    assert demo.store.revision == revision + 1
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen ended access to @brightlane.studio and removed 1 member assignment"
+    )
+
+
+def test_giving_up_a_claimed_account_says_ownership(demo: Services) -> None:
+    demo.center.remove_tiktok_account(as_user("ava"), "northwind.careers")
+    assert events(demo)[-1].activity_log == "Ava Chen gave up ownership of @northwind.careers"
+
+
+@pytest.mark.parametrize("handle", ["solstice.skin", "vantage.gaming", "harbor.eats"])
+def test_removing_a_stale_entry_clears_it_for_a_retry(demo: Services, handle: str) -> None:
+    assert demo.center.remove_tiktok_account(as_user("marcus"), handle) is None
+    assert demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id=handle) is None
+    assert "cleared the" in events(demo)[-1].activity_log
+
+
+def test_removing_an_unknown_account_is_not_found(demo: Services) -> None:
+    with pytest.raises(NotFound, match=r"@nobody\.here is not in this Business Center"):
+        demo.center.remove_tiktok_account(as_user("ava"), "nobody.here")
+
+
+def test_standard_member_cannot_remove_and_file_is_unchanged(demo: Services) -> None:
+    before = file_bytes(demo)
+    with pytest.raises(PermissionDenied):
+        demo.center.remove_tiktok_account(as_user("diego"), "northwind.coffee")
+    assert file_bytes(demo) == before

@@ -1,0 +1,65 @@
+"""The whole permission matrix, written out: every action for every kind of actor."""
+
+from __future__ import annotations
+
+import pytest
+
+from bc_tui.domain.errors import PermissionDenied
+from bc_tui.domain.models import FinanceRole, Member, MemberStatus, UserRole
+from bc_tui.domain.permissions import Action, can, require, why_not
+
+ACTORS: dict[str, Member | None] = {
+    "admin": Member("bc", "u", UserRole.ADMIN, MemberStatus.BOUND),
+    "admin+manager": Member("bc", "u", UserRole.ADMIN, MemberStatus.BOUND, FinanceRole.MANAGER),
+    "standard": Member("bc", "u", UserRole.STANDARD, MemberStatus.BOUND),
+    "standard+manager": Member(
+        "bc", "u", UserRole.STANDARD, MemberStatus.BOUND, FinanceRole.MANAGER
+    ),
+    "standard+analyst": Member(
+        "bc", "u", UserRole.STANDARD, MemberStatus.BOUND, FinanceRole.ANALYST
+    ),
+    "invited admin": Member("bc", "u", UserRole.ADMIN, MemberStatus.PENDING),
+    "not a member": None,
+}
+
+A = Action
+ADMIN_ONLY = {
+    A.VIEW_ALL_ASSETS,
+    A.ADD_TIKTOK_ACCOUNT,
+    A.CLAIM_TIKTOK_ACCOUNT,
+    A.REMOVE_ASSET_LINK,
+    A.ASSIGN_MEMBER,
+    A.INVITE_MEMBER,
+    A.CHANGE_MEMBER_ROLE,
+    A.REMOVE_MEMBER,
+    A.MANAGE_PARTNERS,
+    A.EDIT_BUSINESS,
+    A.VIEW_ACTIVITY,
+}
+EXPECTED: dict[str, set[Action]] = {
+    "admin": ADMIN_ONLY | {A.VIEW_ASSETS},
+    "admin+manager": ADMIN_ONLY | {A.VIEW_ASSETS, A.VIEW_BILLING, A.MANAGE_BILLING},
+    "standard": {A.VIEW_ASSETS},
+    "standard+manager": {A.VIEW_ASSETS, A.VIEW_BILLING, A.MANAGE_BILLING},
+    "standard+analyst": {A.VIEW_ASSETS, A.VIEW_BILLING},
+    "invited admin": set(),
+    "not a member": set(),
+}
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+@pytest.mark.parametrize("action", list(Action))
+def test_matrix(actor: str, action: Action) -> None:
+    allowed = action in EXPECTED[actor]
+    assert can(ACTORS[actor], action) is allowed
+    if allowed:
+        require(ACTORS[actor], action)
+    else:
+        with pytest.raises(PermissionDenied) as caught:
+            require(ACTORS[actor], action)
+        assert str(caught.value) == why_not(ACTORS[actor], action)
+        assert str(caught.value).endswith(".")
+
+
+def test_billing_refusal_tells_who_can_help() -> None:
+    assert "ask an Admin" in why_not(ACTORS["admin"], A.VIEW_BILLING)

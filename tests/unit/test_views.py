@@ -1,0 +1,118 @@
+"""What each screen reads: the right rows for the right person."""
+
+from __future__ import annotations
+
+from bc_tui.domain.models import AssetType, RelationStatus, RelationType
+from bc_tui.services import Services
+from bc_tui.services.views import ACTIVITY_LIMIT, InvoiceStatus
+from tests.conftest import LABS, as_user
+
+
+def test_admin_sees_every_tiktok_account_in_every_state(demo: Services) -> None:
+    rows = demo.views.tiktok_accounts(as_user("ava"))
+    assert {row.relation_status for row in rows} == set(RelationStatus)
+    assert {row.relation_type for row in rows} == set(RelationType)
+    coffee = next(row for row in rows if row.handle == "northwind.coffee")
+    assert coffee.scopes == ("Spark Ads", "LIVE ads")
+    assert coffee.members == ("Diego Alvarez (Analyst)",)
+    assert "labs.prototype" not in {row.handle for row in rows}
+
+
+def test_standard_member_sees_only_assigned_accounts(demo: Services) -> None:
+    rows = demo.views.tiktok_accounts(as_user("lena"))
+    assert [row.handle for row in rows] == ["brightlane.studio", "mira.makes"]
+    overview = demo.views.assets_overview(as_user("lena"))
+    assert overview.only_assigned
+    assert overview.partners == ()
+
+
+def test_filter_matches_handle_name_and_status(demo: Services) -> None:
+    ava = as_user("ava")
+    assert [r.handle for r in demo.views.tiktok_accounts(ava, "PEAK")] == ["urbanpeak.outdoors"]
+    assert [r.handle for r in demo.views.tiktok_accounts(ava, "rejected")] == ["vantage.gaming"]
+    assert demo.views.tiktok_accounts(ava, "zzz-nothing") == []
+
+
+def test_assets_overview_counts_every_type(demo: Services) -> None:
+    overview = demo.views.assets_overview(as_user("ava"))
+    counts = {group.asset_type: len(group.rows) for group in overview.groups}
+    assert counts == {
+        AssetType.TT_ACCOUNT: 9,
+        AssetType.ADVERTISER: 4,
+        AssetType.PIXEL: 2,
+        AssetType.CATALOG: 1,
+        AssetType.AUDIENCE: 2,
+    }
+    assert [p.name for p in overview.partners] == ["Lumen Creative", "Lumen Creative"]
+
+
+def test_members_list_admins_first_with_assignment_counts(demo: Services) -> None:
+    rows = demo.views.members(as_user("lena"))
+    assert [row.user_name for row in rows[:2]] == ["Ava Chen", "Marcus Reid"]
+    lena = next(row for row in rows if row.user_name == "Lena Park")
+    assert lena.assets == 4
+    assert [r.user_name for r in demo.views.members(as_user("ava"), "finance")] == []
+    assert [r.user_email for r in demo.views.members(as_user("ava"), "freelance")] == [
+        "sam.okafor@freelance.io"
+    ]
+
+
+def test_billing_needs_a_finance_role(demo: Services) -> None:
+    view = demo.views.billing(as_user("ava"))
+    assert not view.allowed
+    assert "finance role" in view.reason
+    assert view.ad_accounts == ()
+
+
+def test_finance_analyst_sees_balances_and_invoice_states_by_the_clock(demo: Services) -> None:
+    view = demo.views.billing(as_user("tom"))
+    assert view.allowed
+    assert len(view.ad_accounts) == 4
+    statuses = {row.invoice_id: row.status for row in view.invoices}
+    assert statuses == {
+        "INV-2026-09-0042": InvoiceStatus.PAID,
+        "INV-2026-10-0057": InvoiceStatus.OVERDUE,
+        "INV-2026-10-0058": InvoiceStatus.UNPAID,
+    }
+    assert view.payment_methods[0].is_default
+
+
+def test_activity_is_newest_first_and_admin_only(demo: Services) -> None:
+    view = demo.views.activity(as_user("ava"))
+    assert view.allowed and view.total == 13
+    times = [row.time for row in view.rows]
+    assert times == sorted(times, reverse=True)
+    assert view.rows[0].operator == "Marcus Reid"
+    assert not demo.views.activity(as_user("lena")).allowed
+
+
+def test_activity_shows_at_most_the_newest_limit(services: Services, clock) -> None:
+    from bc_tui.services.seed import generate
+
+    seeded = generate(services.repo, clock, seed=3, accounts=5, members=3, events=1500)
+    from bc_tui.services import Actor
+
+    view = services.views.activity(Actor(seeded.user_id, seeded.bc_id))
+    assert view.total == 1500
+    assert len(view.rows) == ACTIVITY_LIMIT
+    assert view.rows[0].activity_log == "Generated event 1499"
+
+
+def test_header_names_center_user_and_role(demo: Services) -> None:
+    header = demo.views.header(as_user("priya"))
+    assert (header.bc_name, header.user_name, header.role) == (
+        "Northwind Media",
+        "Priya Natarajan",
+        "Standard + Finance Manager",
+    )
+    assert demo.views.header(as_user("sam")).role == "Standard (invited)"
+
+
+def test_business_centers_of_a_user_for_switching(demo: Services) -> None:
+    names = [c.name for c, _ in demo.views.business_centers(as_user("ava").user_id)]
+    assert names == ["Northwind Labs", "Northwind Media"]
+    assert demo.views.tiktok_accounts(as_user("ava", LABS))[0].handle == "labs.prototype"
+
+
+def test_default_actor_is_first_admin_of_largest_center(demo: Services) -> None:
+    assert demo.views.default_actor() == as_user("ava")
