@@ -14,6 +14,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 from bc_tui.domain.errors import DomainError
 from bc_tui.domain.models import Member
@@ -50,8 +51,11 @@ class BusinessCenterApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         *(Binding(key, f"area('{area}')", label, show=False) for key, area, label in AREAS),
-        Binding("u", "switch_user", "User"),
-        Binding("b", "switch_center", "Business Center"),
+        # A priority binding, so the app handles `/` before forwarding the keys typed right
+        # after it: otherwise they reach the table (and its own keys, like x) first.
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
+        Binding("u", "switch_user", "User", tooltip="Switch the acting user"),
+        Binding("b", "switch_center", "Business Center", tooltip="Switch Business Center"),
         Binding("question_mark", "keys", "Keys", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -129,6 +133,17 @@ class BusinessCenterApp(App[None]):
 
     # --- actions --------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            screen = self.screen
+            typing = isinstance(self.focused, Input)
+            return isinstance(screen, AreaScreen) and screen.has_filter and not typing
+        return True
+
+    def action_filter(self) -> None:
+        if isinstance(self.screen, AreaScreen):
+            self.screen.open_filter()
+
     def action_area(self, area: str) -> None:
         if self.current_mode != area:
             self.switch_mode(area)
@@ -145,9 +160,14 @@ class BusinessCenterApp(App[None]):
         ]
         everywhere = [(key, label) for key, _, label in AREAS]
         everywhere += [
-            (binding.key_display or self.get_key_display(binding), binding.description)
+            (
+                binding.key_display or self.get_key_display(binding),
+                binding.tooltip or binding.description,
+            )
             for binding in self.BINDINGS
-            if isinstance(binding, Binding) and binding.show
+            if isinstance(binding, Binding)
+            and binding.show
+            and self.check_action(binding.action, ()) is not False
         ]
         everywhere.append(("ctrl+p", "Command palette: every action by name"))
         moving = [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bc_tui.screens.base import FILTER_BINDING, AreaScreen
+from bc_tui.screens.base import AreaScreen
 from bc_tui.styles import stylesheet
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from bc_tui.domain import labels
 from bc_tui.widgets.cells import plain
 
 
@@ -18,7 +19,6 @@ class ActivityScreen(AreaScreen):
     LABEL = "Activity log"
     FILTER_PLACEHOLDER = "Filter by person or text"
     CSS_PATH = stylesheet("activity.tcss")
-    BINDINGS = [FILTER_BINDING]
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
@@ -45,7 +45,7 @@ class ActivityScreen(AreaScreen):
                 plain(row.activity_type.value),
                 plain(row.activity_log),
             )
-        text = f"{view.total} events"
+        text = labels.count(view.total, "event")
         if view.total > len(view.rows):
             text += f" · showing the newest {len(view.rows)} (filter to narrow)"
         if self.query_text:

@@ -48,7 +48,7 @@ class AssetsScreen(AreaScreen):
             groups.add_option(Option(f"Partners ({len(overview.partners)})", id=PARTNERS))
         groups.highlighted = min(highlighted, groups.option_count - 1)
         total = sum(len(group.rows) for group in overview.groups)
-        text = f"{total} assets · ↑↓ choose a type, enter to browse it"
+        text = labels.count(total, "asset") + " · ↑↓ choose a type, enter to browse it"
         if overview.only_assigned:
             text += " · you see only the assets assigned to you"
         self.query_one("#summary", Static).update(Text(text))

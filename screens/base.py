@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -86,8 +85,12 @@ class AreaScreen(Screen[None]):
     def _go(self, event: NavSidebar.Selected) -> None:
         self.bc_app.action_area(event.area)
 
-    def action_filter(self) -> None:
-        if self.FILTER_PLACEHOLDER:
+    @property
+    def has_filter(self) -> bool:
+        return bool(self.FILTER_PLACEHOLDER)
+
+    def open_filter(self) -> None:
+        if self.has_filter:
             self.query_one(FilterBar).open()
 
     @on(Input.Changed, "#filter")
@@ -108,16 +111,8 @@ class AreaScreen(Screen[None]):
         if tables:
             tables.first().focus()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "filter":
-            return bool(self.FILTER_PLACEHOLDER)
-        return True
-
     def screen_commands(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for the command palette; actions run on this screen."""
         if self.FILTER_PLACEHOLDER:
-            return [(f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "filter")]
+            return [(f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "app.filter")]
         return []
-
-
-FILTER_BINDING = Binding("slash", "filter", "Filter", key_display="/")

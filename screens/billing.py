@@ -106,9 +106,12 @@ class BillingScreen(AreaScreen):
             )
         shared = sum(row.portfolio.value == "SHARED" for row in view.ad_accounts)
         overdue = sum(row.status is InvoiceStatus.OVERDUE for row in view.invoices)
-        text = f"{len(view.ad_accounts)} ad accounts · {shared} on the shared payment method"
+        text = (
+            labels.count(len(view.ad_accounts), "ad account")
+            + f" · {shared} on the shared payment method"
+        )
         if overdue:
-            text += f" · {overdue} invoice{'s' * (overdue != 1)} overdue"
+            text += f" · {labels.count(overdue, 'invoice')} overdue"
         summary.update(Text(text))
 
     def _reset(self, selector: str) -> DataTable[object]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bc_tui.screens.base import FILTER_BINDING, AreaScreen
+from bc_tui.screens.base import AreaScreen
 from bc_tui.styles import stylesheet
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +17,6 @@ class MembersScreen(AreaScreen):
     LABEL = "Members"
     FILTER_PLACEHOLDER = "Filter by name, email or role"
     CSS_PATH = stylesheet("members.tcss")
-    BINDINGS = [FILTER_BINDING]
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
@@ -42,7 +41,7 @@ class MembersScreen(AreaScreen):
                 key=row.user_id,
             )
         admins = sum(row.user_role.value == "ADMIN" for row in rows)
-        summary = f"{len(rows)} members · {admins} admins"
+        summary = f"{labels.count(len(rows), 'member')} · {labels.count(admins, 'admin')}"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         self.query_one("#summary", Static).update(Text(summary))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bc_tui.screens.account_detail import AccountDetail
-from bc_tui.screens.base import FILTER_BINDING, AreaScreen
+from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.styles import stylesheet
 from rich.text import Text
@@ -25,9 +25,8 @@ class TikTokAccountsScreen(AreaScreen):
     FILTER_PLACEHOLDER = "Filter by handle, name, ownership or status"
     CSS_PATH = stylesheet("tiktok_accounts.tcss")
     BINDINGS = [
-        FILTER_BINDING,
         Binding("enter", "details", "Details"),
-        Binding("x", "remove", "Remove/revoke"),
+        Binding("x", "remove", "Remove"),
     ]
 
     def __init__(self) -> None:
@@ -37,11 +36,12 @@ class TikTokAccountsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
         table: DataTable[object] = DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        # Most telling first: at 80 columns the right-hand ones scroll out of view.
         table.add_column("Handle", key="handle")
-        table.add_column("Name", key="name")
+        table.add_column("Status", key="status")
         table.add_column("Ownership", key="ownership")
         table.add_column("Access", key="scopes")
-        table.add_column("Status", key="status")
+        table.add_column("Name", key="name")
         table.add_column("Members", key="members")
         yield table
 
@@ -55,17 +55,17 @@ class TikTokAccountsScreen(AreaScreen):
         for row in rows:
             table.add_row(
                 plain(f"@{row.handle}"),
-                plain(row.display_name),
+                relation_status(row.relation_status),
                 plain(labels.RELATION_TYPE[row.relation_type]),
                 plain(", ".join(row.scopes) or "—"),
-                relation_status(row.relation_status),
+                plain(row.display_name),
                 plain(", ".join(row.members) or "—"),
                 key=row.handle,
             )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
         active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
-        summary = f"{len(rows)} accounts · {active} active"
+        summary = f"{labels.count(len(rows), 'account')} · {active} active"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         if not rows:
@@ -108,29 +108,27 @@ class TikTokAccountsScreen(AreaScreen):
         handle = row.handle
         if row.relation_status is not RelationStatus.BOUND:
             state = labels.RELATION_STATUS[row.relation_status].lower()
-            title, body, verb = (
-                f"Clear @{handle}?",
-                f"The {state} entry for @{handle} is deleted, so you can ask again.",
-                "Clear entry",
-            )
+            title = f"Clear @{handle}?"
+            body = f"The {state} entry for @{handle} is deleted, so you can ask again."
+            verb, done_text = "Clear entry", f"Cleared the entry for @{handle}."
         elif row.relation_type is RelationType.OWNER_BC:
-            title, body, verb = (
-                f"Give up ownership of @{handle}?",
+            title = f"Give up ownership of @{handle}?"
+            body = (
                 f"This Business Center owns @{handle}. Removing it ends that ownership and "
-                "every member's access to it; claiming it again needs the owner to approve.",
-                "Give up ownership",
+                "every member's access to it; claiming it again needs the owner to approve."
             )
+            verb, done_text = "Give up ownership", f"Gave up ownership of @{handle}."
         else:
-            title, body, verb = (
-                f"Revoke access to @{handle}?",
+            title = f"Revoke access to @{handle}?"
+            body = (
                 f"The Business Center stops using @{handle} and its {len(row.members)} "
-                "member assignment(s) are removed. The owner keeps the account.",
-                "Revoke access",
+                "member assignment(s) are removed. The owner keeps the account."
             )
+            verb, done_text = "Revoke access", f"Access to @{handle} revoked."
 
         def done(confirmed: bool | None) -> None:
             if confirmed and app.attempt(app.services.center.remove_tiktok_account, handle):
-                app.notify(f"@{handle}: {verb.lower()} — done.")
+                app.notify(done_text)
 
         app.push_screen(ConfirmDialog(title, body, verb), done)
 

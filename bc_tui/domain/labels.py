@@ -56,6 +56,11 @@ def member_role(user_role: UserRole, finance_role: FinanceRole | None) -> str:
     return f"{label} + {FINANCE_ROLE[finance_role]}" if finance_role else label
 
 
+def count(n: int, noun: str) -> str:
+    """'1 account', '2 accounts' (nouns here all take a plain -s)."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def money(minor: int, currency: str) -> str:
     """Integer minor units as a readable amount: 123456 USD -> '1,234.56 USD'."""
     sign = "-" if minor < 0 else ""

@@ -276,7 +276,7 @@ class CenterService(ServiceBase):
                 )
                 text = f"{who} {ended} @{handle}"
                 if dropped:
-                    text += f" and removed {dropped} member assignment{'s' * (dropped != 1)}"
+                    text += f" and removed {labels.count(dropped, 'member assignment')}"
             else:
                 writer.remove(AssetLink, **key)
                 state = labels.RELATION_STATUS[link.relation_status].lower()

@@ -20,8 +20,10 @@ class FilterBar(Input):
         self.display = False
 
     def open(self) -> None:
+        """Show and focus at once (not on the next idle, as `focus()` would), so keys typed
+        right after `/` land in the filter and not on the table's own bindings."""
         self.display = True
-        self.focus()
+        self.screen.set_focus(self)
 
     def action_clear(self) -> None:
         self.value = ""

@@ -91,7 +91,7 @@ async def test_revoking_access_asks_first_and_then_ends_the_link(tmp_path: Path)
         link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
         assert link.relation_status is RelationStatus.UNBOUND
         table = app.screen.query_one("#accounts", DataTable)
-        assert str(table.get_row_at(0)[4]) == "Ended"
+        assert str(table.get_row_at(0)[1]) == "Ended"
 
 
 async def test_enter_opens_details(tmp_path: Path) -> None:
