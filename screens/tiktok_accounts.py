@@ -65,7 +65,7 @@ class TikTokAccountsScreen(AreaScreen):
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
         active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
-        summary = f"{labels.count(len(rows), 'account')} · {active} active"
+        summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         if not rows:

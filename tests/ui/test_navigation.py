@@ -163,3 +163,64 @@ async def test_another_process_change_shows_without_a_key(tmp_path: Path) -> Non
             if "@vantage.gaming" not in handles(app):
                 break
         assert "@vantage.gaming" not in handles(app)
+
+
+async def test_command_palette_reaches_screens_and_actions(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p", *"Go to Members")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        await pilot.press("2", "ctrl+p", *"Account details")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountDetail)
+
+
+async def test_unexpected_error_is_logged_not_shown_as_a_traceback(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import logging
+
+    from bc_tui.app import configure_log, log
+
+    log_file = tmp_path / "logs" / "bc-tui.log"
+    configure_log(log_file)
+    app = demo_app(tmp_path)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.services.center, "remove_tiktok_account", broken)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("2", "x", "enter")
+            await pilot.pause()
+            [notice] = list(app._notifications)
+            assert "unexpected" in notice.message
+            assert "Traceback" not in notice.message
+            assert isinstance(app.screen, TikTokAccountsScreen)
+    finally:
+        for handler in list(log.handlers):
+            handler.close()
+            log.removeHandler(handler)
+        log.setLevel(logging.NOTSET)
+    text = log_file.read_text()
+    assert "RuntimeError: disk on fire" in text
+    assert "Traceback" in text
+
+
+async def test_a_rule_broken_in_the_ui_is_explained(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        other = app.services  # the same rule, reached through a stale row:
+        other.center.remove_tiktok_account(as_user("marcus"), "brightlane.studio")
+        other.center.remove_tiktok_account(as_user("marcus"), "brightlane.studio")
+        await pilot.press("x", "enter")  # the row still shows it; the service refuses
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("not in this Business Center" in m for m in messages), messages
