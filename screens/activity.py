@@ -22,10 +22,7 @@ class ActivityScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
-        table: DataTable[object] = DataTable(id="activity", cursor_type="row", zebra_stripes=True)
-        for label in ("Time", "Who", "Type", "What happened"):
-            table.add_column(label)
-        yield table
+        yield self.row_table("activity", ("Time", "Who", "Type", "What happened"))
 
     def load(self) -> None:
         app = self.bc_app

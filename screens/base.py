@@ -57,6 +57,14 @@ class AreaScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
+    @staticmethod
+    def row_table(table_id: str, columns: tuple[str, ...]) -> DataTable[object]:
+        """A whole-row-cursor table with these column labels (the screens' common shape)."""
+        table: DataTable[object] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+        for label in columns:
+            table.add_column(label)
+        return table
+
     def load(self) -> None:
         """Read this screen's data from the view service and show it."""
         raise NotImplementedError

@@ -33,25 +33,18 @@ class BillingScreen(AreaScreen):
         yield Static(id="summary")
         with TabbedContent(id="billing-tabs"):
             with TabPane("Ad accounts", id="tab-ad-accounts"):
-                yield self._table(
+                yield self.row_table(
                     "ad-accounts",
                     ("Ad account", "Status", "Billing", "Cash", "Grant", "Paid by", "ID"),
                 )
             with TabPane("Payment methods", id="tab-payment-methods"):
-                yield self._table("payment-methods", ("Card", "Expires", "Holder", "Default"))
+                yield self.row_table("payment-methods", ("Card", "Expires", "Holder", "Default"))
             with TabPane("Invoices", id="tab-invoices"):
-                yield self._table(
+                yield self.row_table(
                     "invoices", ("Invoice", "Period", "For", "Amount", "Due", "Status")
                 )
             with TabPane("Transfers", id="tab-transfers"):
-                yield self._table("transfers", ("Time", "Type", "Ad account", "Amount"))
-
-    @staticmethod
-    def _table(table_id: str, columns: tuple[str, ...]) -> DataTable[object]:
-        table: DataTable[object] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
-        for label in columns:
-            table.add_column(label)
-        return table
+                yield self.row_table("transfers", ("Time", "Type", "Ad account", "Amount"))
 
     def load(self) -> None:
         app = self.bc_app

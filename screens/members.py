@@ -20,10 +20,8 @@ class MembersScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
-        table: DataTable[object] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        for label in ("Name", "Email", "Role", "Finance role", "Status", "Assets"):
-            table.add_column(label)
-        yield table
+        columns = ("Name", "Email", "Role", "Finance role", "Status", "Assets")
+        yield self.row_table("members", columns)
 
     def load(self) -> None:
         app = self.bc_app
