@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,14 @@ from bc_tui.styles import stylesheet
 from bc_tui.widgets.nav import AREAS
 
 log = logging.getLogger("bc_tui")
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How a service call went: `value` is its result when `ok`."""
+
+    ok: bool
+    value: Any = None
 
 
 class BusinessCenterApp(App[None]):
@@ -88,17 +97,27 @@ class BusinessCenterApp(App[None]):
         self.notify(why_not(self.member, action), title="Not allowed", severity="warning")
         return False
 
-    def attempt(self, use_case: Callable[..., Any], *args: Any) -> bool:
+    def attempt(
+        self,
+        use_case: Callable[..., Any],
+        *args: Any,
+        on_error: Callable[[str], None] | None = None,
+        changes_data: bool = True,
+    ) -> Attempt:
         """Run a service call as the acting user; show its error instead of raising.
 
         Expected failures (rules, validation, a busy or broken database) are shown as they
-        are; anything else is logged with its traceback and reported in one line.
+        are — in a notice, or through `on_error` when a dialog shows them inline; anything
+        else is logged with its traceback and reported in one line.
         """
         try:
-            use_case(self.actor, *args)
+            value = use_case(self.actor, *args)
         except (DomainError, StoreError) as error:
-            self.notify(str(error), title="Could not do that", severity="error", timeout=8)
-            return False
+            if on_error is None:
+                self.notify(str(error), title="Could not do that", severity="error", timeout=8)
+            else:
+                on_error(str(error))
+            return Attempt(ok=False)
         except Exception:
             log.exception("unexpected error in %s", getattr(use_case, "__name__", use_case))
             self.notify(
@@ -106,9 +125,10 @@ class BusinessCenterApp(App[None]):
                 title="Error",
                 severity="error",
             )
-            return False
-        self.data_changed()
-        return True
+            return Attempt(ok=False)
+        if changes_data:
+            self.data_changed()
+        return Attempt(ok=True, value=value)
 
     def data_changed(self) -> None:
         """Tell the visible screen to reload; others reload when shown again."""

@@ -22,6 +22,7 @@ from bc_tui.ids import RandomIds
 from bc_tui.services import Actor, Services
 from bc_tui.services import seed as seeding
 from bc_tui.services.export import export_state
+from bc_tui.services.linking import DEFAULT_QR_TTL
 from bc_tui.store.database import Store, restore_backup
 from bc_tui.store.errors import StoreError
 from bc_tui.store.repository import Repository
@@ -61,6 +62,13 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--user", help="act as this user (email or user ID)")
     parser.add_argument("--bc", help="open this Business Center (ID)")
+    parser.add_argument(
+        "--qr-ttl",
+        type=_seconds,
+        default=DEFAULT_QR_TTL,
+        metavar="SECONDS",
+        help=f"how long a QR code stays valid (default {DEFAULT_QR_TTL})",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     seed = commands.add_parser("seed", help="write a generated database of any size")
@@ -96,6 +104,13 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if not 0 <= value <= 1_000_000:
         raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 1,000,000)")
+    return value
+
+
+def _seconds(text: str) -> int:
+    value = _count(text)
+    if not 10 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"{value} s is out of range (10 s to 1 day)")
     return value
 
 
@@ -152,7 +167,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
     path = args.db or (demo_db_path() if args.demo else default_db_path())
     store = Store(path)
-    services = Services(store, clock, RandomIds())
+    services = Services(store, clock, RandomIds(), qr_ttl=args.qr_ttl)
     if args.demo and services.views.default_actor() is None:
         seeding.load_demo(services.repo, clock)
     if args.user:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bc_tui.styles import stylesheet
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from textual.widgets import Static
 from bc_tui.domain import labels
 from bc_tui.domain.models import RelationType
 from bc_tui.services.views import TikTokAccountRow
+from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
 
 _OWNERSHIP_NOTE = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from bc_tui.screens.base import AreaScreen
-from bc_tui.styles import stylesheet
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +11,9 @@ from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetType
+from bc_tui.screens.base import AreaScreen
 from bc_tui.services.views import AssetsOverview
+from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
 
 PARTNERS = "PARTNERS"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
@@ -20,6 +21,11 @@ from bc_tui.widgets.nav import NavSidebar
 
 if TYPE_CHECKING:
     from bc_tui.app import BusinessCenterApp
+
+
+def business_app(node: DOMNode) -> BusinessCenterApp:
+    """The running app with its type (a cast: the app module imports the screens)."""
+    return cast("BusinessCenterApp", node.app)
 
 
 class DataChanged(Message):
@@ -40,9 +46,7 @@ class AreaScreen(Screen[None]):
 
     @property
     def bc_app(self) -> BusinessCenterApp:
-        from bc_tui.app import BusinessCenterApp
-
-        return cast(BusinessCenterApp, self.app)
+        return business_app(self)
 
     def compose(self) -> ComposeResult:
         yield Header()

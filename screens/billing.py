@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bc_tui.screens.base import AreaScreen
-from bc_tui.styles import stylesheet
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from bc_tui.domain import labels
+from bc_tui.screens.base import AreaScreen
 from bc_tui.services.views import InvoiceStatus
+from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
 
 _INVOICE_STYLE = {

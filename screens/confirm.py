@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bc_tui.styles import stylesheet
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bc_tui.styles import stylesheet
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from bc_tui.styles import stylesheet
 
 
 class HelpScreen(ModalScreen[None]):

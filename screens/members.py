@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bc_tui.screens.base import AreaScreen
-from bc_tui.styles import stylesheet
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from bc_tui.domain import labels
+from bc_tui.screens.base import AreaScreen
+from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import member_status, plain
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bc_tui.styles import stylesheet
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
 
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from bc_tui.screens.account_detail import AccountDetail
-from bc_tui.screens.base import AreaScreen
-from bc_tui.screens.confirm import ConfirmDialog
-from bc_tui.styles import stylesheet
+import math
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import RelationStatus, RelationType
+from bc_tui.domain.models import RelationStatus, RelationType, RequestKind
 from bc_tui.domain.permissions import Action
+from bc_tui.screens.account_detail import AccountDetail
+from bc_tui.screens.add_account import AddAccountDialog
+from bc_tui.screens.base import AreaScreen
+from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.qr_dialog import QrDialog
+from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.services.views import TikTokAccountRow
+from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
 
 
@@ -25,6 +30,7 @@ class TikTokAccountsScreen(AreaScreen):
     FILTER_PLACEHOLDER = "Filter by handle, name, ownership or status"
     CSS_PATH = stylesheet("tiktok_accounts.tcss")
     BINDINGS = [
+        Binding("a", "add", "Add account"),
         Binding("enter", "details", "Details"),
         Binding("x", "remove", "Remove"),
     ]
@@ -32,6 +38,7 @@ class TikTokAccountsScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, TikTokAccountRow] = {}
+        self._cursor_to: str | None = None  # a handle to select on the next load
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
@@ -45,6 +52,41 @@ class TikTokAccountsScreen(AreaScreen):
         table.add_column("Members", key="members")
         yield table
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(1.0, self._tick_pending)
+
+    def _status_cell(self, row: TikTokAccountRow) -> Text:
+        """Status, with the time left on a live request ("Pending 04:12")."""
+        cell = relation_status(row.relation_status)
+        if row.pending_until is not None:
+            seconds = (row.pending_until - self.bc_app.services.clock.now()).total_seconds()
+            left = labels.mm_ss(max(0, math.ceil(seconds)))
+            if row.relation_status is RelationStatus.PENDING:
+                cell.append(f" {left}")
+            else:
+                cell.append(f" · claim {left}", style="yellow")
+        elif row.relation_status is RelationStatus.PENDING:
+            cell.append(" · stale", style="dim")
+        return cell
+
+    def _tick_pending(self) -> None:
+        """Keep the countdowns of pending rows moving; reload when one runs out.
+
+        Only while this screen is on top: under a dialog it catches up when it resumes.
+        """
+        if not self.is_current:
+            return
+        table = self.query_one("#accounts", DataTable)
+        now = self.bc_app.services.clock.now()
+        for row in self._rows.values():
+            if row.pending_until is None:
+                continue
+            if row.pending_until <= now:
+                self.reload()
+                return
+            table.update_cell(row.handle, "status", self._status_cell(row))
+
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.tiktok_accounts(app.actor, self.query_text)
@@ -55,14 +97,17 @@ class TikTokAccountsScreen(AreaScreen):
         for row in rows:
             table.add_row(
                 plain(f"@{row.handle}"),
-                relation_status(row.relation_status),
+                self._status_cell(row),
                 plain(labels.RELATION_TYPE[row.relation_type]),
                 plain(", ".join(row.scopes) or "—"),
                 plain(row.display_name),
                 plain(", ".join(row.members) or "—"),
                 key=row.handle,
             )
-        if rows:
+        if self._cursor_to in self._rows:
+            table.move_cursor(row=table.get_row_index(self._cursor_to))
+            self._cursor_to = None
+        elif rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
         active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
         summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
@@ -86,7 +131,50 @@ class TikTokAccountsScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove":
             return self.bc_app.may(Action.REMOVE_ASSET_LINK)
+        if action == "add":
+            return self.bc_app.may(Action.ADD_TIKTOK_ACCOUNT)
         return super().check_action(action, parameters)
+
+    def action_add(self) -> None:
+        if self.bc_app.explain_if_forbidden(Action.ADD_TIKTOK_ACCOUNT):
+            self._add_account()
+
+    @work(exclusive=True)
+    async def _add_account(self) -> None:
+        """The walkthrough's steps 2-3: which account and how, what access, then the code."""
+        app = self.bc_app
+        choice = await app.push_screen_wait(AddAccountDialog())
+        if choice is None:
+            return
+        handle, kind = choice
+        if kind is RequestKind.CLAIM_OWNERSHIP:
+            confirmed = await app.push_screen_wait(
+                ConfirmDialog(
+                    f"Claim ownership of @{handle}?",
+                    f"@{handle} moves into {app.title} for good: its owner gives it up, and no "
+                    "other Business Center can claim it afterwards. Use Request access for "
+                    "accounts your company does not fully own.",
+                    "Claim ownership",
+                )
+            )
+            if not confirmed:
+                return
+            result = app.attempt(app.services.linking.request_authorization, handle, kind)
+            request = result.value if result.ok else None
+        else:
+            request = await app.push_screen_wait(ScopesDialog(handle))
+        if request is None:
+            return
+        approved = await app.push_screen_wait(QrDialog(request))
+        if approved is not None:
+            what = (
+                "is now owned by this Business Center"
+                if kind is RequestKind.CLAIM_OWNERSHIP
+                else f"granted access ({labels.scopes(approved.scopes)})"
+            )
+            app.notify(f"@{handle} {what}.", title="Account added")
+            self._cursor_to = handle
+            self.reload()
 
     @on(DataTable.RowSelected, "#accounts")
     def _row_chosen(self) -> None:
@@ -127,7 +215,7 @@ class TikTokAccountsScreen(AreaScreen):
             verb, done_text = "Revoke access", f"Access to @{handle} revoked."
 
         def done(confirmed: bool | None) -> None:
-            if confirmed and app.attempt(app.services.center.remove_tiktok_account, handle):
+            if confirmed and app.attempt(app.services.center.remove_tiktok_account, handle).ok:
                 app.notify(done_text)
 
         app.push_screen(ConfirmDialog(title, body, verb), done)
@@ -135,6 +223,7 @@ class TikTokAccountsScreen(AreaScreen):
     def screen_commands(self) -> list[tuple[str, str, str]]:
         return [
             *super().screen_commands(),
+            ("Add TikTok account", "Request access or claim ownership, by QR code", "add"),
             ("Account details", "Show the selected TikTok account", "details"),
             ("Remove or revoke account", "End the Business Center's link to it", "remove"),
         ]

@@ -8,6 +8,7 @@ from bc_tui.domain.models import (
     FinanceRole,
     RelationStatus,
     RelationType,
+    RequestKind,
     TtAccountRole,
     UserRole,
 )
@@ -45,6 +46,10 @@ RELATION_STATUS = {
     RelationStatus.UNBOUND: "Ended",
 }
 SCOPE = {TtAccountRole.POST: "Spark Ads", TtAccountRole.LIVE: "LIVE ads"}
+REQUEST_KIND = {
+    RequestKind.REQUEST_ACCESS: "Request access",
+    RequestKind.CLAIM_OWNERSHIP: "Claim ownership",
+}
 
 
 def scopes(values: tuple[TtAccountRole, ...]) -> str:
@@ -59,6 +64,11 @@ def member_role(user_role: UserRole, finance_role: FinanceRole | None) -> str:
 def count(n: int, noun: str) -> str:
     """'1 account', '2 accounts' (nouns here all take a plain -s)."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def mm_ss(seconds: int) -> str:
+    """Time left on a code: 272 -> '04:32'."""
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 def money(minor: int, currency: str) -> str:

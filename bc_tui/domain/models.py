@@ -62,6 +62,25 @@ class AssetRole(StrEnum):
     ANALYST = "ANALYST"
 
 
+class RequestKind(StrEnum):
+    REQUEST_ACCESS = "REQUEST_ACCESS"  # the owner keeps the account and can revoke
+    CLAIM_OWNERSHIP = "CLAIM_OWNERSHIP"  # permanent transfer into the Business Center
+
+
+class RequestMethod(StrEnum):
+    QR = "QR"
+    NOTIFICATION = "NOTIFICATION"
+
+
+class RequestStatus(StrEnum):
+    NOT_USED = "NOT_USED"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
 class ActivityType(StrEnum):
     USER = "USER"
     ACCOUNT = "ACCOUNT"
@@ -157,6 +176,47 @@ class Assignment:
     asset_type: AssetType
     asset_id: str
     role: AssetRole
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationRequest:
+    """What "Add TikTok account" creates: a single-use token the account's owner approves."""
+
+    request_id: str
+    bc_id: str
+    handle: str
+    kind: RequestKind
+    scopes: tuple[TtAccountRole, ...]
+    method: RequestMethod
+    token: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    status: RequestStatus = RequestStatus.NOT_USED
+    reason: str = ""  # why it FAILED, in words the admin can act on
+
+    def status_at(self, now: datetime) -> RequestStatus:
+        """The status as of `now`: an unused request past its expiry is EXPIRED.
+
+        Expiry is computed, not written by a background job, so every reader agrees.
+        """
+        if self.status is RequestStatus.NOT_USED and now >= self.expires_at:
+            return RequestStatus.EXPIRED
+        return self.status
+
+    def seconds_left(self, now: datetime) -> int:
+        return max(0, int((self.expires_at - now).total_seconds()))
+
+
+@dataclass(frozen=True, slots=True)
+class InboxMessage:
+    """A "From TikTok" message in a TikTok account's inbox (Inbox -> All activity)."""
+
+    message_id: str
+    handle: str
+    time: datetime
+    text: str
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

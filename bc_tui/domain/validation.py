@@ -40,6 +40,22 @@ def email(value: str) -> str:
     return value
 
 
+_HANDLE = re.compile(r"^[a-z0-9_.]{2,24}$")
+HANDLE_RULE = "2 to 24 letters, digits, _ or ., not all digits"
+
+
+def handle(value: str) -> str:
+    """A TikTok handle, without the "@" and in lower case (handles ignore case)."""
+    cleaned = value.strip().removeprefix("@").lower()
+    if not cleaned:
+        raise ValidationError("handle", "is empty", f"type the account's @handle ({HANDLE_RULE})")
+    if not _HANDLE.match(cleaned) or cleaned.isdigit():
+        raise ValidationError(
+            "handle", f"@{cleaned[:40]} is not a TikTok handle", f"use {HANDLE_RULE}"
+        )
+    return cleaned
+
+
 def currency(value: str) -> str:
     value = value.strip().upper()
     if value not in CURRENCIES:

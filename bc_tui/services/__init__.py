@@ -6,6 +6,7 @@ from bc_tui.clock import Clock
 from bc_tui.ids import IdSource
 from bc_tui.services.base import Actor
 from bc_tui.services.center import CenterService
+from bc_tui.services.linking import DEFAULT_QR_TTL, LinkingService
 from bc_tui.services.views import ViewService
 from bc_tui.store.database import Store
 from bc_tui.store.repository import Repository
@@ -16,7 +17,9 @@ __all__ = ["Actor", "Services"]
 class Services:
     """One object holding every service, built once per process around one store."""
 
-    def __init__(self, store: Store, clock: Clock, ids: IdSource) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, ids: IdSource, *, qr_ttl: int = DEFAULT_QR_TTL
+    ) -> None:
         self.store = store
         self.clock = clock
         self.ids = ids
@@ -24,3 +27,4 @@ class Services:
         self.repo = repo
         self.center = CenterService(repo, clock, ids)
         self.views = ViewService(repo, clock, ids)
+        self.linking = LinkingService(repo, clock, ids, qr_ttl=qr_ttl)

@@ -23,6 +23,7 @@ from bc_tui.domain.models import (
     AssetType,
     Assignment,
     AuditEvent,
+    AuthorizationRequest,
     BusinessCenter,
     FinanceRole,
     Invoice,
@@ -34,6 +35,7 @@ from bc_tui.domain.models import (
     Portfolio,
     RelationStatus,
     RelationType,
+    RequestStatus,
     TikTokAccount,
     Transaction,
     TransactionType,
@@ -70,6 +72,7 @@ class TikTokAccountRow:
     relation_status: RelationStatus
     scopes: tuple[str, ...]
     members: tuple[str, ...]  # "Ben Ortiz (Operator)"
+    pending_until: datetime | None = None  # a live authorization request expires then
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +283,14 @@ class ViewService(ServiceBase):
         ):
             role = labels.ASSET_ROLE[assignment.role]
             people[assignment.asset_id].append(f"{names.get(assignment.user_id, '?')} ({role})")
+        now = self.clock.now()
+        pending = {
+            request.handle: request.expires_at
+            for request in self.repo.find(
+                AuthorizationRequest, bc_id=actor.bc_id, status=RequestStatus.NOT_USED
+            )
+            if request.status_at(now) is RequestStatus.NOT_USED
+        }
         rows = []
         for link in self.repo.find(AssetLink, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
             if visible is not None and (AssetType.TT_ACCOUNT, link.asset_id) not in visible:
@@ -299,6 +310,7 @@ class ViewService(ServiceBase):
                     relation_status=link.relation_status,
                     scopes=tuple(labels.SCOPE[scope] for scope in link.tt_account_roles),
                     members=tuple(sorted(people[link.asset_id])),
+                    pending_until=pending.get(link.asset_id),
                 )
             )
         return sorted(rows, key=lambda row: row.handle.casefold())

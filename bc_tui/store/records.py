@@ -27,6 +27,8 @@ TABLES: dict[type, str] = {
     models.Asset: "assets",
     models.AssetLink: "asset_links",
     models.Assignment: "assignments",
+    models.AuthorizationRequest: "authorization_requests",
+    models.InboxMessage: "inbox_messages",
     models.Partner: "partners",
     models.AdAccount: "ad_accounts",
     models.PaymentMethod: "payment_methods",

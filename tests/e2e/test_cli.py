@@ -166,3 +166,9 @@ def test_bc_tui_db_environment_variable_picks_the_file(tmp_path: Path) -> None:
     exported = run("export", env={"BC_TUI_DB": str(db)})
     assert exported.returncode == 0, exported.stderr
     assert len(json.loads(exported.stdout)["business_centers"]) == 1
+
+
+def test_qr_ttl_is_checked(tmp_path: Path) -> None:
+    bad = run("--db", str(tmp_path / "x.json"), "--qr-ttl", "2")
+    assert_one_line_error(bad)
+    assert "out of range" in bad.stderr

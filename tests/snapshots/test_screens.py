@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bc_tui.widgets.countdown import QrCountdown
 from tests.apps import demo_app
 from tests.conftest import as_user
 
@@ -60,3 +61,75 @@ def test_revoke_confirmation(snap_compare, tmp_path: Path, size: tuple[int, int]
 @pytest.mark.parametrize("size", SIZES)
 def test_switch_user_picker(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(demo_app(tmp_path), press=["u"], terminal_size=size)
+
+
+# --- Add TikTok account ----------------------------------------------------------------------
+
+ADD = ["2", "a", *"new.brand"]
+TO_QR = [*ADD, "enter", "enter", "enter"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_add_account_two_options(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), press=[*ADD, "enter"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_add_account_bad_handle(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    press = ["2", "a", *"1234", "enter", "enter"]
+    assert snap_compare(demo_app(tmp_path), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_scopes(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), press=[*ADD, "enter", "enter"], terminal_size=size)
+
+
+def _at(seconds: float):
+    """Move the frozen clock on after the QR dialog opened, and let the countdown see it."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press(*TO_QR)
+        pilot.app.services.clock.advance(seconds)
+        pilot.app.screen.query_one(QrCountdown).tick()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_qr_full_time(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), run_before=_at(0), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_qr_last_30_seconds(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), run_before=_at(276), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_qr_expired(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), run_before=_at(300), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_qr_notification_sent(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app(tmp_path), press=[*TO_QR, "n"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_qr_failed_wrong_account(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press(*TO_QR)
+        app = pilot.app
+        app.services.linking.approve(app.screen.request.token, "mira.makes")
+        app.data_changed()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_claim_confirmation(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    press = [*ADD, "enter", "right", "enter"]
+    assert snap_compare(demo_app(tmp_path), press=press, terminal_size=size)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import DataTable
+
+from bc_tui.domain.models import AssetLink, RelationStatus
 from bc_tui.screens.account_detail import AccountDetail
 from bc_tui.screens.activity import ActivityScreen
 from bc_tui.screens.assets import AssetsScreen
@@ -13,9 +16,6 @@ from bc_tui.screens.help import HelpScreen
 from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
-from textual.widgets import DataTable
-
-from bc_tui.domain.models import AssetLink, RelationStatus
 from tests.apps import demo_app
 from tests.conftest import LABS, NORTHWIND, as_user
 

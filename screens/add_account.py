@@ -1,0 +1,112 @@
+"""Add TikTok Account, step one: which account, and Request access or Claim ownership."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from bc_tui.domain import labels
+from bc_tui.domain.models import RequestKind
+from bc_tui.screens.base import business_app
+from bc_tui.styles import stylesheet
+
+EXPLANATIONS = {
+    RequestKind.REQUEST_ACCESS: (
+        "The one you'll use 99% of the time: agencies and managers. The Business Center may use "
+        "the account for advertising and reporting; the owner keeps control and can revoke "
+        "access at any time."
+    ),
+    RequestKind.CLAIM_OWNERSHIP: (
+        "A permanent transfer of the account into this Business Center, for accounts your "
+        "company fully owns. Once claimed by one Business Center it cannot be claimed by "
+        "another."
+    ),
+}
+
+
+class ChoiceCard(Static, can_focus=True):
+    """One of the two ways to add an account; enter (or a click) chooses it."""
+
+    BINDINGS = [Binding("enter", "choose", "Choose", show=False)]
+
+    class Chosen(Message):
+        def __init__(self, kind: RequestKind) -> None:
+            super().__init__()
+            self.kind = kind
+
+    def __init__(self, kind: RequestKind) -> None:
+        text = Text.assemble((labels.REQUEST_KIND[kind], "bold"), "\n", EXPLANATIONS[kind])
+        super().__init__(text, classes="choice-card", id=kind.value.lower())
+        self.kind = kind
+
+    def action_choose(self) -> None:
+        self.post_message(self.Chosen(self.kind))
+
+    def on_click(self) -> None:
+        self.action_choose()
+
+
+class AddAccountDialog(ModalScreen[tuple[str, RequestKind] | None]):
+    """Returns the clean handle and the chosen kind, after the service has checked both."""
+
+    CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("add_account.tcss")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("left", "card(-1)", "Previous", show=False),
+        Binding("right", "card(1)", "Next", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Static("Add TikTok account", classes="dialog-title")
+            yield Input(placeholder="@handle of the TikTok account", id="handle")
+            error = Static(id="error", classes="dialog-error")
+            error.display = False
+            yield error
+            with Horizontal(id="choices"):
+                yield ChoiceCard(RequestKind.REQUEST_ACCESS)
+                yield ChoiceCard(RequestKind.CLAIM_OWNERSHIP)
+            yield Static(
+                "type the handle · enter/tab to the options · ←→ pick · enter choose · esc cancel",
+                classes="dialog-keys",
+            )
+
+    @on(Input.Submitted, "#handle")
+    def _to_choices(self) -> None:
+        self.query_one(ChoiceCard).focus()
+
+    def action_card(self, step: int) -> None:
+        cards = list(self.query(ChoiceCard))
+        if self.focused in cards:
+            index = (cards.index(self.focused) + step) % len(cards)  # type: ignore[arg-type]
+            cards[index].focus()
+
+    @on(ChoiceCard.Chosen)
+    def _chosen(self, event: ChoiceCard.Chosen) -> None:
+        app = business_app(self)
+        handle_input = self.query_one("#handle", Input)
+        result = app.attempt(
+            app.services.linking.check_request,
+            handle_input.value,
+            event.kind,
+            on_error=self._show_error,
+            changes_data=False,
+        )
+        if result.ok:
+            self.dismiss((result.value, event.kind))
+        else:
+            handle_input.focus()
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#error", Static)
+        error.update(Text(message))
+        error.display = True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,163 @@
+"""The QR code dialog: a real, expiring code the account's owner scans and approves.
+
+It follows its request live: an approval, a decline or a failure on the phone (in this app or
+another process) shows here without a key pressed, because the app posts DataChanged to the
+screen on top whenever the database changes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from bc_tui.domain import labels
+from bc_tui.domain.models import AuthorizationRequest, RequestKind, RequestMethod, RequestStatus
+from bc_tui.screens.base import DataChanged, business_app
+from bc_tui.styles import stylesheet
+from bc_tui.widgets.countdown import QrCountdown
+from bc_tui.widgets.qr import QrCode
+
+SCAN_STEPS = (
+    "Profile → ☰ (top right) → Settings and privacy → QR code → scanner (top right) → scan "
+    "→ Authorize"
+)
+INBOX_STEPS = "Inbox → All activity → From TikTok → open the request → Authorize"
+
+
+class QrDialog(ModalScreen[AuthorizationRequest | None]):
+    """Shows one request; dismisses with it once approved, with None when cancelled."""
+
+    CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("qr.tcss")]
+    BINDINGS = [
+        Binding("r", "regenerate", "New QR code"),
+        Binding("n", "notify_instead", "Notify instead"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, request: AuthorizationRequest) -> None:
+        super().__init__()
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        app = business_app(self)
+        with Horizontal(classes="dialog -qr"):
+            with Vertical(id="qr-area"):
+                yield QrCode(self.request.token, id="qr")
+                yield Static(id="qr-message")
+            with Vertical(id="qr-info"):
+                yield Static(id="qr-title", classes="dialog-title")
+                yield Static(id="qr-for")
+                yield Static(id="qr-token")
+                yield QrCountdown(app.services.clock, id="countdown")
+                yield Static(id="qr-steps")
+                yield Static(id="qr-status")
+                yield Static(id="qr-keys", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.show(self.request)
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.reload()
+
+    def on_qr_countdown_expired(self, _: QrCountdown.Expired) -> None:
+        self.show(self.request)
+
+    def reload(self) -> None:
+        self.show(business_app(self).services.linking.request(self.request.request_id))
+
+    def show(self, request: AuthorizationRequest) -> None:
+        """Render `request` as it stands now; close when it has been approved."""
+        self.request = request
+        app = business_app(self)
+        status = request.status_at(app.services.clock.now())
+        if status is RequestStatus.APPROVED:
+            self.dismiss(request)
+            return
+        claim = request.kind is RequestKind.CLAIM_OWNERSHIP
+        notification = request.method is RequestMethod.NOTIFICATION
+        self.query_one("#qr-title", Static).update(
+            ("Claim ownership" if claim else "Request access")
+            + (" · notification" if notification else " · scan to approve")
+        )
+        self.query_one("#qr-for", Static).update(
+            Text(f"@{request.handle} · {labels.scopes(request.scopes)}")
+        )
+        self.query_one("#qr-token", Static).update(Text(f"Code {request.token}", style="dim"))
+        qr_code = self.query_one("#qr", QrCode)
+        message = self.query_one("#qr-message", Static)
+        countdown = self.query_one("#countdown", QrCountdown)
+        live = status is RequestStatus.NOT_USED
+        showing_qr = live and not notification
+        if showing_qr:
+            qr_code.show(request.token)
+        qr_code.display = showing_qr
+        message.display = not showing_qr
+        message.update(self._message(request, status))
+        message.set_class(status is not RequestStatus.NOT_USED, "-problem")
+        if live or status is RequestStatus.EXPIRED:
+            countdown.start(request.created_at, request.expires_at)
+        else:
+            countdown.stop()
+        steps = INBOX_STEPS if notification else SCAN_STEPS
+        self.query_one("#qr-steps", Static).update(
+            Text(f"On the phone logged in as @{request.handle}:\n{steps}") if live else ""
+        )
+        self.query_one("#qr-status", Static).update(
+            Text("Waiting for the owner…", style="italic") if live else ""
+        )
+        keys = "r new QR code · esc close" if not live else "r new code · esc cancel"
+        if live and not notification:
+            keys = "r new code · n notify · esc cancel"
+        self.query_one("#qr-keys", Static).update(keys)
+
+    @staticmethod
+    def _message(request: AuthorizationRequest, status: RequestStatus) -> Text:
+        if status is RequestStatus.NOT_USED:  # a live notification
+            return Text.assemble(
+                ("Notification sent\n\n", "bold"),
+                f"Request sent to @{request.handle}. The owner finds it in the TikTok app:\n\n",
+                INBOX_STEPS,
+                "\n\nCan scan after all? Press r for a QR code.",
+            )
+        if status is RequestStatus.EXPIRED:
+            return Text.assemble(
+                ("QR code expired\n\n", "bold"),
+                "A code is valid for a limited time, and this one ran out before it was "
+                "approved.\n\nPress r to generate a new code.",
+            )
+        if status is RequestStatus.FAILED:
+            reason = request.reason.removeprefix("authorization failed: ")
+            reason = reason[:1].upper() + reason[1:] + "."
+            return Text.assemble(("Authorization failed\n\n", "bold"), reason)
+        if status is RequestStatus.DECLINED:
+            return Text.assemble(
+                ("Declined\n\n", "bold"),
+                f"@{request.handle} declined the request. Check with the owner, then press r "
+                "to ask again.",
+            )
+        return Text.assemble(
+            ("Code no longer valid\n\n", "bold"),
+            "It was replaced by a newer code or cancelled. Press r for a new one.",
+        )
+
+    def action_regenerate(self) -> None:
+        app = business_app(self)
+        result = app.attempt(app.services.linking.regenerate, self.request.request_id)
+        if result.ok:
+            self.show(result.value)
+
+    def action_notify_instead(self) -> None:
+        app = business_app(self)
+        result = app.attempt(app.services.linking.send_notification, self.request.request_id)
+        if result.ok:
+            self.show(result.value)
+
+    def action_cancel(self) -> None:
+        app = business_app(self)
+        if self.request.status_at(app.services.clock.now()) is RequestStatus.NOT_USED:
+            app.attempt(app.services.linking.cancel, self.request.request_id)
+        self.dismiss(None)

@@ -1,0 +1,70 @@
+"""Request access, step two: what the Business Center may use, then Generate QR code."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Static
+
+from bc_tui.domain.models import AuthorizationRequest, RequestKind, TtAccountRole
+from bc_tui.screens.base import business_app
+from bc_tui.styles import stylesheet
+
+SCOPES = (
+    (TtAccountRole.POST, "Spark Ads", "use the account's existing posts in campaigns"),
+    (TtAccountRole.LIVE, "LIVE ads", "promote the account's LIVE videos"),
+)
+
+
+class ScopesDialog(ModalScreen[AuthorizationRequest | None]):
+    """Creates the request itself (so a refusal is shown here) and returns it."""
+
+    CSS_PATH = stylesheet("dialogs.tcss")
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "generate", "Generate QR code", priority=True),
+    ]
+
+    def __init__(self, handle: str) -> None:
+        super().__init__()
+        self.handle = handle
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(f"Request access to @{self.handle}"), classes="dialog-title")
+            yield Static("What may this Business Center use?", classes="dialog-body")
+            for scope, label, meaning in SCOPES:
+                yield Checkbox(
+                    f"{label} — {meaning}", value=scope is TtAccountRole.POST, id=scope.value
+                )
+            yield Static(id="error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Generate QR code (enter)", id="generate", variant="primary")
+            yield Static("space toggles · enter generates the code", classes="dialog-keys")
+
+    def chosen(self) -> tuple[TtAccountRole, ...]:
+        return tuple(
+            scope for scope, _, _ in SCOPES if self.query_one(f"#{scope.value}", Checkbox).value
+        )
+
+    @on(Button.Pressed, "#generate")
+    def action_generate(self) -> None:
+        app = business_app(self)
+        result = app.attempt(
+            app.services.linking.request_authorization,
+            self.handle,
+            RequestKind.REQUEST_ACCESS,
+            self.chosen(),
+            on_error=lambda message: self.query_one("#error", Static).update(Text(message)),
+        )
+        if result.ok:
+            self.dismiss(result.value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,171 @@
+"""Add TikTok Account by keys: request access and claim, approval arriving on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from bc_tui.domain.models import (
+    AssetLink,
+    AuthorizationRequest,
+    RelationStatus,
+    RelationType,
+    RequestMethod,
+    RequestStatus,
+    TtAccountRole,
+)
+from bc_tui.screens.add_account import AddAccountDialog
+from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.qr_dialog import QrDialog
+from bc_tui.screens.scopes import ScopesDialog
+from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.widgets.countdown import QrCountdown
+from tests.apps import demo_app
+from tests.conftest import NORTHWIND, as_user
+
+
+def status_of(app, handle: str) -> str:
+    table = app.screen.query_one("#accounts", DataTable)
+    return str(table.get_row(handle)[1])
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_qr_for(pilot, handle: str = "new.brand") -> QrDialog:
+    await pilot.press("2", "a", *handle, "enter", "enter")
+    assert isinstance(pilot.app.screen, ScopesDialog)
+    # Spark Ads starts ticked and focused: untick, tick again, then tick LIVE ads too.
+    await pilot.press("space", "space", "tab", "space", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, QrDialog)
+    return pilot.app.screen
+
+
+async def test_request_access_by_keys_then_approval_lists_the_account(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr_for(pilot)
+        request = dialog.request
+        assert request.scopes == (TtAccountRole.POST, TtAccountRole.LIVE)
+        assert request.method is RequestMethod.QR
+        assert "05:00" in str(dialog.query_one(QrCountdown).render())
+        app.services.linking.approve(request.token, "new.brand")
+        app.data_changed()  # what the file watcher does when the phone is another process
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert status_of(app, "new.brand") == "Active"
+        table = app.screen.query_one("#accounts", DataTable)
+        assert table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value == "new.brand"
+        assert any("granted access" in n.message for n in app._notifications)
+
+
+async def test_claim_asks_for_confirmation_and_skips_scopes(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a", *"our.brand", "enter", "right", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QrDialog)
+        request = app.screen.request
+        assert request.scopes == (TtAccountRole.POST, TtAccountRole.LIVE)
+        app.services.linking.approve(request.token, "our.brand")
+        app.data_changed()
+        await pilot.pause()
+        link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="our.brand")
+        assert (link.relation_type, link.relation_status) == (
+            RelationType.OWNER_BC,
+            RelationStatus.BOUND,
+        )
+
+
+async def test_escape_on_claim_confirmation_creates_nothing(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a", *"our.brand", "enter", "right", "enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert app.services.repo.first(AuthorizationRequest, handle="our.brand") is None
+
+
+async def test_a_bad_handle_is_explained_in_the_dialog(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a", *"12345", "enter", "enter")
+        assert isinstance(app.screen, AddAccountDialog)
+        assert "not all digits" in text_of(app, "#error")
+        await pilot.press(*["backspace"] * 5, *"northwind.coffee", "enter", "enter")
+        assert "already owns @northwind.coffee" in text_of(app, "#error")
+
+
+async def test_no_scope_chosen_is_refused_in_place(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a", *"new.brand", "enter", "enter", "space", "enter")
+        assert isinstance(app.screen, ScopesDialog)
+        assert "choose Spark Ads, LIVE ads or both" in text_of(app, "#error")
+
+
+async def test_expiry_regenerate_and_notification(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr_for(pilot)
+        first = dialog.request
+        app.services.clock.advance(300)
+        dialog.query_one(QrCountdown).tick()
+        await pilot.pause()
+        assert "QR code expired" in text_of(app, "#qr-message")
+        assert "press r" in text_of(app, "#qr-message").lower()
+        await pilot.press("r")
+        second = dialog.request
+        assert second.token != first.token
+        assert dialog.query_one("#qr").display
+        await pilot.press("n")
+        third = dialog.request
+        assert third.method is RequestMethod.NOTIFICATION
+        assert app.services.linking.request(second.request_id).status is RequestStatus.CANCELLED
+        assert "Notification sent" in text_of(app, "#qr-message")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.services.linking.request(third.request_id).status is RequestStatus.CANCELLED
+        assert isinstance(app.screen, TikTokAccountsScreen)
+
+
+async def test_wrong_account_on_phone_shows_the_reason_live(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr_for(pilot)
+        app.services.linking.approve(dialog.request.token, "mira.makes")
+        app.data_changed()
+        await pilot.pause()
+        message = text_of(app, "#qr-message")
+        assert "The phone is logged in as @mira.makes" in message
+        assert "switch to @new.brand" in message
+
+
+async def test_standard_member_is_not_offered_add_and_palette_explains(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("lena"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a")
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        app.screen.action_add()
+        await pilot.pause()
+        assert not isinstance(app.screen, AddAccountDialog)
+        assert any("Only an Admin can add" in n.message for n in app._notifications)
+
+
+async def test_pending_rows_count_down(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        assert status_of(app, "solstice.skin") == "Pending 03:00"
+        app.services.clock.advance(60)
+        app.screen._tick_pending()
+        assert status_of(app, "solstice.skin") == "Pending 02:00"
+        app.services.clock.advance(121)
+        app.screen._tick_pending()
+        await pilot.pause()
+        assert status_of(app, "solstice.skin") == "Pending · stale"

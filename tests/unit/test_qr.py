@@ -1,0 +1,39 @@
+"""What the terminal shows is the real QR code."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bc_tui import qr
+from bc_tui.ids import SeededIds
+
+
+def test_drawing_decodes_back_to_the_qrcode_matrix() -> None:
+    modules = qr.matrix(qr.payload(SeededIds(1).new_token()))
+    lines = qr.half_blocks(modules)
+    decoded = qr.modules_from_half_blocks(lines)
+    assert decoded[: len(modules)] == modules
+    assert all(not dark for row in decoded[len(modules) :] for dark in row)
+
+
+def test_code_has_a_quiet_zone_and_fits_80x24() -> None:
+    modules = qr.matrix(qr.payload(SeededIds(2).new_token()))
+    lines = qr.half_blocks(modules)
+    size = len(modules)
+    border = [row for row in modules[: qr.QUIET_ZONE] + modules[-qr.QUIET_ZONE :]]
+    assert not any(any(row) for row in border)
+    assert not any(row[0] or row[-1] for row in modules)
+    assert size == 29 + 2 * qr.QUIET_ZONE  # version 3
+    assert len(lines) <= 17 and all(len(line) == size for line in lines)
+
+
+@given(st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", min_size=1))
+def test_any_token_round_trips(token: str) -> None:
+    modules = qr.matrix(qr.payload(token))
+    assert qr.modules_from_half_blocks(qr.half_blocks(modules))[: len(modules)] == modules
+
+
+def test_a_scan_or_a_typed_token_gives_the_token() -> None:
+    assert qr.token_from(qr.payload("Ab3")) == "Ab3"
+    assert qr.token_from("  Ab3 ") == "Ab3"
