@@ -113,12 +113,14 @@ class TikTokAccountsScreen(AreaScreen):
         summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
-        if not rows:
-            summary = (
-                "No TikTok accounts match the filter (escape clears it)."
-                if self.query_text
-                else "No TikTok accounts yet."
-            )
+        if not rows and self.query_text:
+            summary = "No TikTok accounts match the filter (escape clears it)."
+        elif not rows:
+            # The walkthrough's "account not visible" hitch: maybe it is in another BC.
+            summary = f"No TikTok accounts in {app.title} yet. "
+            if app.may(Action.ADD_TIKTOK_ACCOUNT):
+                summary += "Press a to add one. "
+            summary += "Expected some? Press b to check you are in the right Business Center."
         self.query_one("#summary", Static).update(Text(summary))
 
     def _selected(self) -> TikTokAccountRow | None:
@@ -168,9 +170,9 @@ class TikTokAccountsScreen(AreaScreen):
         approved = await app.push_screen_wait(QrDialog(request))
         if approved is not None:
             what = (
-                "is now owned by this Business Center"
+                f"is now owned by {app.title}"
                 if kind is RequestKind.CLAIM_OWNERSHIP
-                else f"granted access ({labels.scopes(approved.scopes)})"
+                else f"granted {app.title} access ({labels.scopes(approved.scopes)})"
             )
             app.notify(f"@{handle} {what}.", title="Account added")
             self._cursor_to = handle

@@ -59,7 +59,7 @@ async def test_request_access_by_keys_then_approval_lists_the_account(tmp_path: 
         assert status_of(app, "new.brand") == "Active"
         table = app.screen.query_one("#accounts", DataTable)
         assert table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value == "new.brand"
-        assert any("granted access" in n.message for n in app._notifications)
+        assert any("granted Northwind Media access" in n.message for n in app._notifications)
 
 
 async def test_claim_asks_for_confirmation_and_skips_scopes(tmp_path: Path) -> None:

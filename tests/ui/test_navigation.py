@@ -224,3 +224,18 @@ async def test_a_rule_broken_in_the_ui_is_explained(tmp_path: Path) -> None:
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("not in this Business Center" in m for m in messages), messages
+
+
+async def test_empty_list_says_how_to_add_and_where_else_to_look(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        labs_admin = as_user("ava", LABS)
+        app.services.center.remove_tiktok_account(labs_admin, "labs.prototype")  # ends it
+        app.services.center.remove_tiktok_account(labs_admin, "labs.prototype")  # clears it
+        await pilot.press("b")
+        app.screen.query_one("#choices").highlighted = 0
+        await pilot.press("enter", "2")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#summary").render())
+        assert "No TikTok accounts in Northwind Labs yet. Press a to add one." in summary
+        assert "Press b" in summary
