@@ -17,10 +17,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/bc-tui --demo
 
+# Four workers on two cores: most of a UI test's time is waiting for the screen to settle.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n auto -q
+	$(BIN)/python -m pytest -n 4 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

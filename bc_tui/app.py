@@ -12,26 +12,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
 from bc_tui.domain.errors import DomainError
-from bc_tui.domain.models import Member
+from bc_tui.domain.models import Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
 from bc_tui.screens.activity import ActivityScreen
 from bc_tui.screens.assets import AssetsScreen
-from bc_tui.screens.base import AreaScreen, DataChanged
+from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.billing import BillingScreen
 from bc_tui.screens.help import HelpScreen
 from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
+from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.services import Actor, Services
+from bc_tui.shell import ServicesApp
 from bc_tui.store.errors import StoreError
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.nav import AREAS
+from bc_tui.widgets.phone import PhonePane, PhoneSession
 
 log = logging.getLogger("bc_tui")
 
@@ -44,11 +47,11 @@ class Attempt:
     value: Any = None
 
 
-class BusinessCenterApp(App[None]):
+class BusinessCenterApp(ServicesApp):
     """TikTok Business Center in a terminal."""
 
     TITLE = "bc-tui"
-    CSS_PATH = stylesheet("app.tcss")
+    CSS_PATH = [stylesheet("app.tcss"), stylesheet("phone.tcss")]
     MODES = {
         "assets": AssetsScreen,
         "tiktok_accounts": TikTokAccountsScreen,
@@ -63,6 +66,7 @@ class BusinessCenterApp(App[None]):
         # A priority binding, so the app handles `/` before forwarding the keys typed right
         # after it: otherwise they reach the table (and its own keys, like x) first.
         Binding("slash", "filter", "Filter", key_display="/", priority=True),
+        Binding("p", "phone", "Phone", tooltip="Show or hide the account owner's phone"),
         Binding("u", "switch_user", "User", tooltip="Switch the acting user"),
         Binding("b", "switch_center", "Business Center", tooltip="Switch Business Center"),
         Binding("question_mark", "keys", "Keys", key_display="?"),
@@ -70,16 +74,14 @@ class BusinessCenterApp(App[None]):
     ]
 
     def __init__(self, services: Services, actor: Actor, *, watch_interval: float = 0.5) -> None:
-        super().__init__()
-        self.services = services
+        super().__init__(services, watch_interval=watch_interval)
         self.actor = actor
-        self.generation = 0
-        self._watch_interval = watch_interval
+        phones = services.repo.all(Phone)
+        self.phone_session = PhoneSession(phones[0].phone_id) if phones else None
 
     def on_mount(self) -> None:
+        super().on_mount()
         self._update_title()
-        if self._watch_interval > 0:
-            self.set_interval(self._watch_interval, self._watch_store)
 
     # --- data and permissions -------------------------------------------------------------
 
@@ -131,20 +133,9 @@ class BusinessCenterApp(App[None]):
         return Attempt(ok=True, value=value)
 
     def data_changed(self) -> None:
-        """Tell the visible screen to reload; others reload when shown again."""
-        self.generation += 1
+        """The header names the acting user and Business Center: keep it current too."""
         self._update_title()
-        self.screen.post_message(DataChanged())
-
-    def _watch_store(self) -> None:
-        """Another process (the phone, another session) may have changed the file."""
-        try:
-            changed = self.services.store.refresh()
-        except StoreError as error:
-            self.notify(str(error), title="Database", severity="error")
-            return
-        if changed:
-            self.data_changed()
+        super().data_changed()
 
     def _update_title(self) -> None:
         header = self.services.views.header(self.actor)
@@ -163,6 +154,34 @@ class BusinessCenterApp(App[None]):
     def action_filter(self) -> None:
         if isinstance(self.screen, AreaScreen):
             self.screen.open_filter()
+
+    def token_on_screen(self) -> str | None:
+        """The token of the QR code the admin's screen shows, for the phone's scanner."""
+        screen = self.screen
+        if isinstance(screen, QrDialog) and screen.request.method is RequestMethod.QR:
+            return screen.request.token
+        return None
+
+    def action_phone(self) -> None:
+        """Show the phone beside the screen (and give it the keys), or hide it."""
+        session = self.phone_session
+        if session is None:
+            self.notify(
+                "This database has no phone yet. Run `bc-tui phone --account @handle` to log "
+                "an account in on one.",
+                title="Phone",
+                severity="warning",
+            )
+            return
+        session.visible = not session.visible
+        pane = self.screen.query(PhonePane)
+        if not pane:
+            return
+        pane.first().sync()
+        if session.visible:
+            pane.first().focus_phone()
+        else:
+            self.screen.focus_next()
 
     def action_area(self, area: str) -> None:
         if self.current_mode != area:

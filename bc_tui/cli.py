@@ -90,6 +90,11 @@ def _build_parser() -> argparse.ArgumentParser:
     init.add_argument("--currency", default="USD")
     init.add_argument("--timezone", default="UTC")
 
+    phone = commands.add_parser("phone", help="run the account owner's phone on its own")
+    phone.add_argument("--db", type=Path, help="database file (the admin's)")
+    phone.add_argument("--demo", action="store_true", help="use the demo database")
+    phone.add_argument("--account", help="log this @handle in on the phone and make it active")
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     restore = db_commands.add_parser("restore", help="bring back the automatic backup")
@@ -156,12 +161,30 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         print(f"Created {center.name} ({center.bc_id}) in {services.store.path}")
         return 0
+    if args.command == "phone":
+        return _run_phone(args, clock)
     if args.command == "db":
         path = args.db or default_db_path()
         restore_backup(path)
         print(f"Restored {path} from its backup.")
         return 0
     return _run_app(args, clock)
+
+
+def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
+    path = args.db or (demo_db_path() if args.demo else default_db_path())
+    services = Services(Store(path), clock, RandomIds())
+    if args.demo and services.views.default_actor() is None:
+        seeding.load_demo(services.repo, clock)
+    phone = (
+        services.phone.log_in(args.account)
+        if args.account
+        else services.phone.device()  # raises NotFound with how to log in
+    )
+    from bc_tui.phone_app import PhoneApp
+
+    PhoneApp(services, phone.phone_id).run()
+    return 0
 
 
 def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:

@@ -12,12 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
+from bc_tui.shell import DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.nav import NavSidebar
+from bc_tui.widgets.phone import PhonePane
 
 if TYPE_CHECKING:
     from bc_tui.app import BusinessCenterApp
@@ -28,17 +29,13 @@ def business_app(node: DOMNode) -> BusinessCenterApp:
     return cast("BusinessCenterApp", node.app)
 
 
-class DataChanged(Message):
-    """The database or the acting user changed: visible screens reload."""
-
-
 class AreaScreen(Screen[None]):
     """Base of the five area screens."""
 
     AREA = ""
     LABEL = ""  # the area's name in the palette, e.g. "TikTok accounts"
     FILTER_PLACEHOLDER = ""  # empty: this screen has no `/` filter
-    AUTO_FOCUS = "DataTable, OptionList"
+    AUTO_FOCUS = "#body DataTable, #body OptionList"  # never the (maybe hidden) phone
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,6 +53,7 @@ class AreaScreen(Screen[None]):
                 if self.FILTER_PLACEHOLDER:
                     yield FilterBar(self.FILTER_PLACEHOLDER)
                 yield from self.compose_body()
+            yield PhonePane()
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
@@ -89,9 +87,11 @@ class AreaScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self._generation != self.bc_app.generation:
             self.reload()
+        self.query_one(PhonePane).sync()
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
+        self.query_one(PhonePane).sync()
 
     @on(NavSidebar.Selected)
     def _go(self, event: NavSidebar.Selected) -> None:

@@ -12,13 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AuthorizationRequest, RequestKind, RequestMethod, RequestStatus
-from bc_tui.screens.base import DataChanged, business_app
+from bc_tui.screens.base import business_app
+from bc_tui.shell import DataChanged
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.countdown import QrCountdown
+from bc_tui.widgets.phone import PhonePane
 from bc_tui.widgets.qr import QrCode
 
 SCAN_STEPS = (
@@ -32,10 +34,13 @@ class QrDialog(ModalScreen[AuthorizationRequest | None]):
     """Shows one request; dismisses with it once approved, with None when cancelled."""
 
     CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("qr.tcss")]
+    AUTO_FOCUS = ""  # r, n and escape belong to the dialog; the phone takes focus if shown
     BINDINGS = [
         Binding("r", "regenerate", "New QR code"),
         Binding("n", "notify_instead", "Notify instead"),
         Binding("escape", "cancel", "Cancel"),
+        # App keys do not reach a modal; the phone must, since the owner scans from it.
+        Binding("p", "app.phone", "Phone"),
     ]
 
     def __init__(self, request: AuthorizationRequest) -> None:
@@ -44,24 +49,31 @@ class QrDialog(ModalScreen[AuthorizationRequest | None]):
 
     def compose(self) -> ComposeResult:
         app = business_app(self)
+        yield PhonePane()
+        yield Footer()
         with Horizontal(classes="dialog -qr"):
             with Vertical(id="qr-area"):
                 yield QrCode(self.request.token, id="qr")
                 yield Static(id="qr-message")
+                yield QrCountdown(app.services.clock, id="countdown")
             with Vertical(id="qr-info"):
                 yield Static(id="qr-title", classes="dialog-title")
                 yield Static(id="qr-for")
                 yield Static(id="qr-token")
-                yield QrCountdown(app.services.clock, id="countdown")
                 yield Static(id="qr-steps")
                 yield Static(id="qr-status")
                 yield Static(id="qr-keys", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.show(self.request)
+        session = business_app(self).phone_session
+        if session is not None and session.visible:
+            self.query_one(PhonePane).focus_phone()
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
+        if self.is_attached:
+            self.query_one(PhonePane).sync()
 
     def on_qr_countdown_expired(self, _: QrCountdown.Expired) -> None:
         self.show(self.request)

@@ -75,7 +75,7 @@ class TikTokAccountsScreen(AreaScreen):
 
         Only while this screen is on top: under a dialog it catches up when it resumes.
         """
-        if not self.is_current:
+        if not self.is_active:
             return
         table = self.query_one("#accounts", DataTable)
         now = self.bc_app.services.clock.now()

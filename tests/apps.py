@@ -2,21 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from bc_tui.app import BusinessCenterApp
 from bc_tui.clock import FakeClock
 from bc_tui.ids import SeededIds
+from bc_tui.phone_app import PhoneApp
 from bc_tui.services import Actor, Services
 from bc_tui.services.seed import load_demo
 from bc_tui.store.database import Store
 
 
-def demo_app(folder: Path, actor: Actor | None = None) -> BusinessCenterApp:
-    """The demo as `actor` (default: Ava Chen, Admin of Northwind Media), no file watching."""
+def demo_services(folder: Path) -> Services:
+    """Services over the demo fixture in `folder`, with a frozen clock and seeded ids."""
     clock = FakeClock()
     services = Services(Store(folder / "bc.json"), clock, SeededIds(11))
-    seeded = load_demo(services.repo, clock)
-    return BusinessCenterApp(
-        services, actor or Actor(seeded.user_id, seeded.bc_id), watch_interval=0
-    )
+    load_demo(services.repo, clock)
+    return services
+
+
+def phone_app(folder: Path) -> PhoneApp:
+    """The demo's phone on its own, as `bc-tui phone` runs it, no file watching."""
+    services = demo_services(folder)
+    return PhoneApp(services, services.phone.device().phone_id, watch_interval=0)
+
+
+def demo_app(folder: Path, actor: Actor | None = None) -> BusinessCenterApp:
+    """The demo as `actor` (default: Ava Chen, Admin of Northwind Media), no file watching."""
+    services = demo_services(folder)
+    return BusinessCenterApp(services, actor or services.views.default_actor(), watch_interval=0)
+
+
+class Typed(str):
+    """A step of `keys()` that types its text into the focused input in one go."""
+
+
+async def play(pilot: Pilot[None], *steps: str) -> None:
+    """Press keys; a `Typed` step fills the focused input at once (a key per character makes
+    a test slow without testing anything more: Textual's Input is not ours to test)."""
+    for step in steps:
+        if isinstance(step, Typed):
+            field = pilot.app.focused
+            assert isinstance(field, Input), f"typing {step!r} needs a focused input"
+            field.insert_text_at_cursor(step)
+            await pilot.pause()
+        else:
+            await pilot.press(step)
+
+
+def keys(*steps: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """A snapshot's `run_before` that plays `steps`."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await play(pilot, *steps)
+
+    return run_before

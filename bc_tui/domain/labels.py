@@ -71,6 +71,17 @@ def mm_ss(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+def ago(seconds: float) -> str:
+    """How long ago, as the TikTok inbox says it: 'just now', '5m ago', '3h ago', '2d ago'."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"
+
+
 def money(minor: int, currency: str) -> str:
     """Integer minor units as a readable amount: 123456 USD -> '1,234.56 USD'."""
     sign = "-" if minor < 0 else ""

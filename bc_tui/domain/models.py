@@ -220,6 +220,16 @@ class InboxMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class Phone:
+    """The account owner's device running the TikTok app: who is logged in, who is active."""
+
+    phone_id: str
+    name: str
+    logged_in: tuple[str, ...] = ()
+    active: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Partner:
     bc_id: str
     partner_bc_id: str

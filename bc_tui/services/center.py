@@ -3,6 +3,8 @@ and its links to assets."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bc_tui.domain import labels, validation
 from bc_tui.domain.errors import Conflict, NotFound, ValidationError
 from bc_tui.domain.models import (
@@ -22,6 +24,7 @@ from bc_tui.domain.models import (
 )
 from bc_tui.domain.permissions import Action, require
 from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.store.repository import Writer
 
 MAX_ADMINS = 20
 MAX_MEMBERS = 4000
@@ -262,13 +265,7 @@ class CenterService(ServiceBase):
         who = self.user_name(actor.user_id)
         with self.repo.writing() as writer:
             if link.relation_status is RelationStatus.BOUND:
-                writer.update(
-                    AssetLink,
-                    key,
-                    relation_status=RelationStatus.UNBOUND,
-                    updated_at=self.clock.now(),
-                )
-                dropped = writer.remove(Assignment, **key)
+                dropped = unbind_tiktok_account(writer, actor.bc_id, handle, self.clock.now())
                 ended = (
                     "gave up ownership of"
                     if link.relation_type is RelationType.OWNER_BC
@@ -314,6 +311,17 @@ class CenterService(ServiceBase):
                 f"{self.user_name(member.user_id)} is the last Admin: a Business Center needs "
                 "one. Make someone else Admin first (TikTok advises keeping at least two)."
             )
+
+
+def unbind_tiktok_account(writer: Writer, bc_id: str, handle: str, when: datetime) -> int:
+    """End a Business Center's active link to a TikTok account and every assignment to it.
+
+    Shared by the admin's Remove and the owner's Remove access on the phone; returns how
+    many member assignments went.
+    """
+    key = {"bc_id": bc_id, "asset_type": AssetType.TT_ACCOUNT, "asset_id": handle}
+    writer.update(AssetLink, key, relation_status=RelationStatus.UNBOUND, updated_at=when)
+    return writer.remove(Assignment, **key)
 
 
 def _assignment_key(

@@ -31,6 +31,7 @@ from bc_tui.domain.models import (
 from bc_tui.domain.permissions import Action, require
 from bc_tui.ids import IdSource
 from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.center import unbind_tiktok_account
 from bc_tui.store.repository import Repository, Writer
 
 DEFAULT_QR_TTL = 300  # seconds; TikTok documents no figure
@@ -159,6 +160,45 @@ class LinkingService(ServiceBase):
     def decline(self, token: str, approving_handle: str) -> AuthorizationRequest:
         """The owner taps Decline: the Business Center's entry becomes REJECTED."""
         return self._answer(token, approving_handle, approve=False)
+
+    def remove_access(self, approving_handle: str, bc_id: str) -> AssetLink:
+        """The owner, on the phone, ends a Business Center's access to their account.
+
+        Only access the owner granted can be removed here; a claimed account belongs to the
+        Business Center. Every assignment to the account goes with it.
+        """
+        link = self._link(bc_id, approving_handle)
+        center = self.business_center(bc_id)
+        if link is None or link.relation_status is not RelationStatus.BOUND:
+            raise NotFound(f"{center.name} has no access to @{approving_handle}.")
+        if link.relation_type is RelationType.OWNER_BC:
+            raise Conflict(
+                f"{center.name} owns @{approving_handle} (it was claimed), so its access "
+                "cannot be removed from the phone."
+            )
+        phone_actor = Actor(user_id=f"@{approving_handle}", bc_id=bc_id)
+        with self.repo.writing() as writer:
+            dropped = unbind_tiktok_account(writer, bc_id, approving_handle, self.clock.now())
+            text = f"@{approving_handle} removed {center.name}'s access"
+            if dropped:
+                text += f" ({labels.count(dropped, 'member assignment')} removed)"
+            self.audit(writer, phone_actor, ActivityType.ASSET, text)
+        return self._link(bc_id, approving_handle)  # type: ignore[return-value]
+
+    def live_qr_requests(self) -> list[AuthorizationRequest]:
+        """Every QR code a camera could be pointed at right now, newest first."""
+        now = self.clock.now()
+        live = [
+            request
+            for request in self.repo.find(
+                AuthorizationRequest, status=RequestStatus.NOT_USED, method=RequestMethod.QR
+            )
+            if request.status_at(now) is RequestStatus.NOT_USED
+        ]
+        return sorted(live, key=lambda request: request.created_at, reverse=True)
+
+    def by_token(self, token: str) -> AuthorizationRequest | None:
+        return self.repo.first(AuthorizationRequest, token=token.strip())
 
     # --- internals ------------------------------------------------------------------------
 

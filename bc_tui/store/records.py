@@ -29,6 +29,7 @@ TABLES: dict[type, str] = {
     models.Assignment: "assignments",
     models.AuthorizationRequest: "authorization_requests",
     models.InboxMessage: "inbox_messages",
+    models.Phone: "phones",
     models.Partner: "partners",
     models.AdAccount: "ad_accounts",
     models.PaymentMethod: "payment_methods",

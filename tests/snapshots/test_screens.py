@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bc_tui.widgets.countdown import QrCountdown
-from tests.apps import demo_app
+from tests.apps import Typed, demo_app, keys, play
 from tests.conftest import as_user
 
 SIZES = [pytest.param((120, 36), id="120x36"), pytest.param((80, 24), id="80x24")]
@@ -38,8 +38,8 @@ def test_tiktok_accounts_as_standard_member(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_filter_narrows_accounts(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    press = ["2", "slash", *"pending"]
-    assert snap_compare(demo_app(tmp_path), press=press, terminal_size=size)
+    steps = keys("2", "slash", Typed("pending"))
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -65,31 +65,32 @@ def test_switch_user_picker(snap_compare, tmp_path: Path, size: tuple[int, int])
 
 # --- Add TikTok account ----------------------------------------------------------------------
 
-ADD = ["2", "a", *"new.brand"]
+ADD = ["2", "a", Typed("new.brand")]
 TO_QR = [*ADD, "enter", "enter", "enter"]
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_add_account_two_options(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(demo_app(tmp_path), press=[*ADD, "enter"], terminal_size=size)
+    assert snap_compare(demo_app(tmp_path), run_before=keys(*ADD, "enter"), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_add_account_bad_handle(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    press = ["2", "a", *"1234", "enter", "enter"]
-    assert snap_compare(demo_app(tmp_path), press=press, terminal_size=size)
+    steps = keys("2", "a", Typed("1234"), "enter", "enter")
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_scopes(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(demo_app(tmp_path), press=[*ADD, "enter", "enter"], terminal_size=size)
+    steps = keys(*ADD, "enter", "enter")
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
 
 
 def _at(seconds: float):
     """Move the frozen clock on after the QR dialog opened, and let the countdown see it."""
 
     async def run_before(pilot) -> None:
-        await pilot.press(*TO_QR)
+        await play(pilot, *TO_QR)
         pilot.app.services.clock.advance(seconds)
         pilot.app.screen.query_one(QrCountdown).tick()
         await pilot.pause()
@@ -114,13 +115,13 @@ def test_qr_expired(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None
 
 @pytest.mark.parametrize("size", SIZES)
 def test_qr_notification_sent(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(demo_app(tmp_path), press=[*TO_QR, "n"], terminal_size=size)
+    assert snap_compare(demo_app(tmp_path), run_before=keys(*TO_QR, "n"), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_qr_failed_wrong_account(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     async def run_before(pilot) -> None:
-        await pilot.press(*TO_QR)
+        await play(pilot, *TO_QR)
         app = pilot.app
         app.services.linking.approve(app.screen.request.token, "mira.makes")
         app.data_changed()
@@ -131,5 +132,5 @@ def test_qr_failed_wrong_account(snap_compare, tmp_path: Path, size: tuple[int, 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_claim_confirmation(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    press = [*ADD, "enter", "right", "enter"]
-    assert snap_compare(demo_app(tmp_path), press=press, terminal_size=size)
+    steps = keys(*ADD, "enter", "right", "enter")
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)

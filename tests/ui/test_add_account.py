@@ -21,7 +21,7 @@ from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.countdown import QrCountdown
-from tests.apps import demo_app
+from tests.apps import Typed, demo_app, play
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -35,7 +35,7 @@ def text_of(app, selector: str) -> str:
 
 
 async def open_qr_for(pilot, handle: str = "new.brand") -> QrDialog:
-    await pilot.press("2", "a", *handle, "enter", "enter")
+    await play(pilot, "2", "a", Typed(handle), "enter", "enter")
     assert isinstance(pilot.app.screen, ScopesDialog)
     # Spark Ads starts ticked and focused: untick, tick again, then tick LIVE ads too.
     await pilot.press("space", "space", "tab", "space", "enter")
@@ -65,7 +65,7 @@ async def test_request_access_by_keys_then_approval_lists_the_account(tmp_path: 
 async def test_claim_asks_for_confirmation_and_skips_scopes(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2", "a", *"our.brand", "enter", "right", "enter")
+        await play(pilot, "2", "a", Typed("our.brand"), "enter", "right", "enter")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
         await pilot.pause()
@@ -85,7 +85,7 @@ async def test_claim_asks_for_confirmation_and_skips_scopes(tmp_path: Path) -> N
 async def test_escape_on_claim_confirmation_creates_nothing(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2", "a", *"our.brand", "enter", "right", "enter", "escape")
+        await play(pilot, "2", "a", Typed("our.brand"), "enter", "right", "enter", "escape")
         await pilot.pause()
         assert isinstance(app.screen, TikTokAccountsScreen)
         assert app.services.repo.first(AuthorizationRequest, handle="our.brand") is None
@@ -94,17 +94,18 @@ async def test_escape_on_claim_confirmation_creates_nothing(tmp_path: Path) -> N
 async def test_a_bad_handle_is_explained_in_the_dialog(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2", "a", *"12345", "enter", "enter")
+        await play(pilot, "2", "a", Typed("12345"), "enter", "enter")
         assert isinstance(app.screen, AddAccountDialog)
         assert "not all digits" in text_of(app, "#error")
-        await pilot.press(*["backspace"] * 5, *"northwind.coffee", "enter", "enter")
+        app.screen.query_one("#handle").value = ""
+        await play(pilot, Typed("northwind.coffee"), "enter", "enter")
         assert "already owns @northwind.coffee" in text_of(app, "#error")
 
 
 async def test_no_scope_chosen_is_refused_in_place(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2", "a", *"new.brand", "enter", "enter", "space", "enter")
+        await play(pilot, "2", "a", Typed("new.brand"), "enter", "enter", "space", "enter")
         assert isinstance(app.screen, ScopesDialog)
         assert "choose Spark Ads, LIVE ads or both" in text_of(app, "#error")
 

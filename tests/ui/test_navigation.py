@@ -16,7 +16,7 @@ from bc_tui.screens.help import HelpScreen
 from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
-from tests.apps import demo_app
+from tests.apps import Typed, demo_app, play
 from tests.conftest import LABS, NORTHWIND, as_user
 
 
@@ -48,7 +48,7 @@ async def test_slash_filters_and_escape_clears(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("2")
         assert len(handles(app)) == 9
-        await pilot.press("slash", *"peak")
+        await play(pilot, "slash", Typed("peak"))
         assert handles(app) == ["@urbanpeak.outdoors"]
         await pilot.press("escape")
         assert len(handles(app)) == 9
@@ -168,12 +168,12 @@ async def test_another_process_change_shows_without_a_key(tmp_path: Path) -> Non
 async def test_command_palette_reaches_screens_and_actions(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("ctrl+p", *"Go to Members")
+        await play(pilot, "ctrl+p", Typed("Go to Members"))
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
-        await pilot.press("2", "ctrl+p", *"Account details")
+        await play(pilot, "2", "ctrl+p", Typed("Account details"))
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()

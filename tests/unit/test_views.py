@@ -116,3 +116,17 @@ def test_business_centers_of_a_user_for_switching(demo: Services) -> None:
 
 def test_default_actor_is_first_admin_of_largest_center(demo: Services) -> None:
     assert demo.views.default_actor() == as_user("ava")
+
+
+def test_ago_reads_like_an_inbox() -> None:
+    from bc_tui.domain.labels import ago
+
+    assert [ago(s) for s in (0, 59, 60, 3599, 3600, 86_399, 86_400 * 3)] == [
+        "just now",
+        "just now",
+        "1m ago",
+        "59m ago",
+        "1h ago",
+        "23h ago",
+        "3d ago",
+    ]

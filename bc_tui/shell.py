@@ -1,0 +1,47 @@
+"""What every bc-tui app shares (the admin app and the standalone phone): the services, and
+one way of noticing that the data changed.
+
+A change made here, or by another process on the same file (the phone in a second terminal,
+another SSH session), ends in the same place: `data_changed()` posts DataChanged to the screen
+on top, which reloads what it shows. Other screens reload when they are shown again.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.message import Message
+
+from bc_tui.services import Services
+from bc_tui.store.errors import StoreError
+
+
+class DataChanged(Message):
+    """The database (or who is acting) changed: the screen on top reloads."""
+
+
+class ServicesApp(App[None]):
+    """An app over one database: watches the file and tells screens when data changed."""
+
+    def __init__(self, services: Services, *, watch_interval: float = 0.5) -> None:
+        super().__init__()
+        self.services = services
+        self.generation = 0  # screens compare it to know whether to reload on resume
+        self._watch_interval = watch_interval
+
+    def on_mount(self) -> None:
+        if self._watch_interval > 0:
+            self.set_interval(self._watch_interval, self._watch_store)
+
+    def data_changed(self) -> None:
+        self.generation += 1
+        self.screen.post_message(DataChanged())
+
+    def _watch_store(self) -> None:
+        """A cheap stat of the file; a reload only when another process wrote to it."""
+        try:
+            changed = self.services.store.refresh()
+        except StoreError as error:
+            self.notify(str(error), title="Database", severity="error")
+            return
+        if changed:
+            self.data_changed()

@@ -1,0 +1,168 @@
+"""The phone pane: a small TikTok app in a phone-shaped frame, driven by the keyboard.
+
+It draws the page the phone service computes and sends taps back to it; where the owner is
+(the navigation stack) lives in a PhoneSession owned by the app, so every screen's pane shows
+the same place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bc_tui.domain.errors import DomainError
+from bc_tui.services import Services
+from bc_tui.services.phone import Do, Item, Navigation, PhonePage
+from bc_tui.store.errors import StoreError
+
+
+@dataclass
+class PhoneSession:
+    """One phone as an app shows it: which device, where its owner is, whether it is shown."""
+
+    phone_id: str
+    nav: Navigation = field(default_factory=Navigation)
+    visible: bool = False
+
+
+class PhoneHost(Protocol):
+    """What the pane needs from the app that shows it."""
+
+    services: Services
+    phone_session: PhoneSession | None
+
+    def data_changed(self) -> None: ...
+
+    def token_on_screen(self) -> str | None: ...
+
+
+class PhonePane(Vertical):
+    """The owner's phone. Keys while it has focus: ↑↓ enter, 1-9 for items, escape back."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Phone: back"),
+        *(Binding(str(n), f"pick({n})", f"Item {n}", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="phone")
+        self._items: tuple[Item, ...] = ()
+        self.display = False  # until sync(): hidden widgets never take the first focus
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="phone-status")
+        yield Static(id="phone-title")
+        yield Static(id="phone-body")
+        yield OptionList(id="phone-items")
+        yield Input(placeholder="Type the code under the QR", id="phone-code")
+        yield Static("↑↓ enter · 1-9 · esc back", id="phone-keys")
+
+    @property
+    def host(self) -> PhoneHost:
+        app: DOMNode = self.app
+        return app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.border_title = "TikTok"
+        self.sync()
+        self.set_interval(1.0, self._show_time)
+
+    def _show_time(self) -> None:
+        """The status bar's clock, from the injected Clock like every other time."""
+        if self.display:
+            now = self.host.services.clock.now().strftime("%H:%M")
+            self.query_one("#phone-status", Static).update(Text(f"{now}{'▂▄▆ ▮▮▮':>24}"))
+
+    def sync(self) -> None:
+        """Show or hide as the session says, and draw the current page."""
+        session = self.host.phone_session
+        self.display = session is not None and session.visible
+        self.screen.set_class(self.display, "-with-phone")  # lets a screen make room for it
+        if not self.display or session is None:
+            return
+        try:
+            page = self.host.services.phone.page(
+                session.phone_id, session.nav.current, self.host.token_on_screen()
+            )
+        except DomainError as error:
+            self.query_one("#phone-body", Static).update(Text(str(error)))
+            return
+        self._draw(page)
+
+    def _draw(self, page: PhonePage) -> None:
+        self._show_time()
+        title = Text(page.title, style="bold")
+        if page.account and page.title != f"@{page.account}":
+            title.append(f"  @{page.account}", style="dim")
+        self.query_one("#phone-title", Static).update(title)
+        self.query_one("#phone-body", Static).update(Text("\n".join(page.lines)))
+        self._items = page.items
+        options = self.query_one("#phone-items", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(Text(f"{n} {item.label}")) for n, item in enumerate(page.items, start=1)
+        )
+        options.display = bool(page.items)
+        if page.items:
+            options.highlighted = 0
+        code = self.query_one("#phone-code", Input)
+        code.display = page.takes_code
+        if not page.items and page.takes_code:
+            code.focus()
+
+    def focus_phone(self) -> None:
+        options = self.query_one("#phone-items", OptionList)
+        if options.display:
+            options.focus()
+        else:
+            self.query_one("#phone-code", Input).focus()
+
+    def tap(self, item: Item) -> None:
+        session = self.host.phone_session
+        if session is None:
+            return
+        try:
+            self.host.services.phone.choose(session.phone_id, session.nav, item)
+        except StoreError as error:
+            self.app.notify(str(error), title="Phone", severity="error")
+        if item.do not in (Do.OPEN, Do.HOME):
+            self.host.data_changed()  # the admin's screen (and the dialog) react at once
+        self.sync()
+        self.focus_phone()
+
+    @on(OptionList.OptionSelected, "#phone-items")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.tap(self._items[event.option_index])
+
+    def action_pick(self, number: int) -> None:
+        if number <= len(self._items):
+            self.tap(self._items[number - 1])
+
+    def action_back(self) -> None:
+        session = self.host.phone_session
+        if session is not None and session.nav.back():
+            self.sync()
+            self.focus_phone()
+        else:
+            self.screen.focus_next()  # at the top: hand the keys back to the screen
+
+    @on(Input.Submitted, "#phone-code")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        session = self.host.phone_session
+        if session is None or not event.value.strip():
+            return
+        self.host.services.phone.scan(session.nav, event.value)
+        event.input.value = ""
+        self.sync()
+        self.focus_phone()

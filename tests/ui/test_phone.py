@@ -1,0 +1,140 @@
+"""The walkthrough's step 4 by keys: the owner's phone beside the admin's screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from bc_tui.domain.models import AssetLink, RelationStatus, RequestStatus
+from bc_tui.screens.qr_dialog import QrDialog
+from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.widgets.phone import PhonePane
+from tests.apps import Typed, demo_app, phone_app, play
+from tests.conftest import NORTHWIND
+
+
+def status_of(app, handle: str) -> str:
+    table = app.screen.query_one("#accounts", DataTable)
+    return str(table.get_row(handle)[1]).split(" ")[0]
+
+
+def phone_text(app) -> str:
+    pane = app.screen.query_one(PhonePane)
+    parts = [str(pane.query_one(f"#phone-{part}", Static).render()) for part in ("title", "body")]
+    return "\n".join(parts)
+
+
+def link_status(app, handle: str) -> RelationStatus:
+    link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id=handle)
+    return link.relation_status
+
+
+async def open_qr(pilot, handle: str) -> QrDialog:
+    await play(pilot, "2", "a", Typed(handle), "enter", "enter", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, QrDialog)
+    return pilot.app.screen
+
+
+async def test_the_whole_walkthrough_in_one_terminal(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_qr(pilot, "solstice.skin")
+        await pilot.press("p")
+        assert app.screen.query_one(PhonePane).display
+        # Profile -> Menu -> Settings and privacy -> QR code -> scanner -> the code on screen
+        await pilot.press("1", "1", "1", "1")
+        assert "Scan" in phone_text(app)
+        await pilot.press("1")
+        assert "You are logged in as @solstice.skin." in phone_text(app)
+        await pilot.press("1")  # Authorize
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert status_of(app, "solstice.skin") == "Active"
+        assert "Authorized. Northwind Media can now use @solstice.skin." in phone_text(app)
+
+
+async def test_wrong_account_then_switch_and_scan_again(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr(pilot, "jess.outdoors")
+        await pilot.press("p", "1", "1", "1", "1", "1", "1")
+        await pilot.pause()
+        assert dialog.request.status is RequestStatus.FAILED
+        message = str(dialog.query_one("#qr-message", Static).render())
+        assert "logged in as @solstice.skin" in message
+        await pilot.press("1")  # OK: back to Profile
+        await pilot.press("3", "2")  # Switch account -> @jess.outdoors
+        assert "@jess.outdoors" in phone_text(app)
+        await pilot.press("r")  # the admin makes a new code
+        await pilot.press("1", "1", "1", "1", "1", "1")
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert link_status(app, "jess.outdoors") is RelationStatus.BOUND
+
+
+async def test_inbox_path_after_notify_instead_and_decline(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr(pilot, "solstice.skin")
+        await pilot.press("n", "p")
+        # Profile -> Inbox -> All activity -> From TikTok -> the newest message
+        await pilot.press("2", "1", "1", "1")
+        assert "Authorize" in phone_text(app)
+        await pilot.press("2")  # Decline
+        await pilot.pause()
+        assert dialog.request.status is RequestStatus.DECLINED
+        assert "declined the request" in str(dialog.query_one("#qr-message", Static).render())
+        assert link_status(app, "solstice.skin") is RelationStatus.REJECTED
+
+
+async def test_revoke_on_the_phone_removes_the_account_from_the_admin_list(
+    tmp_path: Path,
+) -> None:
+    app = demo_app(tmp_path)
+    app.services.phone.log_in("mira.makes")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        assert status_of(app, "mira.makes") == "Active"
+        # Profile -> Menu -> Settings and privacy -> Business Centers -> Northwind -> remove
+        await pilot.press("p", "1", "1", "2", "1", "1")
+        assert "Remove access?" in phone_text(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert status_of(app, "mira.makes") == "Ended"
+        assert link_status(app, "mira.makes") is RelationStatus.UNBOUND
+
+
+async def test_escape_walks_back_and_p_hides_the_phone(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "p", "1", "1")
+        assert phone_text(app).startswith("Settings and privacy")
+        await pilot.press("escape", "escape")
+        assert phone_text(app).startswith("@solstice.skin")
+        await pilot.press("escape")  # at the top: the keys go back to the screen
+        assert not isinstance(app.focused.parent, PhonePane)
+        await pilot.press("p")
+        assert not app.screen.query_one(PhonePane).display
+        await pilot.press("3")  # number keys are the screen's again
+        assert app.screen.AREA == "members"
+
+
+async def test_the_phone_on_its_own_sees_the_live_codes(tmp_path: Path) -> None:
+    from bc_tui.domain.models import RequestKind
+    from tests.conftest import as_user
+
+    app = phone_app(tmp_path)
+    request = app.services.linking.request_authorization(
+        as_user("ava"), "solstice.skin", RequestKind.CLAIM_OWNERSHIP
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1", "1", "1")
+        assert "Northwind Media: @solstice.skin (05:00)" in str(
+            app.screen.query_one("#phone-items").get_option_at_index(0).prompt
+        )
+        await play(pilot, "tab", Typed(request.token), "enter")
+        assert "Claim ownership" in phone_text(app)
+        await pilot.press("1")
+        assert app.services.linking.request(request.request_id).status is RequestStatus.APPROVED
