@@ -14,7 +14,6 @@ from bc_tui.domain.models import (
     AssetType,
     Assignment,
     BusinessCenter,
-    FinanceRole,
     Member,
     MemberStatus,
     RelationStatus,
@@ -24,10 +23,8 @@ from bc_tui.domain.models import (
 )
 from bc_tui.domain.permissions import Action, require
 from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.members import asset_name
 from bc_tui.store.repository import Writer
-
-MAX_ADMINS = 20
-MAX_MEMBERS = 4000
 
 #: Which roles each asset type takes (TikTok accounts: Operator or Analyst only).
 ROLES_FOR_ASSET: dict[AssetType, tuple[AssetRole, ...]] = {
@@ -91,100 +88,6 @@ class CenterService(ServiceBase):
             )
         return center, actor
 
-    def invite_member(
-        self,
-        actor: Actor,
-        email: str,
-        user_role: UserRole,
-        finance_role: FinanceRole | None = None,
-    ) -> Member:
-        """Invite someone by email; they are a PENDING member until they accept."""
-        require(self.membership(actor), Action.INVITE_MEMBER)
-        address = validation.email(email)
-        user = self.repo.first(User, user_email=address)
-        if user is not None:
-            existing = self.repo.first(Member, bc_id=actor.bc_id, user_id=user.user_id)
-            if existing is not None:
-                state = (
-                    "already has a pending invitation — resend or revoke it instead"
-                    if existing.relation_status is MemberStatus.PENDING
-                    else "is already a member"
-                )
-                raise Conflict(f"{address} {state}.")
-        if self.repo.count(Member, bc_id=actor.bc_id) >= MAX_MEMBERS:
-            raise Conflict(f"This Business Center has reached its limit of {MAX_MEMBERS} members.")
-        if user_role is UserRole.ADMIN:
-            self._check_admin_room(actor.bc_id)
-        new_user = user or User(
-            user_id=self.ids.new_id(), user_name=address.split("@")[0], user_email=address
-        )
-        member = Member(
-            bc_id=actor.bc_id,
-            user_id=new_user.user_id,
-            user_role=user_role,
-            relation_status=MemberStatus.PENDING,
-            finance_role=finance_role,
-            invited_at=self.clock.now(),
-        )
-        with self.repo.writing() as writer:
-            if user is None:
-                writer.insert(new_user)
-            writer.insert(member)
-            self.audit(
-                writer,
-                actor,
-                ActivityType.USER,
-                f"{self.user_name(actor.user_id)} invited {address} as "
-                f"{labels.member_role(user_role, finance_role)}",
-            )
-        return member
-
-    def accept_invitation(self, actor: Actor) -> Member:
-        """The invited person accepts: their membership becomes BOUND."""
-        member = self.membership(actor)
-        if member is None:
-            raise NotFound("There is no invitation for you in this Business Center.")
-        if member.relation_status is MemberStatus.BOUND:
-            raise Conflict("You are already a member of this Business Center.")
-        with self.repo.writing() as writer:
-            writer.update(
-                Member,
-                {"bc_id": actor.bc_id, "user_id": actor.user_id},
-                relation_status=MemberStatus.BOUND,
-            )
-            self.audit(
-                writer,
-                actor,
-                ActivityType.USER,
-                f"{self.user_name(actor.user_id)} accepted the invitation",
-            )
-        return self._member(actor.bc_id, actor.user_id)
-
-    def change_member_role(self, actor: Actor, user_id: str, user_role: UserRole) -> Member:
-        """Promote or demote; at most 20 Admins, and never the last one."""
-        require(self.membership(actor), Action.CHANGE_MEMBER_ROLE)
-        member = self._member(actor.bc_id, user_id)
-        if member.user_role is user_role:
-            raise ValidationError(
-                "role",
-                f"{self.user_name(user_id)} is already {labels.USER_ROLE[user_role]}",
-                "pick the other role",
-            )
-        if user_role is UserRole.ADMIN:
-            self._check_admin_room(actor.bc_id)
-        else:
-            self._check_not_last_admin(member)
-        with self.repo.writing() as writer:
-            writer.update(Member, {"bc_id": actor.bc_id, "user_id": user_id}, user_role=user_role)
-            self.audit(
-                writer,
-                actor,
-                ActivityType.USER,
-                f"{self.user_name(actor.user_id)} changed {self.user_name(user_id)}'s role "
-                f"from {labels.USER_ROLE[member.user_role]} to {labels.USER_ROLE[user_role]}",
-            )
-        return self._member(actor.bc_id, user_id)
-
     def assign_member(
         self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str, role: AssetRole
     ) -> Assignment:
@@ -201,7 +104,7 @@ class CenterService(ServiceBase):
         link = self._link(actor.bc_id, asset_type, asset_id)
         if link.relation_status is not RelationStatus.BOUND:
             raise Conflict(
-                f"{_asset_name(asset_type, asset_id)} is "
+                f"{asset_name(asset_type, asset_id)} is "
                 f"{labels.RELATION_STATUS[link.relation_status].lower()}, not active: "
                 "only active assets can be assigned."
             )
@@ -210,7 +113,7 @@ class CenterService(ServiceBase):
         if current is not None and current.role is role:
             raise Conflict(
                 f"{self.user_name(user_id)} is already {labels.ASSET_ROLE[role]} on "
-                f"{_asset_name(asset_type, asset_id)}."
+                f"{asset_name(asset_type, asset_id)}."
             )
         assignment = Assignment(
             bc_id=actor.bc_id, user_id=user_id, asset_type=asset_type, asset_id=asset_id, role=role
@@ -227,7 +130,7 @@ class CenterService(ServiceBase):
                 actor,
                 ActivityType.ASSET,
                 f"{self.user_name(actor.user_id)} {verb} {self.user_name(user_id)} as "
-                f"{labels.ASSET_ROLE[role]} on {_asset_name(asset_type, asset_id)}",
+                f"{labels.ASSET_ROLE[role]} on {asset_name(asset_type, asset_id)}",
             )
         return assignment
 
@@ -239,7 +142,7 @@ class CenterService(ServiceBase):
         key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
         if self.repo.first(Assignment, **key) is None:
             raise NotFound(
-                f"{self.user_name(user_id)} has no role on {_asset_name(asset_type, asset_id)}."
+                f"{self.user_name(user_id)} has no role on {asset_name(asset_type, asset_id)}."
             )
         with self.repo.writing() as writer:
             writer.remove(Assignment, **key)
@@ -248,7 +151,7 @@ class CenterService(ServiceBase):
                 actor,
                 ActivityType.ASSET,
                 f"{self.user_name(actor.user_id)} removed {self.user_name(user_id)} from "
-                f"{_asset_name(asset_type, asset_id)}",
+                f"{asset_name(asset_type, asset_id)}",
             )
 
     def remove_tiktok_account(self, actor: Actor, handle: str) -> AssetLink | None:
@@ -291,26 +194,10 @@ class CenterService(ServiceBase):
         link = self.repo.first(AssetLink, bc_id=bc_id, asset_type=asset_type, asset_id=asset_id)
         if link is None:
             raise NotFound(
-                f"{_asset_name(asset_type, asset_id)} is not in this Business Center — "
+                f"{asset_name(asset_type, asset_id)} is not in this Business Center — "
                 "check you are in the right one (press b)."
             )
         return link
-
-    def _check_admin_room(self, bc_id: str) -> None:
-        if self.repo.count(Member, bc_id=bc_id, user_role=UserRole.ADMIN) >= MAX_ADMINS:
-            raise Conflict(f"A Business Center can have at most {MAX_ADMINS} Admins.")
-
-    def _check_not_last_admin(self, member: Member) -> None:
-        if member.user_role is not UserRole.ADMIN:
-            return
-        bound_admins = self.repo.count(
-            Member, bc_id=member.bc_id, user_role=UserRole.ADMIN, relation_status=MemberStatus.BOUND
-        )
-        if member.relation_status is MemberStatus.BOUND and bound_admins <= 1:
-            raise Conflict(
-                f"{self.user_name(member.user_id)} is the last Admin: a Business Center needs "
-                "one. Make someone else Admin first (TikTok advises keeping at least two)."
-            )
 
 
 def unbind_tiktok_account(writer: Writer, bc_id: str, handle: str, when: datetime) -> int:
@@ -328,9 +215,3 @@ def _assignment_key(
     bc_id: str, user_id: str, asset_type: AssetType, asset_id: str
 ) -> dict[str, object]:
     return {"bc_id": bc_id, "user_id": user_id, "asset_type": asset_type, "asset_id": asset_id}
-
-
-def _asset_name(asset_type: AssetType, asset_id: str) -> str:
-    if asset_type is AssetType.TT_ACCOUNT:
-        return f"@{asset_id}"
-    return f"{labels.ASSET_TYPE[asset_type].lower()} {asset_id}"

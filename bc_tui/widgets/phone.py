@@ -50,7 +50,8 @@ class PhonePane(Vertical):
 
     BINDINGS = [
         Binding("escape", "back", "Phone: back"),
-        *(Binding(str(n), f"pick({n})", f"Item {n}", show=False) for n in range(1, 10)),
+        Binding("1", "pick(1)", "Phone: tap item", key_display="1-9"),
+        *(Binding(str(n), f"pick({n})", f"Item {n}", show=False) for n in range(2, 10)),
     ]
 
     def __init__(self) -> None:

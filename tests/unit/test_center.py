@@ -18,7 +18,7 @@ from bc_tui.domain.models import (
     UserRole,
 )
 from bc_tui.services import Services
-from bc_tui.services.center import MAX_ADMINS
+from bc_tui.services.members import MAX_ADMINS
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -78,14 +78,16 @@ def test_bad_center_details_are_refused_naming_the_field(
 
 
 def test_admin_invites_a_member_who_is_pending_until_they_accept(demo: Services) -> None:
-    member = demo.center.invite_member(as_user("ava"), " New.Person@Agency.com ", UserRole.STANDARD)
+    member = demo.members.invite_member(
+        as_user("ava"), " New.Person@Agency.com ", UserRole.STANDARD
+    )
     assert member.relation_status is MemberStatus.PENDING
     user = demo.repo.first(User, user_email="new.person@agency.com")
     assert user is not None
     assert events(demo)[-1].activity_log == "Ava Chen invited new.person@agency.com as Standard"
     from bc_tui.services import Actor
 
-    accepted = demo.center.accept_invitation(Actor(user.user_id, NORTHWIND))
+    accepted = demo.members.accept_invitation(Actor(user.user_id, NORTHWIND))
     assert accepted.relation_status is MemberStatus.BOUND
     assert events(demo)[-1].activity_log == "new.person accepted the invitation"
 
@@ -93,48 +95,48 @@ def test_admin_invites_a_member_who_is_pending_until_they_accept(demo: Services)
 def test_standard_member_cannot_invite_and_nothing_changes(demo: Services) -> None:
     before = file_bytes(demo)
     with pytest.raises(PermissionDenied, match="Only an Admin can invite"):
-        demo.center.invite_member(as_user("lena"), "x@y.com", UserRole.STANDARD)
+        demo.members.invite_member(as_user("lena"), "x@y.com", UserRole.STANDARD)
     assert file_bytes(demo) == before
 
 
 def test_inviting_an_existing_member_or_pending_invitee_is_a_conflict(demo: Services) -> None:
     with pytest.raises(Conflict, match="already a member"):
-        demo.center.invite_member(as_user("ava"), "lena.park@northwind.media", UserRole.STANDARD)
-    with pytest.raises(Conflict, match="pending invitation"):
-        demo.center.invite_member(as_user("ava"), "sam.okafor@freelance.io", UserRole.STANDARD)
+        demo.members.invite_member(as_user("ava"), "lena.park@northwind.media", UserRole.STANDARD)
+    with pytest.raises(Conflict, match="already invited — resend or revoke"):
+        demo.members.invite_member(as_user("ava"), "sam.okafor@freelance.io", UserRole.STANDARD)
 
 
 def test_pending_invitee_cannot_act_yet(demo: Services) -> None:
     with pytest.raises(PermissionDenied, match="invitation is still pending"):
-        demo.center.invite_member(as_user("sam"), "x@y.com", UserRole.STANDARD)
+        demo.members.invite_member(as_user("sam"), "x@y.com", UserRole.STANDARD)
 
 
 def test_promoting_beyond_twenty_admins_is_refused(demo: Services) -> None:
     ava = as_user("ava")
     for index in range(MAX_ADMINS - 2):
-        demo.center.invite_member(ava, f"admin{index}@northwind.media", UserRole.ADMIN)
+        demo.members.invite_member(ava, f"admin{index}@northwind.media", UserRole.ADMIN)
     with pytest.raises(Conflict, match="at most 20 Admins"):
-        demo.center.change_member_role(ava, as_user("lena").user_id, UserRole.ADMIN)
+        demo.members.change_member_role(ava, as_user("lena").user_id, UserRole.ADMIN)
 
 
 def test_the_last_admin_cannot_be_demoted(demo: Services) -> None:
     ava, marcus = as_user("ava"), as_user("marcus")
-    demo.center.change_member_role(ava, marcus.user_id, UserRole.STANDARD)
+    demo.members.change_member_role(ava, marcus.user_id, UserRole.STANDARD)
     assert events(demo)[-1].activity_log == (
         "Ava Chen changed Marcus Reid's role from Admin to Standard"
     )
-    with pytest.raises(Conflict, match=r"last Admin.*at least two"):
-        demo.center.change_member_role(ava, ava.user_id, UserRole.STANDARD)
+    with pytest.raises(Conflict, match=r"last Admin and cannot be demoted.*at least two"):
+        demo.members.change_member_role(ava, ava.user_id, UserRole.STANDARD)
 
 
 def test_changing_to_the_same_role_says_so(demo: Services) -> None:
     with pytest.raises(ValidationError, match="already Standard"):
-        demo.center.change_member_role(as_user("ava"), as_user("lena").user_id, UserRole.STANDARD)
+        demo.members.change_member_role(as_user("ava"), as_user("lena").user_id, UserRole.STANDARD)
 
 
 def test_changing_the_role_of_a_stranger_is_not_found(demo: Services) -> None:
     with pytest.raises(NotFound):
-        demo.center.change_member_role(as_user("ava"), "123", UserRole.ADMIN)
+        demo.members.change_member_role(as_user("ava"), "123", UserRole.ADMIN)
 
 
 # --- assignments -----------------------------------------------------------------------------
