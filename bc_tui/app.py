@@ -105,15 +105,17 @@ class BusinessCenterApp(ServicesApp):
         *args: Any,
         on_error: Callable[[str], None] | None = None,
         changes_data: bool = True,
+        as_actor: Actor | None = None,
     ) -> Attempt:
         """Run a service call as the acting user; show its error instead of raising.
 
         Expected failures (rules, validation, a busy or broken database) are shown as they
         are — in a notice, or through `on_error` when a dialog shows them inline; anything
-        else is logged with its traceback and reported in one line.
+        else is logged with its traceback and reported in one line. `as_actor` is for the
+        simulation's other people (an invitee accepting).
         """
         try:
-            value = use_case(self.actor, *args)
+            value = use_case(as_actor or self.actor, *args)
         except (DomainError, StoreError) as error:
             if on_error is None:
                 self.notify(str(error), title="Could not do that", severity="error", timeout=8)

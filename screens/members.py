@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from bc_tui.domain import labels
+from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import AreaScreen
+from bc_tui.screens.invite import InviteDialog
+from bc_tui.screens.member_detail import MemberDialog
+from bc_tui.services.members import Invitation
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import member_status, plain
 
@@ -17,6 +23,10 @@ class MembersScreen(AreaScreen):
     LABEL = "Members"
     FILTER_PLACEHOLDER = "Filter by name, email or role"
     CSS_PATH = stylesheet("members.tcss")
+    BINDINGS = [
+        Binding("i", "invite", "Invite"),
+        Binding("enter", "details", "Details"),
+    ]
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
@@ -27,6 +37,7 @@ class MembersScreen(AreaScreen):
         app = self.bc_app
         rows = app.services.views.members(app.actor, self.query_text)
         table = self.query_one("#members", DataTable)
+        cursor = table.cursor_row
         table.clear()
         for row in rows:
             table.add_row(
@@ -38,8 +49,47 @@ class MembersScreen(AreaScreen):
                 plain(row.assets),
                 key=row.user_id,
             )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
         admins = sum(row.user_role.value == "ADMIN" for row in rows)
         summary = f"{labels.count(len(rows), 'member')} · {labels.count(admins, 'admin')}"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         self.query_one("#summary", Static).update(Text(summary))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "invite":
+            return self.bc_app.may(Action.INVITE_MEMBER)
+        return super().check_action(action, parameters)
+
+    @on(DataTable.RowSelected, "#members")
+    def action_details(self) -> None:
+        table = self.query_one("#members", DataTable)
+        if table.row_count:
+            user_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            self.app.push_screen(MemberDialog(user_id or ""))
+
+    def action_invite(self) -> None:
+        app = self.bc_app
+        if not app.explain_if_forbidden(Action.INVITE_MEMBER):
+            return
+
+        def done(result: Invitation | None) -> None:
+            if result is None:
+                return
+            text = f"Invited {', '.join(self._email(m.user_id) for m in result.invited)}."
+            if result.skipped:
+                text += " Not invited: " + "; ".join(f"{e} ({why})" for e, why in result.skipped)
+            app.notify(text, title="Invitation sent", timeout=10)
+
+        app.push_screen(InviteDialog(), done)
+
+    def _email(self, user_id: str) -> str:
+        return self.bc_app.services.views.user(user_id).user_email
+
+    def screen_commands(self) -> list[tuple[str, str, str]]:
+        return [
+            *super().screen_commands(),
+            ("Invite members", "Invite people by email, with a role", "invite"),
+            ("Member details", "Roles and assets of the selected member", "details"),
+        ]

@@ -15,6 +15,7 @@ from bc_tui.domain.models import RelationStatus, RelationType, RequestKind
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.account_detail import AccountDetail
 from bc_tui.screens.add_account import AddAccountDialog
+from bc_tui.screens.assign import AssignDialog
 from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.qr_dialog import QrDialog
@@ -31,6 +32,8 @@ class TikTokAccountsScreen(AreaScreen):
     CSS_PATH = stylesheet("tiktok_accounts.tcss")
     BINDINGS = [
         Binding("a", "add", "Add account"),
+        Binding("space", "select", "Select"),
+        Binding("m", "assign", "Assign member"),
         Binding("enter", "details", "Details"),
         Binding("x", "remove", "Remove"),
     ]
@@ -39,6 +42,7 @@ class TikTokAccountsScreen(AreaScreen):
         super().__init__()
         self._rows: dict[str, TikTokAccountRow] = {}
         self._cursor_to: str | None = None  # a handle to select on the next load
+        self._chosen: set[str] = set()  # accounts picked with space, for m
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
@@ -70,6 +74,42 @@ class TikTokAccountsScreen(AreaScreen):
             cell.append(" · stale", style="dim")
         return cell
 
+    def _handle_cell(self, handle: str) -> Text:
+        if handle in self._chosen:
+            return Text(f"✓ @{handle}", style="bold")
+        return plain(f"@{handle}")
+
+    def action_select(self) -> None:
+        """Space: pick the account under the cursor for Assign (or unpick it)."""
+        row = self._selected()
+        if row is None:
+            return
+        self._chosen ^= {row.handle}
+        table = self.query_one("#accounts", DataTable)
+        cursor = table.cursor_row
+        self.load()
+        table.move_cursor(row=min(cursor + 1, table.row_count - 1))
+
+    def action_assign(self) -> None:
+        """Assign a new member to the picked accounts (or the one under the cursor)."""
+        app = self.bc_app
+        if not app.explain_if_forbidden(Action.ASSIGN_MEMBER):
+            return
+        row = self._selected()
+        handles = sorted(self._chosen) or ([row.handle] if row else [])
+        if not handles:
+            app.notify("Select an account first.", severity="warning")
+            return
+
+        def done(count: int | None) -> None:
+            if count is None:
+                return
+            self._chosen.clear()
+            self.reload()
+            app.notify(f"{labels.count(count, 'role')} given or changed.", title="Assigned")
+
+        app.push_screen(AssignDialog(handles), done)
+
     def _tick_pending(self) -> None:
         """Keep the countdowns of pending rows moving; reload when one runs out.
 
@@ -96,7 +136,7 @@ class TikTokAccountsScreen(AreaScreen):
         table.clear()
         for row in rows:
             table.add_row(
-                plain(f"@{row.handle}"),
+                self._handle_cell(row.handle),
                 self._status_cell(row),
                 plain(labels.RELATION_TYPE[row.relation_type]),
                 plain(", ".join(row.scopes) or "—"),
@@ -111,6 +151,9 @@ class TikTokAccountsScreen(AreaScreen):
             table.move_cursor(row=min(cursor, len(rows) - 1))
         active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
         summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
+        self._chosen &= set(self._rows)
+        if self._chosen:
+            summary += f" · {len(self._chosen)} selected (m assigns, space unselects)"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         if not rows and self.query_text:
@@ -135,6 +178,8 @@ class TikTokAccountsScreen(AreaScreen):
             return self.bc_app.may(Action.REMOVE_ASSET_LINK)
         if action == "add":
             return self.bc_app.may(Action.ADD_TIKTOK_ACCOUNT)
+        if action in ("assign", "select"):
+            return self.bc_app.may(Action.ASSIGN_MEMBER)
         return super().check_action(action, parameters)
 
     def action_add(self) -> None:
@@ -226,6 +271,7 @@ class TikTokAccountsScreen(AreaScreen):
         return [
             *super().screen_commands(),
             ("Add TikTok account", "Request access or claim ownership, by QR code", "add"),
+            ("Assign a new member", "Give members a role on the selected accounts", "assign"),
             ("Account details", "Show the selected TikTok account", "details"),
             ("Remove or revoke account", "End the Business Center's link to it", "remove"),
         ]

@@ -134,6 +134,60 @@ class CenterService(ServiceBase):
             )
         return assignment
 
+    def assign_members(
+        self,
+        actor: Actor,
+        asset_type: AssetType,
+        asset_ids: list[str],
+        user_ids: list[str],
+        role: AssetRole,
+    ) -> int:
+        """Assign a new member: several people to several assets with one role, in one
+        transaction, each assignment logged. Refused as a whole if any asset is not active or
+        any person is not a member. Returns how many assignments were made or changed."""
+        require(self.membership(actor), Action.ASSIGN_MEMBER)
+        if not asset_ids or not user_ids:
+            raise ValidationError("members", "nobody chosen", "select at least one member")
+        allowed = ROLES_FOR_ASSET[asset_type]
+        if role not in allowed:
+            raise ValidationError(
+                "role",
+                f"{labels.ASSET_ROLE[role]} is not a role for a {labels.ASSET_TYPE[asset_type]}",
+                "choose " + " or ".join(labels.ASSET_ROLE[r] for r in allowed),
+            )
+        for asset_id in asset_ids:
+            link = self._link(actor.bc_id, asset_type, asset_id)
+            if link.relation_status is not RelationStatus.BOUND:
+                raise Conflict(
+                    f"{asset_name(asset_type, asset_id)} is "
+                    f"{labels.RELATION_STATUS[link.relation_status].lower()}, not active: "
+                    "only active assets can be assigned."
+                )
+        for user_id in user_ids:
+            self._member(actor.bc_id, user_id)
+        who = self.user_name(actor.user_id)
+        changed = 0
+        with self.repo.writing() as writer:
+            for asset_id in asset_ids:
+                for user_id in user_ids:
+                    key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
+                    current = self.repo.first(Assignment, **key)
+                    if current is not None and current.role is role:
+                        continue
+                    if current is None:
+                        writer.insert(Assignment(role=role, **key))  # type: ignore[arg-type]
+                    else:
+                        writer.update(Assignment, key, role=role)
+                    changed += 1
+                    self.audit(
+                        writer,
+                        actor,
+                        ActivityType.ASSET,
+                        f"{who} assigned {self.user_name(user_id)} as "
+                        f"{labels.ASSET_ROLE[role]} on {asset_name(asset_type, asset_id)}",
+                    )
+        return changed
+
     def unassign_member(
         self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str
     ) -> None:

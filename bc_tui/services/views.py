@@ -119,6 +119,21 @@ class MemberRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AssignmentRow:
+    asset_type: AssetType
+    asset_id: str
+    name: str
+    role: AssetRole
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDetail:
+    member: MemberRow
+    invited_at: datetime | None
+    assignments: tuple[AssignmentRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AdAccountRow:
     advertiser_id: str
     name: str
@@ -272,6 +287,36 @@ class ViewService(ServiceBase):
             )
         return sorted(rows, key=lambda row: (row.user_role is not UserRole.ADMIN, row.user_name))
 
+    def member_detail(self, actor: Actor, user_id: str) -> MemberDetail:
+        """One member with every asset they hold a role on."""
+        row = next((r for r in self.members(actor) if r.user_id == user_id), None)
+        member = self.repo.first(Member, bc_id=actor.bc_id, user_id=user_id)
+        if row is None or member is None:
+            raise NotFound(f"{self.user_name(user_id)} is not a member of this Business Center.")
+        names = self._asset_names(actor.bc_id)
+        assignments = tuple(
+            sorted(
+                (
+                    AssignmentRow(
+                        a.asset_type,
+                        a.asset_id,
+                        f"@{a.asset_id}"
+                        if a.asset_type is AssetType.TT_ACCOUNT
+                        else names.get((a.asset_type, a.asset_id), a.asset_id),
+                        a.role,
+                    )
+                    for a in self.repo.find(Assignment, bc_id=actor.bc_id, user_id=user_id)
+                ),
+                key=lambda a: (a.asset_type.value, a.name.casefold()),
+            )
+        )
+        return MemberDetail(row, member.invited_at, assignments)
+
+    def assignable_members(self, actor: Actor) -> list[MemberRow]:
+        """Who can be given a role on an asset: everyone in the Business Center but
+        Admins, who already see everything."""
+        return [row for row in self.members(actor) if row.user_role is UserRole.STANDARD]
+
     def tiktok_accounts(self, actor: Actor, query: str = "") -> list[TikTokAccountRow]:
         """The Business Center's TikTok accounts in every state, filtered by `query`."""
         visible = self._visible_assets(actor)
@@ -318,13 +363,7 @@ class ViewService(ServiceBase):
     def assets_overview(self, actor: Actor) -> AssetsOverview:
         """Every asset type with its assets, and the partners the Business Center works with."""
         visible = self._visible_assets(actor)
-        names: dict[tuple[AssetType, str], str] = {}
-        for account in self.repo.all(TikTokAccount):
-            names[AssetType.TT_ACCOUNT, account.handle] = account.display_name
-        for ad_account in self.repo.find(AdAccount, bc_id=actor.bc_id):
-            names[AssetType.ADVERTISER, ad_account.advertiser_id] = ad_account.name
-        for asset in self.repo.all(Asset):
-            names[asset.asset_type, asset.asset_id] = asset.name
+        names = self._asset_names(actor.bc_id)
         counts: dict[tuple[AssetType, str], int] = defaultdict(int)
         for assignment in self.repo.find(Assignment, bc_id=actor.bc_id):
             counts[assignment.asset_type, assignment.asset_id] += 1
@@ -453,6 +492,16 @@ class ViewService(ServiceBase):
         if holders:
             reason += " Members with one: " + ", ".join(sorted(holders)) + "."
         return reason
+
+    def _asset_names(self, bc_id: str) -> dict[tuple[AssetType, str], str]:
+        names: dict[tuple[AssetType, str], str] = {}
+        for account in self.repo.all(TikTokAccount):
+            names[AssetType.TT_ACCOUNT, account.handle] = account.display_name
+        for ad_account in self.repo.find(AdAccount, bc_id=bc_id):
+            names[AssetType.ADVERTISER, ad_account.advertiser_id] = ad_account.name
+        for asset in self.repo.all(Asset):
+            names[asset.asset_type, asset.asset_id] = asset.name
+        return names
 
     def _user_names(self) -> dict[str, str]:
         return {user.user_id: user.user_name for user in self.repo.all(User)}

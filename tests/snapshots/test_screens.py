@@ -134,3 +134,24 @@ def test_qr_failed_wrong_account(snap_compare, tmp_path: Path, size: tuple[int, 
 def test_claim_confirmation(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     steps = keys(*ADD, "enter", "right", "enter")
     assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+# --- Members and assignments -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_member_detail(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("3", "down", "down", "down", "enter")  # Lena Park
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_invite_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("3", "i", Typed("new@agency.com, lena.park@northwind.media"))
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_assign_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("2", "down", "down", "down", "space", "space", "m", "space")
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)

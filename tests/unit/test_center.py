@@ -263,3 +263,47 @@ def test_standard_member_cannot_remove_and_file_is_unchanged(demo: Services) -> 
     with pytest.raises(PermissionDenied):
         demo.center.remove_tiktok_account(as_user("diego"), "northwind.coffee")
     assert file_bytes(demo) == before
+
+
+def test_assign_several_members_to_several_accounts_at_once(demo: Services) -> None:
+    ava, lena, diego = as_user("ava"), as_user("lena"), as_user("diego")
+    count = demo.center.assign_members(
+        ava,
+        AssetType.TT_ACCOUNT,
+        ["mira.makes", "northwind.careers"],
+        [lena.user_id, diego.user_id],
+        AssetRole.ANALYST,
+    )
+    assert count == 4  # Lena was Operator on @mira.makes: changed to Analyst
+    roles = {
+        (a.user_id, a.asset_id): a.role
+        for a in demo.repo.find(Assignment, bc_id=NORTHWIND, asset_type=AssetType.TT_ACCOUNT)
+    }
+    assert roles[lena.user_id, "mira.makes"] is AssetRole.ANALYST
+    assert roles[diego.user_id, "northwind.careers"] is AssetRole.ANALYST
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen assigned Diego Alvarez as Analyst on @northwind.careers"
+    )
+    again = demo.center.assign_members(
+        ava, AssetType.TT_ACCOUNT, ["mira.makes"], [lena.user_id], AssetRole.ANALYST
+    )
+    assert again == 0
+
+
+def test_assigning_many_is_refused_whole_when_one_account_is_not_active(
+    demo: Services,
+) -> None:
+    before = demo.store.path.read_bytes()
+    with pytest.raises(Conflict, match=r"@vantage\.gaming is rejected"):
+        demo.center.assign_members(
+            as_user("ava"),
+            AssetType.TT_ACCOUNT,
+            ["mira.makes", "vantage.gaming"],
+            [as_user("diego").user_id],
+            AssetRole.OPERATOR,
+        )
+    assert demo.store.path.read_bytes() == before
+    with pytest.raises(ValidationError, match="nobody chosen"):
+        demo.center.assign_members(
+            as_user("ava"), AssetType.TT_ACCOUNT, ["mira.makes"], [], AssetRole.OPERATOR
+        )

@@ -130,3 +130,21 @@ def test_ago_reads_like_an_inbox() -> None:
         "23h ago",
         "3d ago",
     ]
+
+
+def test_member_detail_lists_every_assignment(demo: Services) -> None:
+    detail = demo.views.member_detail(as_user("ava"), as_user("lena").user_id)
+    assert detail.member.user_name == "Lena Park"
+    assert [(a.name, a.role.value) for a in detail.assignments] == [
+        ("Brightlane — Launch", "OPERATOR"),
+        ("Mira Makes — LIVE", "ADMIN"),
+        ("@brightlane.studio", "OPERATOR"),
+        ("@mira.makes", "OPERATOR"),
+    ]
+    assert [m.user_name for m in demo.views.assignable_members(as_user("ava"))] == [
+        "Diego Alvarez",
+        "Lena Park",
+        "Priya Natarajan",
+        "Tom Becker",
+        "sam.okafor",
+    ]

@@ -1,0 +1,190 @@
+"""One member: roles, invitation, and every asset they work on; an Admin's actions on them."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from bc_tui.domain import labels
+from bc_tui.domain.models import FinanceRole, MemberStatus, UserRole
+from bc_tui.domain.permissions import Action
+from bc_tui.screens.base import business_app
+from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.picker import PickerDialog
+from bc_tui.services import Actor
+from bc_tui.services.views import MemberDetail
+from bc_tui.styles import stylesheet
+from bc_tui.widgets.cells import member_status, plain
+
+NO_FINANCE_ROLE = "none"
+
+
+class MemberDialog(ModalScreen[None]):
+    CSS_PATH = stylesheet("dialogs.tcss")
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("r", "role", "Admin/Standard"),
+        Binding("f", "finance", "Finance role"),
+        Binding("x", "remove", "Remove member"),
+        Binding("s", "resend", "Resend invite"),
+        Binding("v", "revoke", "Revoke invite"),
+        Binding("c", "accept", "Accept (simulate)"),
+    ]
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__()
+        self.user_id = user_id
+        self.detail: MemberDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(id="member-title", classes="dialog-title")
+            yield Static(id="member-facts", classes="dialog-body")
+            yield Static(id="member-assets", classes="dialog-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        app = business_app(self)
+        self.detail = app.services.views.member_detail(app.actor, self.user_id)
+        row = self.detail.member
+        self.query_one("#member-title", Static).update(plain(row.user_name))
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold")
+        facts.add_column()
+        facts.add_row("Email", plain(row.user_email))
+        facts.add_row("Role", plain(labels.USER_ROLE[row.user_role]))
+        facts.add_row(
+            "Finance role",
+            plain(labels.FINANCE_ROLE[row.finance_role] if row.finance_role else "—"),
+        )
+        facts.add_row("Status", member_status(row.relation_status))
+        if row.relation_status is MemberStatus.PENDING and self.detail.invited_at:
+            facts.add_row("Invited", plain(self.detail.invited_at.strftime("%Y-%m-%d %H:%M UTC")))
+        self.query_one("#member-facts", Static).update(facts)
+        assets = Table.grid(padding=(0, 2))
+        assets.add_column()
+        assets.add_column()
+        assets.add_column(style="bold")
+        for assignment in self.detail.assignments:
+            assets.add_row(
+                plain(labels.ASSET_TYPE[assignment.asset_type]),
+                plain(assignment.name),
+                plain(labels.ASSET_ROLE[assignment.role]),
+            )
+        if not self.detail.assignments:
+            note = (
+                "Admins see every asset."
+                if row.user_role is UserRole.ADMIN
+                else "No assets yet: joining assigns none. Select accounts on TikTok accounts "
+                "and press m to assign."
+            )
+            self.query_one("#member-assets", Static).update(Text(note, style="dim"))
+        else:
+            self.query_one("#member-assets", Static).update(assets)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.detail is None or action == "close":
+            return True
+        app = business_app(self)
+        pending = self.detail.member.relation_status is MemberStatus.PENDING
+        if action in ("resend", "revoke"):
+            return pending and app.may(Action.INVITE_MEMBER)
+        if action == "accept":
+            return pending
+        if action in ("role", "finance"):
+            return app.may(Action.CHANGE_MEMBER_ROLE)
+        if action == "remove":
+            return not pending and app.may(Action.REMOVE_MEMBER)
+        return True
+
+    def _done(self, ok: bool, message: str) -> None:
+        if ok:
+            business_app(self).notify(message)
+            self.reload()
+
+    def action_role(self) -> None:
+        app = business_app(self)
+        row = self.detail.member  # type: ignore[union-attr]
+        new = UserRole.STANDARD if row.user_role is UserRole.ADMIN else UserRole.ADMIN
+        result = app.attempt(app.services.members.change_member_role, self.user_id, new)
+        self._done(result.ok, f"{row.user_name} is now {labels.USER_ROLE[new]}.")
+
+    def action_finance(self) -> None:
+        app = business_app(self)
+        row = self.detail.member  # type: ignore[union-attr]
+        choices = [(NO_FINANCE_ROLE, "No finance role")] + [
+            (role.value, labels.FINANCE_ROLE[role]) for role in FinanceRole
+        ]
+        current = row.finance_role.value if row.finance_role else NO_FINANCE_ROLE
+
+        def chosen(value: str | None) -> None:
+            if value is None or value == current:
+                return
+            role = None if value == NO_FINANCE_ROLE else FinanceRole(value)
+            result = app.attempt(app.services.members.change_finance_role, self.user_id, role)
+            label = labels.FINANCE_ROLE[role] if role else "no finance role"
+            self._done(result.ok, f"{row.user_name} now has {label}.")
+
+        app.push_screen(PickerDialog("Finance role", choices, current), chosen)
+
+    def action_remove(self) -> None:
+        app = business_app(self)
+        row = self.detail.member  # type: ignore[union-attr]
+        count = len(self.detail.assignments)  # type: ignore[union-attr]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and app.attempt(app.services.members.remove_member, self.user_id).ok:
+                app.notify(f"{row.user_name} was removed.")
+                self.dismiss(None)
+
+        app.push_screen(
+            ConfirmDialog(
+                f"Remove {row.user_name}?",
+                f"{row.user_name} leaves {app.title} and loses all {count} of their asset "
+                "roles. They can be invited again later.",
+                "Remove member",
+            ),
+            confirmed,
+        )
+
+    def action_resend(self) -> None:
+        app = business_app(self)
+        result = app.attempt(app.services.members.resend_invitation, self.user_id)
+        self._done(result.ok, "Invitation sent again.")
+
+    def action_revoke(self) -> None:
+        app = business_app(self)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and app.attempt(app.services.members.revoke_invitation, self.user_id).ok:
+                app.notify("Invitation revoked.")
+                self.dismiss(None)
+
+        app.push_screen(
+            ConfirmDialog(
+                "Revoke the invitation?",
+                "The invitation stops working and any assets it came with are withdrawn.",
+                "Revoke",
+            ),
+            confirmed,
+        )
+
+    def action_accept(self) -> None:
+        """Simulate the invited person accepting (they act, not the admin)."""
+        app = business_app(self)
+        invitee = Actor(user_id=self.user_id, bc_id=app.actor.bc_id)
+        result = app.attempt(app.services.members.accept_invitation, as_actor=invitee)
+        self._done(result.ok, "Invitation accepted: the member is now active.")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,143 @@
+"""Members and assignments by keys: invite, details, roles, removal, Assign a new member."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, SelectionList
+
+from bc_tui.domain.models import (
+    AssetRole,
+    Assignment,
+    FinanceRole,
+    Member,
+    MemberStatus,
+    User,
+    UserRole,
+)
+from bc_tui.screens.assign import AssignDialog
+from bc_tui.screens.invite import InviteDialog
+from bc_tui.screens.member_detail import MemberDialog
+from bc_tui.screens.members import MembersScreen
+from tests.apps import Typed, demo_app, play
+from tests.conftest import NORTHWIND, as_user
+
+
+def member(app, name: str) -> Member:
+    return app.services.repo.first(Member, bc_id=NORTHWIND, user_id=as_user(name).user_id)
+
+
+async def open_member(pilot, name: str) -> MemberDialog:
+    app = pilot.app
+    await pilot.press("3")
+    table = app.screen.query_one("#members", DataTable)
+    table.move_cursor(row=table.get_row_index(as_user(name).user_id))
+    await pilot.press("enter")
+    assert isinstance(app.screen, MemberDialog)
+    return app.screen
+
+
+async def test_invite_several_and_hear_who_was_skipped(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "3", "i", Typed("new@agency.com, lena.park@northwind.media"))
+        assert isinstance(app.screen, InviteDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        user = app.services.repo.first(User, user_email="new@agency.com")
+        assert app.services.repo.first(Member, user_id=user.user_id).relation_status is (
+            MemberStatus.PENDING
+        )
+        [notice] = [n.message for n in app._notifications if "Invited" in n.message]
+        assert "lena.park@northwind.media (already a member)" in notice
+
+
+async def test_a_bad_address_is_explained_in_the_invite_dialog(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "3", "i", Typed("ok@agency.com nope"), "enter")
+        assert isinstance(app.screen, InviteDialog)
+        assert "'nope' is not an email address" in str(app.screen.query_one("#error").render())
+
+
+async def test_member_details_change_roles_and_remove(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_member(pilot, "lena")
+        assert len(dialog.detail.assignments) == 4
+        await pilot.press("f")  # finance role picker
+        options = app.screen.query_one("#choices")
+        options.highlighted = 1  # Finance Manager
+        await pilot.press("enter")
+        await pilot.pause()
+        assert member(app, "lena").finance_role is FinanceRole.MANAGER
+        await pilot.press("r")
+        assert member(app, "lena").user_role is UserRole.ADMIN
+        await pilot.press("r")
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert member(app, "lena") is None
+        assert (
+            app.services.repo.find(Assignment, bc_id=NORTHWIND, user_id=as_user("lena").user_id)
+            == []
+        )
+        assert isinstance(app.screen, MembersScreen)
+
+
+async def test_pending_invitation_resend_and_accept(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_member(pilot, "sam")
+        await pilot.press("s")
+        assert any("sent again" in n.message for n in app._notifications)
+        await pilot.press("c")
+        assert member(app, "sam").relation_status is MemberStatus.BOUND
+
+
+async def test_standard_member_sees_details_but_no_actions(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("lena"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_member(pilot, "diego")
+        await pilot.press("r", "x")
+        assert member(app, "diego").user_role is UserRole.STANDARD
+        assert isinstance(app.screen, MemberDialog)
+
+
+async def test_assign_a_new_member_to_selected_accounts(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", DataTable)
+        table.move_cursor(row=table.get_row_index("mira.makes"))
+        await pilot.press("space", "space")  # @mira.makes and the next, @northwind.careers
+        assert "2 selected" in str(app.screen.query_one("#summary").render())
+        await pilot.press("m")
+        assert isinstance(app.screen, AssignDialog)
+        assert app.screen.handles == ["mira.makes", "northwind.careers"]
+        people = app.screen.query_one("#people", SelectionList)
+        people.select(as_user("diego").user_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        roles = {
+            a.asset_id: a.role
+            for a in app.services.repo.find(
+                Assignment, bc_id=NORTHWIND, user_id=as_user("diego").user_id
+            )
+        }
+        assert roles["mira.makes"] is AssetRole.OPERATOR
+        assert roles["northwind.careers"] is AssetRole.OPERATOR
+        assert "selected" not in str(app.screen.query_one("#summary").render())
+
+
+async def test_assigning_a_pending_account_is_refused_in_the_dialog(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", DataTable)
+        table.move_cursor(row=table.get_row_index("solstice.skin"))
+        await pilot.press("m")
+        app.screen.query_one("#people", SelectionList).select(as_user("diego").user_id)
+        await pilot.press("enter")
+        assert isinstance(app.screen, AssignDialog)
+        assert "only active assets can be assigned" in str(app.screen.query_one("#error").render())
