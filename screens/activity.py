@@ -17,7 +17,7 @@ from bc_tui.widgets.cells import plain
 class ActivityScreen(AreaScreen):
     AREA = "activity"
     LABEL = "Activity log"
-    FILTER_PLACEHOLDER = "Filter by person or text"
+    FILTER_PLACEHOLDER = "Filter by person, text or type (USER, ACCOUNT, ASSET, BILLING…)"
     CSS_PATH = stylesheet("activity.tcss")
 
     def compose_body(self) -> ComposeResult:

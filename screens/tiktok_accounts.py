@@ -157,7 +157,11 @@ class TikTokAccountsScreen(AreaScreen):
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         if not rows and self.query_text:
-            summary = "No TikTok accounts match the filter (escape clears it)."
+            summary = "No TikTok accounts here match the filter (escape clears it)."
+            elsewhere = app.services.views.found_elsewhere(app.actor, self.query_text)
+            if elsewhere:
+                center, handle = elsewhere[0]
+                summary = f"@{handle} is in Business Center {center} — press b to switch."
         elif not rows:
             # The walkthrough's "account not visible" hitch: maybe it is in another BC.
             summary = f"No TikTok accounts in {app.title} yet. "

@@ -360,6 +360,22 @@ class ViewService(ServiceBase):
             )
         return sorted(rows, key=lambda row: row.handle.casefold())
 
+    def found_elsewhere(self, actor: Actor, query: str) -> list[tuple[str, str]]:
+        """(Business Center name, handle) of accounts matching `query` in the acting user's
+        other Business Centers: the walkthrough's "I can't see the account" hitch."""
+        needle = query.strip().removeprefix("@").casefold()
+        if not needle:
+            return []
+        found = []
+        for center, member in self.business_centers(actor.user_id):
+            if center.bc_id == actor.bc_id or member.relation_status is not MemberStatus.BOUND:
+                continue
+            other = Actor(actor.user_id, center.bc_id)
+            for row in self.tiktok_accounts(other):
+                if needle in row.handle.casefold():
+                    found.append((center.name, row.handle))
+        return found
+
     def assets_overview(self, actor: Actor) -> AssetsOverview:
         """Every asset type with its assets, and the partners the Business Center works with."""
         visible = self._visible_assets(actor)
@@ -464,7 +480,10 @@ class ViewService(ServiceBase):
         events = [
             event
             for event in self.repo.find(AuditEvent, bc_id=actor.bc_id)
-            if not query or _matches(query, event.activity_log, names.get(event.operator_id, ""))
+            if not query
+            or _matches(
+                query, event.activity_log, names.get(event.operator_id, ""), event.activity_type
+            )
         ]
         events.sort(key=lambda event: event.time, reverse=True)
         rows = tuple(

@@ -239,3 +239,13 @@ async def test_empty_list_says_how_to_add_and_where_else_to_look(tmp_path: Path)
         summary = str(app.screen.query_one("#summary").render())
         assert "No TikTok accounts in Northwind Labs yet. Press a to add one." in summary
         assert "Press b" in summary
+
+
+async def test_searching_an_account_of_another_center_says_where_it_is(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "slash", Typed("labs"))
+        summary = str(app.screen.query_one("#summary").render())
+        assert summary == (
+            "@labs.prototype is in Business Center Northwind Labs — press b to switch."
+        )

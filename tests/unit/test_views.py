@@ -148,3 +148,16 @@ def test_member_detail_lists_every_assignment(demo: Services) -> None:
         "Tom Becker",
         "sam.okafor",
     ]
+
+
+def test_an_account_in_another_center_is_found_there(demo: Services) -> None:
+    assert demo.views.found_elsewhere(as_user("ava"), "@labs") == [
+        ("Northwind Labs", "labs.prototype")
+    ]
+    assert demo.views.found_elsewhere(as_user("diego"), "labs") == []  # not a Labs member
+    assert demo.views.found_elsewhere(as_user("ava"), " ") == []
+
+
+def test_activity_filters_by_type_too(demo: Services) -> None:
+    rows = demo.views.activity(as_user("ava"), "billing").rows
+    assert [row.activity_type.value for row in rows] == ["BILLING"]
