@@ -8,10 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import RelationType
+from bc_tui.domain.models import AssetRole, AssetType, RelationType
+from bc_tui.domain.permissions import Action
+from bc_tui.screens.base import business_app
+from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.services.views import TikTokAccountRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
@@ -26,12 +30,19 @@ _OWNERSHIP_NOTE = {
 
 
 class AccountDetail(ModalScreen[None]):
+    """The account's facts and its members; an Admin changes or removes their roles here."""
+
     CSS_PATH = stylesheet("dialogs.tcss")
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("r", "toggle_role", "Operator/Analyst"),
+        Binding("x", "unassign", "Remove from account"),
+    ]
 
     def __init__(self, row: TikTokAccountRow) -> None:
         super().__init__()
         self.row = row
+        self._members: list[tuple[str, str, AssetRole]] = []
 
     def compose(self) -> ComposeResult:
         row = self.row
@@ -43,12 +54,87 @@ class AccountDetail(ModalScreen[None]):
         facts.add_row("Ownership", plain(labels.RELATION_TYPE[row.relation_type]))
         facts.add_row("Status", relation_status(row.relation_status))
         facts.add_row("Access", plain(", ".join(row.scopes) or "—"))
-        facts.add_row("Members", Text("\n".join(row.members) or "No one is assigned yet."))
         with Vertical(classes="dialog"):
             yield Static(plain(f"@{row.handle}"), classes="dialog-title")
             yield Static(facts, classes="dialog-body")
+            yield Static("Members", classes="dialog-body")
+            yield OptionList(id="account-members")
             yield Static(Text(_OWNERSHIP_NOTE[row.relation_type]), classes="dialog-note")
-            yield Static("esc close", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        app = business_app(self)
+        self._members = app.services.views.account_members(app.actor, self.row.handle)
+        options = self.query_one("#account-members", OptionList)
+        highlighted = options.highlighted or 0
+        options.clear_options()
+        for _, name, role in self._members:
+            options.add_option(Option(plain(f"{name} — {labels.ASSET_ROLE[role]}")))
+        if not self._members:
+            options.add_option(Option(Text("No one is assigned yet (m on the list assigns).")))
+            options.disabled = True
+        else:
+            options.highlighted = min(highlighted, len(self._members) - 1)
+
+    def _chosen(self) -> tuple[str, str, AssetRole] | None:
+        index = self.query_one("#account-members", OptionList).highlighted
+        if index is None or index >= len(self._members):
+            return None
+        return self._members[index]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_role", "unassign"):
+            return business_app(self).may(Action.ASSIGN_MEMBER)
+        return True
+
+    def action_toggle_role(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        user_id, name, role = chosen
+        new = AssetRole.ANALYST if role is AssetRole.OPERATOR else AssetRole.OPERATOR
+        app = business_app(self)
+        result = app.attempt(
+            app.services.center.assign_member,
+            user_id,
+            AssetType.TT_ACCOUNT,
+            self.row.handle,
+            new,
+        )
+        if result.ok:
+            app.notify(f"{name} is now {labels.ASSET_ROLE[new]} on @{self.row.handle}.")
+            self.reload()
+
+    def action_unassign(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        user_id, name, _ = chosen
+        app = business_app(self)
+
+        def confirmed(yes: bool | None) -> None:
+            if (
+                yes
+                and app.attempt(
+                    app.services.center.unassign_member,
+                    user_id,
+                    AssetType.TT_ACCOUNT,
+                    self.row.handle,
+                ).ok
+            ):
+                self.reload()
+
+        app.push_screen(
+            ConfirmDialog(
+                f"Remove {name} from @{self.row.handle}?",
+                f"{name} loses their role on @{self.row.handle}; you can assign them again.",
+                "Remove",
+            ),
+            confirmed,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -312,6 +312,17 @@ class ViewService(ServiceBase):
         )
         return MemberDetail(row, member.invited_at, assignments)
 
+    def account_members(self, actor: Actor, handle: str) -> list[tuple[str, str, AssetRole]]:
+        """(user_id, name, role) of everyone with a role on one TikTok account, by name."""
+        names = self._user_names()
+        found = [
+            (a.user_id, names.get(a.user_id, a.user_id), a.role)
+            for a in self.repo.find(
+                Assignment, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT, asset_id=handle
+            )
+        ]
+        return sorted(found, key=lambda entry: entry[1].casefold())
+
     def assignable_members(self, actor: Actor) -> list[MemberRow]:
         """Who can be given a role on an asset: everyone in the Business Center but
         Admins, who already see everything."""

@@ -141,3 +141,24 @@ async def test_assigning_a_pending_account_is_refused_in_the_dialog(tmp_path: Pa
         await pilot.press("enter")
         assert isinstance(app.screen, AssignDialog)
         assert "only active assets can be assigned" in str(app.screen.query_one("#error").render())
+
+
+async def test_account_detail_changes_and_removes_a_members_role(tmp_path: Path) -> None:
+    from bc_tui.screens.account_detail import AccountDetail
+
+    app = demo_app(tmp_path)
+    lena = as_user("lena").user_id
+
+    def role_on_brightlane() -> AssetRole | None:
+        found = app.services.repo.first(Assignment, user_id=lena, asset_id="brightlane.studio")
+        return found.role if found else None
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "enter")  # @brightlane.studio: Lena Park, Operator
+        assert isinstance(app.screen, AccountDetail)
+        await pilot.press("r")
+        assert role_on_brightlane() is AssetRole.ANALYST
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert role_on_brightlane() is None
+        assert isinstance(app.screen, AccountDetail)
