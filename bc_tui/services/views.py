@@ -45,7 +45,7 @@ from bc_tui.domain.models import (
 from bc_tui.domain.permissions import Action, can, why_not
 from bc_tui.services.base import Actor, ServiceBase
 
-ACTIVITY_LIMIT = 1000
+ACTIVITY_PAGE = 500  # events per page: a table of this size stays instant
 
 
 class InvoiceStatus(StrEnum):
@@ -190,7 +190,9 @@ class ActivityView:
     allowed: bool
     reason: str
     rows: tuple[ActivityRow, ...] = ()
-    total: int = 0  # matching events, of which at most ACTIVITY_LIMIT newest are in rows
+    total: int = 0  # matching events; rows are one page of them
+    page: int = 0  # 0 is the newest page
+    pages: int = 1
 
 
 def _matches(query: str, *fields: str) -> bool:
@@ -482,8 +484,9 @@ class ViewService(ServiceBase):
             transactions=tuple(sorted(transactions, key=lambda row: row.time, reverse=True)),
         )
 
-    def activity(self, actor: Actor, query: str = "") -> ActivityView:
-        """The audit log, newest first; the newest ACTIVITY_LIMIT matching events."""
+    def activity(self, actor: Actor, query: str = "", page: int = 0) -> ActivityView:
+        """The audit log, newest first, one page of ACTIVITY_PAGE matching events (page 0 is
+        the newest; a page past the end shows the last one)."""
         member = self.membership(actor)
         if not can(member, Action.VIEW_ACTIVITY):
             return ActivityView(allowed=False, reason=why_not(member, Action.VIEW_ACTIVITY))
@@ -497,6 +500,8 @@ class ViewService(ServiceBase):
             )
         ]
         events.sort(key=lambda event: event.time, reverse=True)
+        pages = max(1, -(-len(events) // ACTIVITY_PAGE))
+        page = min(max(0, page), pages - 1)
         rows = tuple(
             ActivityRow(
                 time=event.time,
@@ -504,9 +509,11 @@ class ViewService(ServiceBase):
                 activity_type=event.activity_type,
                 activity_log=event.activity_log,
             )
-            for event in events[:ACTIVITY_LIMIT]
+            for event in events[page * ACTIVITY_PAGE : (page + 1) * ACTIVITY_PAGE]
         )
-        return ActivityView(allowed=True, reason="", rows=rows, total=len(events))
+        return ActivityView(
+            allowed=True, reason="", rows=rows, total=len(events), page=page, pages=pages
+        )
 
     def _billing_refusal(self, actor: Actor, member: Member | None) -> str:
         """Why billing is closed, and who here could open it (so the next step is clear)."""

@@ -249,3 +249,30 @@ async def test_searching_an_account_of_another_center_says_where_it_is(tmp_path:
         assert summary == (
             "@labs.prototype is in Business Center Northwind Labs — press b to switch."
         )
+
+
+async def test_activity_pages_through_many_events(tmp_path: Path) -> None:
+    from bc_tui.app import BusinessCenterApp
+    from bc_tui.clock import FakeClock
+    from bc_tui.ids import SeededIds
+    from bc_tui.services import Actor, Services
+    from bc_tui.services.seed import generate
+    from bc_tui.store.database import Store
+
+    clock = FakeClock()
+    services = Services(Store(tmp_path / "big.json"), clock, SeededIds(3))
+    seeded = generate(services.repo, clock, seed=3, accounts=20, members=5, events=1200)
+    app = BusinessCenterApp(services, Actor(seeded.user_id, seeded.bc_id), watch_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("5")
+
+        def summary() -> str:
+            return str(app.screen.query_one("#summary").render())
+
+        assert summary().startswith("1,200 events · 1–500, page 1 of 3")
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        assert summary().startswith("1,200 events · 1,001–1,200, page 3 of 3")
+        table = app.screen.query_one("#activity", DataTable)
+        assert str(table.get_row_at(table.row_count - 1)[3]) == "Generated event 0"
+        await pilot.press("left_square_bracket")
+        assert "page 2 of 3" in summary()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bc_tui.domain.models import AssetType, RelationStatus, RelationType
 from bc_tui.services import Services
-from bc_tui.services.views import ACTIVITY_LIMIT, InvoiceStatus
+from bc_tui.services.views import ACTIVITY_PAGE, InvoiceStatus
 from tests.conftest import LABS, as_user
 
 
@@ -86,16 +86,20 @@ def test_activity_is_newest_first_and_admin_only(demo: Services) -> None:
     assert not demo.views.activity(as_user("lena")).allowed
 
 
-def test_activity_shows_at_most_the_newest_limit(services: Services, clock) -> None:
+def test_activity_comes_in_pages_newest_first(services: Services, clock) -> None:
     from bc_tui.services.seed import generate
 
     seeded = generate(services.repo, clock, seed=3, accounts=5, members=3, events=1500)
     from bc_tui.services import Actor
 
-    view = services.views.activity(Actor(seeded.user_id, seeded.bc_id))
-    assert view.total == 1500
-    assert len(view.rows) == ACTIVITY_LIMIT
+    actor = Actor(seeded.user_id, seeded.bc_id)
+    view = services.views.activity(actor)
+    assert (view.total, view.page, view.pages) == (1500, 0, 3)
+    assert len(view.rows) == ACTIVITY_PAGE
     assert view.rows[0].activity_log == "Generated event 1499"
+    last = services.views.activity(actor, page=99)
+    assert last.page == 2
+    assert last.rows[-1].activity_log == "Generated event 0"
 
 
 def test_header_names_center_user_and_role(demo: Services) -> None:
