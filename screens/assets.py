@@ -5,13 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import AssetType
+from bc_tui.domain.models import AssetType, Partner
+from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import AreaScreen
+from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.partner import PartnerDialog
 from bc_tui.services.views import AssetsOverview
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
@@ -23,6 +27,10 @@ class AssetsScreen(AreaScreen):
     AREA = "assets"
     LABEL = "Assets"
     CSS_PATH = stylesheet("assets.tcss")
+    BINDINGS = [
+        Binding("n", "add_partner", "Add partner"),
+        Binding("x", "remove_partner", "Remove partner"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,7 +52,7 @@ class AssetsScreen(AreaScreen):
         for group in overview.groups:
             label = f"{labels.ASSET_TYPE_PLURAL[group.asset_type]} ({len(group.rows)})"
             groups.add_option(Option(label, id=group.asset_type.value))
-        if overview.partners:
+        if overview.partners or app.may(Action.MANAGE_PARTNERS):
             groups.add_option(Option(f"Partners ({len(overview.partners)})", id=PARTNERS))
         groups.highlighted = min(highlighted, groups.option_count - 1)
         total = sum(len(group.rows) for group in overview.groups)
@@ -77,7 +85,7 @@ class AssetsScreen(AreaScreen):
                 table.add_row(
                     plain(partner.name),
                     plain(partner.partner_bc_id),
-                    plain(f"{partner.assets} {labels.ASSET_TYPE_PLURAL[partner.asset_type]}"),
+                    plain(labels.count(partner.assets, labels.asset_noun(partner.asset_type))),
                     plain(labels.ASSET_ROLE[partner.role]),
                 )
             return
@@ -97,3 +105,54 @@ class AssetsScreen(AreaScreen):
 
     def focus_table(self) -> None:
         self.query_one("#assets", DataTable).focus()
+
+    def _on_partners(self) -> bool:
+        groups = self.query_one("#groups", OptionList)
+        if groups.highlighted is None:
+            return False
+        return groups.get_option_at_index(groups.highlighted).id == PARTNERS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_partner":
+            return self.bc_app.may(Action.MANAGE_PARTNERS)
+        if action == "remove_partner":
+            return self.bc_app.may(Action.MANAGE_PARTNERS) and self._on_partners()
+        return super().check_action(action, parameters)
+
+    @on(OptionList.OptionHighlighted, "#groups")
+    def _keys_follow_group(self) -> None:
+        self.refresh_bindings()
+
+    def action_add_partner(self) -> None:
+        app = self.bc_app
+        if not app.explain_if_forbidden(Action.MANAGE_PARTNERS):
+            return
+
+        def done(partner: Partner | None) -> None:
+            if partner is not None:
+                app.notify(f"{partner.name} is now a partner.", title="Partner added")
+
+        app.push_screen(PartnerDialog(), done)
+
+    def action_remove_partner(self) -> None:
+        app = self.bc_app
+        overview = self._overview
+        table = self.query_one("#assets", DataTable)
+        if not self._on_partners() or overview is None or not overview.partners:
+            app.notify("Choose Partners, then the partner to remove.", severity="warning")
+            return
+        partner = overview.partners[min(max(table.cursor_row, 0), len(overview.partners) - 1)]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and app.attempt(app.services.partners.remove_partner, partner.partner_bc_id).ok:
+                app.notify(f"{partner.name} no longer has access to any asset.")
+
+        app.push_screen(
+            ConfirmDialog(
+                f"Remove partner {partner.name}?",
+                f"{partner.name} ({partner.partner_bc_id}) loses access to everything shared "
+                "with it, at once. To give it less, remove it and add it again.",
+                "Remove partner",
+            ),
+            confirmed,
+        )

@@ -141,7 +141,7 @@ class TikTokAccountsScreen(AreaScreen):
                 plain(labels.RELATION_TYPE[row.relation_type]),
                 plain(", ".join(row.scopes) or "—"),
                 plain(row.display_name),
-                plain(", ".join(row.members) or "—"),
+                plain(", ".join([*row.members, *(f"partner {p}" for p in row.partners)]) or "—"),
                 key=row.handle,
             )
         if self._cursor_to in self._rows:

@@ -52,6 +52,12 @@ REQUEST_KIND = {
 }
 
 
+def asset_noun(asset_type: AssetType) -> str:
+    """The asset type inside a sentence: 'TikTok account', 'ad account', 'pixel'."""
+    label = ASSET_TYPE[asset_type]
+    return label if label.startswith("TikTok") else label.lower()
+
+
 def scopes(values: tuple[TtAccountRole, ...]) -> str:
     return ", ".join(SCOPE[value] for value in values) or "—"
 

@@ -8,6 +8,7 @@ from bc_tui.services.base import Actor
 from bc_tui.services.center import CenterService
 from bc_tui.services.linking import DEFAULT_QR_TTL, LinkingService
 from bc_tui.services.members import MemberService
+from bc_tui.services.partners import PartnerService
 from bc_tui.services.phone import PhoneService
 from bc_tui.services.views import ViewService
 from bc_tui.store.database import Store
@@ -29,6 +30,7 @@ class Services:
         self.repo = repo
         self.center = CenterService(repo, clock, ids)
         self.members = MemberService(repo, clock, ids)
+        self.partners = PartnerService(repo, clock, ids)
         self.views = ViewService(repo, clock, ids)
         self.linking = LinkingService(repo, clock, ids, qr_ttl=qr_ttl)
         self.phone = PhoneService(repo, clock, ids, self.linking)

@@ -298,4 +298,4 @@ def asset_name(asset_type: AssetType, asset_id: str) -> str:
     """An asset as a sentence names it: '@handle' or 'ad account 7214…'."""
     if asset_type is AssetType.TT_ACCOUNT:
         return f"@{asset_id}"
-    return f"{labels.ASSET_TYPE[asset_type].lower()} {asset_id}"
+    return f"{labels.asset_noun(asset_type)} {asset_id}"

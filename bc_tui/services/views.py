@@ -73,6 +73,7 @@ class TikTokAccountRow:
     scopes: tuple[str, ...]
     members: tuple[str, ...]  # "Ben Ortiz (Operator)"
     pending_until: datetime | None = None  # a live authorization request expires then
+    partners: tuple[str, ...] = ()  # "Lumen Creative (Analyst)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +326,17 @@ class ViewService(ServiceBase):
         ]
         return sorted(found, key=lambda entry: entry[1].casefold())
 
+    def shareable_assets(self, actor: Actor, asset_type: AssetType) -> list[AssetRow]:
+        """The active assets of one type a partner could be given (not ones that a partner
+        shared with this Business Center in the first place)."""
+        group = next(g for g in self.assets_overview(actor).groups if g.asset_type is asset_type)
+        return [
+            row
+            for row in group.rows
+            if row.relation_status is RelationStatus.BOUND
+            and row.relation_type is not RelationType.OWNER_PARTNER
+        ]
+
     def assignable_members(self, actor: Actor) -> list[MemberRow]:
         """Who can be given a role on an asset: everyone in the Business Center but
         Admins, who already see everything."""
@@ -341,6 +353,10 @@ class ViewService(ServiceBase):
         ):
             role = labels.ASSET_ROLE[assignment.role]
             people[assignment.asset_id].append(f"{names.get(assignment.user_id, '?')} ({role})")
+        shared: dict[str, list[str]] = defaultdict(list)
+        for partner in self.repo.find(Partner, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
+            for handle in partner.asset_ids:
+                shared[handle].append(f"{partner.name} ({labels.ASSET_ROLE[partner.role]})")
         now = self.clock.now()
         pending = {
             request.handle: request.expires_at
@@ -369,6 +385,7 @@ class ViewService(ServiceBase):
                     scopes=tuple(labels.SCOPE[scope] for scope in link.tt_account_roles),
                     members=tuple(sorted(people[link.asset_id])),
                     pending_until=pending.get(link.asset_id),
+                    partners=tuple(shared[link.asset_id]),
                 )
             )
         return sorted(rows, key=lambda row: row.handle.casefold())

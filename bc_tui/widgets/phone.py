@@ -119,6 +119,8 @@ class PhonePane(Vertical):
         code.display = page.takes_code
         if not page.items and page.takes_code:
             code.focus()
+        elif page.items and self.screen.focused is code and not code.value:
+            options.focus()  # a code appeared while the scanner waited: 1 picks it
 
     def focus_phone(self) -> None:
         options = self.query_one("#phone-items", OptionList)

@@ -155,3 +155,15 @@ def test_invite_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> N
 def test_assign_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     steps = keys("2", "down", "down", "down", "space", "space", "m", "space")
     assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_partner_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("1", "n", Typed("7299000000000000999"), "tab", Typed("Bright Agency"))
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_partners_on_assets(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("1", *["down"] * 5)
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)

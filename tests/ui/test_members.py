@@ -162,3 +162,35 @@ async def test_account_detail_changes_and_removes_a_members_role(tmp_path: Path)
         await pilot.pause()
         assert role_on_brightlane() is None
         assert isinstance(app.screen, AccountDetail)
+
+
+async def test_add_and_remove_a_partner_from_the_assets_screen(tmp_path: Path) -> None:
+    from bc_tui.domain.models import Partner
+    from bc_tui.screens.assets import AssetsScreen
+    from bc_tui.screens.partner import PartnerDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "n")
+        assert isinstance(app.screen, PartnerDialog)
+        await play(pilot, Typed("7299000000000000999"), "tab", Typed("Bright Agency"))
+        app.screen.query_one("#partner-assets", SelectionList).select("mira.makes")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AssetsScreen)
+        added = app.services.repo.first(Partner, partner_bc_id="7299000000000000999")
+        assert added.asset_ids == ("mira.makes",)
+        groups = app.screen.query_one("#groups")
+        groups.highlighted = groups.option_count - 1  # Partners
+        await pilot.pause()
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        remaining = app.services.repo.find(Partner, bc_id=NORTHWIND)
+        assert "7299412200570114050" not in {p.partner_bc_id for p in remaining}  # Lumen: first
+
+
+async def test_a_bad_partner_id_is_explained_in_the_dialog(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "1", "n", Typed("12ab"), "enter")
+        assert "Business Center ID" in str(app.screen.query_one("#error").render())

@@ -1,0 +1,104 @@
+"""Partners: other Business Centers (agencies) given some of this one's assets, with a role.
+
+As in the product: a partner is added by its Business Center ID with chosen assets and a role
+(Analyst unless said otherwise); to downgrade, remove and add again; removing a partner ends
+its access at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bc_tui.domain import labels, validation
+from bc_tui.domain.errors import Conflict, NotFound, ValidationError
+from bc_tui.domain.models import (
+    ActivityType,
+    AssetLink,
+    AssetRole,
+    AssetType,
+    Partner,
+    RelationStatus,
+)
+from bc_tui.domain.permissions import Action, require
+from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.center import ROLES_FOR_ASSET
+
+_BC_ID = re.compile(r"^\d{10,20}$")
+
+
+class PartnerService(ServiceBase):
+    """Add and remove partners of a Business Center."""
+
+    def add_partner(
+        self,
+        actor: Actor,
+        partner_bc_id: str,
+        name: str,
+        asset_type: AssetType,
+        asset_ids: list[str],
+        role: AssetRole = AssetRole.ANALYST,
+    ) -> Partner:
+        require(self.membership(actor), Action.MANAGE_PARTNERS)
+        bc_id = partner_bc_id.strip()
+        if not _BC_ID.match(bc_id):
+            raise ValidationError(
+                "Business Center ID", f"{bc_id[:30]!r} is not one", "10 to 20 digits"
+            )
+        if bc_id == actor.bc_id:
+            raise ValidationError(
+                "Business Center ID", "is this Business Center", "a partner is another one"
+            )
+        clean_name = validation.text("partner name", name)
+        if role not in ROLES_FOR_ASSET[asset_type]:
+            allowed = " or ".join(labels.ASSET_ROLE[r] for r in ROLES_FOR_ASSET[asset_type])
+            raise ValidationError("role", f"{labels.ASSET_ROLE[role]} does not apply", allowed)
+        if not asset_ids:
+            raise ValidationError("assets", "none chosen", "share at least one asset")
+        for asset_id in asset_ids:
+            link = self.repo.first(
+                AssetLink, bc_id=actor.bc_id, asset_type=asset_type, asset_id=asset_id
+            )
+            if link is None or link.relation_status is not RelationStatus.BOUND:
+                raise Conflict(f"{asset_id} is not an active asset of this Business Center.")
+        key = {"bc_id": actor.bc_id, "partner_bc_id": bc_id, "asset_type": asset_type}
+        if self.repo.first(Partner, **key) is not None:
+            raise Conflict(
+                f"{clean_name} already has {labels.ASSET_TYPE_PLURAL[asset_type].lower()} "
+                "shared: remove the partner and add it again to change what it gets."
+            )
+        partner = Partner(
+            bc_id=actor.bc_id,
+            partner_bc_id=bc_id,
+            name=clean_name,
+            asset_type=asset_type,
+            asset_ids=tuple(asset_ids),
+            role=role,
+        )
+        with self.repo.writing() as writer:
+            writer.insert(partner)
+            self.audit(
+                writer,
+                actor,
+                ActivityType.BUSINESS,
+                f"{self.user_name(actor.user_id)} added partner {clean_name} ({bc_id}) as "
+                f"{labels.ASSET_ROLE[role]} on "
+                f"{labels.count(len(asset_ids), labels.asset_noun(asset_type))}",
+            )
+        return partner
+
+    def remove_partner(self, actor: Actor, partner_bc_id: str) -> int:
+        """The partner loses every asset shared with it, at once. Returns how many shares."""
+        require(self.membership(actor), Action.MANAGE_PARTNERS)
+        shares = self.repo.find(Partner, bc_id=actor.bc_id, partner_bc_id=partner_bc_id)
+        if not shares:
+            raise NotFound(f"Business Center {partner_bc_id} is not a partner.")
+        with self.repo.writing() as writer:
+            writer.remove(Partner, bc_id=actor.bc_id, partner_bc_id=partner_bc_id)
+            self.audit(
+                writer,
+                actor,
+                ActivityType.BUSINESS,
+                f"{self.user_name(actor.user_id)} removed partner {shares[0].name} "
+                f"({partner_bc_id}); its access ended",
+            )
+        return len(shares)

@@ -1,0 +1,91 @@
+"""Add a partner: another Business Center by its ID, the assets it gets, and its role."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, SelectionList, Static
+
+from bc_tui.domain import labels
+from bc_tui.domain.models import AssetRole, AssetType, Partner
+from bc_tui.screens.base import business_app
+from bc_tui.styles import stylesheet
+
+TYPES = (AssetType.TT_ACCOUNT, AssetType.ADVERTISER)
+ROLES = (
+    (AssetRole.ANALYST, "Analyst — view only (the usual choice)"),
+    (AssetRole.OPERATOR, "Operator — create ads, see reports"),
+    (AssetRole.ADMIN, "Admin — ad accounts only: also finance and settings"),
+)
+
+
+class PartnerDialog(ModalScreen[Partner | None]):
+    CSS_PATH = stylesheet("dialogs.tcss")
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "add", "Add partner", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Add a partner", classes="dialog-title")
+            yield Input(placeholder="Partner's Business Center ID (digits)", id="partner-id")
+            yield Input(placeholder="Partner's name, e.g. Lumen Creative", id="partner-name")
+            with RadioSet(id="partner-type"):
+                for index, asset_type in enumerate(TYPES):
+                    yield RadioButton(labels.ASSET_TYPE_PLURAL[asset_type], value=index == 0)
+            yield SelectionList[str](id="partner-assets")
+            with RadioSet(id="partner-role"):
+                for index, (_, label) in enumerate(ROLES):
+                    yield RadioButton(label, value=index == 0)
+            error = Static(id="error", classes="dialog-error")
+            error.display = False
+            yield error
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Add partner (enter)", id="add", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill_assets()
+
+    def _asset_type(self) -> AssetType:
+        return TYPES[max(0, self.query_one("#partner-type", RadioSet).pressed_index)]
+
+    @on(RadioSet.Changed, "#partner-type")
+    def _fill_assets(self) -> None:
+        app = business_app(self)
+        assets = self.query_one("#partner-assets", SelectionList)
+        assets.clear_options()
+        for row in app.services.views.shareable_assets(app.actor, self._asset_type()):
+            label = f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.name
+            assets.add_option((Text(label), row.asset_id))
+
+    @on(Button.Pressed, "#add")
+    def action_add(self) -> None:
+        app = business_app(self)
+        role = ROLES[self.query_one("#partner-role", RadioSet).pressed_index][0]
+        result = app.attempt(
+            app.services.partners.add_partner,
+            self.query_one("#partner-id", Input).value,
+            self.query_one("#partner-name", Input).value,
+            self._asset_type(),
+            list(self.query_one("#partner-assets", SelectionList).selected),
+            role,
+            on_error=self._error,
+        )
+        if result.ok:
+            self.dismiss(result.value)
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#error", Static)
+        error.update(Text(message))
+        error.display = True
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

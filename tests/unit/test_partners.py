@@ -1,0 +1,78 @@
+"""Partners: agencies given some of the Business Center's assets, with a role."""
+
+from __future__ import annotations
+
+import pytest
+
+from bc_tui.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from bc_tui.domain.models import AssetRole, AssetType, AuditEvent, Partner
+from bc_tui.services import Services
+from tests.conftest import NORTHWIND, as_user
+
+AGENCY = "7299000000000000999"
+
+
+def test_add_a_partner_with_analyst_by_default_and_see_it_on_the_account(
+    demo: Services,
+) -> None:
+    partner = demo.partners.add_partner(
+        as_user("ava"), AGENCY, "Bright Agency", AssetType.TT_ACCOUNT, ["mira.makes"]
+    )
+    assert partner.role is AssetRole.ANALYST
+    row = next(r for r in demo.views.tiktok_accounts(as_user("ava")) if r.handle == "mira.makes")
+    assert row.partners == ("Bright Agency (Analyst)",)
+    events = sorted(demo.repo.find(AuditEvent, bc_id=NORTHWIND), key=lambda e: e.time)
+    assert events[-1].activity_log == (
+        f"Ava Chen added partner Bright Agency ({AGENCY}) as Analyst on 1 TikTok account"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bc_id", "name", "assets", "field"),
+    [
+        ("abc", "X", ["mira.makes"], "Business Center ID"),
+        (NORTHWIND, "X", ["mira.makes"], "Business Center ID"),
+        (AGENCY, "  ", ["mira.makes"], "partner name"),
+        (AGENCY, "X", [], "assets"),
+    ],
+)
+def test_bad_partner_details_are_refused(
+    demo: Services, bc_id: str, name: str, assets: list[str], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        demo.partners.add_partner(as_user("ava"), bc_id, name, AssetType.TT_ACCOUNT, assets)
+    assert caught.value.field == field
+
+
+def test_only_active_assets_and_once_per_type(demo: Services) -> None:
+    ava = as_user("ava")
+    with pytest.raises(Conflict, match="not an active asset"):
+        demo.partners.add_partner(ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["solstice.skin"])
+    demo.partners.add_partner(ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["mira.makes"])
+    with pytest.raises(Conflict, match="remove the partner and add it again"):
+        demo.partners.add_partner(ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["mira.makes"])
+    with pytest.raises(ValidationError, match="Operator or Analyst"):
+        demo.partners.add_partner(
+            ava, "7299000000000000998", "Y", AssetType.TT_ACCOUNT, ["mira.makes"], AssetRole.ADMIN
+        )
+
+
+def test_removing_a_partner_ends_its_access_at_once(demo: Services) -> None:
+    lumen = "7299412200570114050"
+    assert demo.partners.remove_partner(as_user("ava"), lumen) == 2
+    assert demo.repo.find(Partner, bc_id=NORTHWIND) == []
+    row = next(
+        r for r in demo.views.tiktok_accounts(as_user("ava")) if r.handle == "brightlane.studio"
+    )
+    assert row.partners == ()
+    with pytest.raises(NotFound):
+        demo.partners.remove_partner(as_user("ava"), lumen)
+
+
+def test_only_admins_manage_partners(demo: Services) -> None:
+    with pytest.raises(PermissionDenied):
+        demo.partners.add_partner(
+            as_user("lena"), AGENCY, "X", AssetType.TT_ACCOUNT, ["mira.makes"]
+        )
+    with pytest.raises(PermissionDenied):
+        demo.partners.remove_partner(as_user("lena"), "7299412200570114050")
