@@ -95,6 +95,10 @@ def _build_parser() -> argparse.ArgumentParser:
     phone.add_argument("--demo", action="store_true", help="use the demo database")
     phone.add_argument("--account", help="log this @handle in on the phone and make it active")
 
+    from bc_tui import ssh as ssh_server  # the parser only; asyncssh is imported on start
+
+    ssh_server.add_arguments(commands.add_parser("ssh", help="serve the app to ssh visitors"))
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     restore = db_commands.add_parser("restore", help="bring back the automatic backup")
@@ -163,6 +167,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "phone":
         return _run_phone(args, clock)
+    if args.command == "ssh":
+        from bc_tui.ssh import run as run_ssh
+
+        return run_ssh(args)
     if args.command == "db":
         path = args.db or default_db_path()
         restore_backup(path)

@@ -48,6 +48,7 @@ async def play(pilot: Pilot[None], *steps: str) -> None:
         if isinstance(step, Typed):
             field = pilot.app.focused
             assert isinstance(field, Input), f"typing {step!r} needs a focused input"
+            field.cursor_blink = False  # a snapshot must not catch the cursor mid-blink
             field.insert_text_at_cursor(step)
             await pilot.pause()
         else:
