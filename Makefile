@@ -17,11 +17,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/bc-tui --demo
 
-# Four workers on two cores: most of a UI test's time is waiting for the screen to settle.
+# Four workers on two cores (a UI test spends much of its time waiting for the screen to
+# settle), and work stealing so the long end-to-end tests do not all queue on one worker.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 4 -q
+	$(BIN)/python -m pytest -n 4 --dist worksteal -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
