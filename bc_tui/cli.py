@@ -99,6 +99,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     ssh_server.add_arguments(commands.add_parser("ssh", help="serve the app to ssh visitors"))
 
+    web = commands.add_parser("web", help="serve the app in a browser (textual-serve)")
+    web.add_argument("--db", type=Path, help="database file")
+    web.add_argument("--demo", action="store_true", help="serve the demo database")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    web.add_argument("--port", type=_port, default=8000, help="port (8000)")
+    web.add_argument("--phone", action="store_true", help="serve the owner's phone instead")
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     restore = db_commands.add_parser("restore", help="bring back the automatic backup")
@@ -113,6 +120,13 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if not 0 <= value <= 1_000_000:
         raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 1,000,000)")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _count(text)
+    if not 1 <= value <= 65_535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (1 to 65535)")
     return value
 
 
@@ -171,6 +185,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bc_tui.ssh import run as run_ssh
 
         return run_ssh(args)
+    if args.command == "web":
+        path = args.db or (demo_db_path() if args.demo else default_db_path())
+        services = Services(Store(path), clock, RandomIds())
+        if args.demo and services.views.default_actor() is None:
+            seeding.load_demo(services.repo, clock)
+        from bc_tui.web import serve
+
+        return serve(path, host=args.host, port=args.port, phone=args.phone, qr_ttl=args.qr_ttl)
     if args.command == "db":
         path = args.db or default_db_path()
         restore_backup(path)
