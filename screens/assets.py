@@ -89,7 +89,7 @@ class AssetsScreen(AreaScreen):
                     plain(labels.ASSET_ROLE[partner.role]),
                 )
             return
-        for label in ("Name", "ID", "Ownership", "Status", "Members"):
+        for label in ("Name", "ID", "Ownership", "Status", "Members", "Partners"):
             table.add_column(label)
         group = next(g for g in overview.groups if g.asset_type.value == option_id)
         for row in group.rows:
@@ -101,6 +101,7 @@ class AssetsScreen(AreaScreen):
                 plain(labels.RELATION_TYPE[row.relation_type]),
                 relation_status(row.relation_status),
                 plain(row.members),
+                plain(", ".join(row.partners) or "—"),
             )
 
     def focus_table(self) -> None:

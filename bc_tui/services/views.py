@@ -84,6 +84,7 @@ class AssetRow:
     relation_type: RelationType
     relation_status: RelationStatus
     members: int
+    partners: tuple[str, ...] = ()  # the partners it is shared with, by name
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +414,10 @@ class ViewService(ServiceBase):
         counts: dict[tuple[AssetType, str], int] = defaultdict(int)
         for assignment in self.repo.find(Assignment, bc_id=actor.bc_id):
             counts[assignment.asset_type, assignment.asset_id] += 1
+        shared: dict[tuple[AssetType, str], list[str]] = defaultdict(list)
+        for partner in self.repo.find(Partner, bc_id=actor.bc_id):
+            for asset_id in partner.asset_ids:
+                shared[partner.asset_type, asset_id].append(partner.name)
         grouped: dict[AssetType, list[AssetRow]] = {asset_type: [] for asset_type in AssetType}
         for link in self.repo.find(AssetLink, bc_id=actor.bc_id):
             key = (link.asset_type, link.asset_id)
@@ -426,6 +431,7 @@ class ViewService(ServiceBase):
                     relation_type=link.relation_type,
                     relation_status=link.relation_status,
                     members=counts[key],
+                    partners=tuple(shared[key]),
                 )
             )
         groups = tuple(

@@ -76,3 +76,10 @@ def test_only_admins_manage_partners(demo: Services) -> None:
         )
     with pytest.raises(PermissionDenied):
         demo.partners.remove_partner(as_user("lena"), "7299412200570114050")
+
+
+def test_shared_assets_show_their_partner_on_the_assets_overview(demo: Services) -> None:
+    overview = demo.views.assets_overview(as_user("ava"))
+    rows = {row.asset_id: row for group in overview.groups for row in group.rows}
+    assert rows["brightlane.studio"].partners == ("Lumen Creative",)
+    assert rows["mira.makes"].partners == ()
