@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, RadioButton, RadioSet, SelectionList, Static
+from textual.containers import Vertical
+from textual.widgets import Footer, RadioButton, RadioSet, SelectionList, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType
 from bc_tui.screens.base import business_app
-from bc_tui.styles import stylesheet
+from bc_tui.screens.form import FormDialog
 
 ROLES = (
     (AssetRole.OPERATOR, "Operator — view details, create Spark Ads with its posts, LIVE stats"),
@@ -21,13 +19,13 @@ ROLES = (
 )
 
 
-class AssignDialog(ModalScreen[int | None]):
+class AssignDialog(FormDialog[int]):
     """Assigns in one service call; returns how many roles were given or changed."""
 
-    CSS_PATH = stylesheet("dialogs.tcss")
+    SUBMIT = "Assign"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "assign", "Assign", priority=True),
+        Binding("enter", "submit", "Assign", priority=True),
     ]
 
     def __init__(self, handles: list[str]) -> None:
@@ -49,12 +47,8 @@ class AssignDialog(ModalScreen[int | None]):
             with RadioSet(id="asset-role"):
                 for index, (_, label) in enumerate(ROLES):
                     yield RadioButton(label, value=index == 0)
-            error = Static(id="error", classes="dialog-error")
-            error.display = False
-            yield error
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel (esc)", id="cancel")
-                yield Button("Assign (enter)", id="assign", variant="primary")
+            yield self.error_line()
+            yield from self.buttons()
             yield Static(
                 f"{labels.count(len(self.handles), 'account')} · space picks people · "
                 "tab moves · enter assigns",
@@ -62,8 +56,7 @@ class AssignDialog(ModalScreen[int | None]):
             )
         yield Footer()
 
-    @on(Button.Pressed, "#assign")
-    def action_assign(self) -> None:
+    def action_submit(self) -> None:
         app = business_app(self)
         people = list(self.query_one("#people", SelectionList).selected)
         role = ROLES[self.query_one("#asset-role", RadioSet).pressed_index][0]
@@ -73,16 +66,7 @@ class AssignDialog(ModalScreen[int | None]):
             self.handles,
             people,
             role,
-            on_error=self._error,
+            on_error=self.show_error,
         )
         if result.ok:
             self.dismiss(result.value)
-
-    def _error(self, message: str) -> None:
-        error = self.query_one("#error", Static)
-        error.update(Text(message))
-        error.display = True
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

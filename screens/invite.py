@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
 
 from bc_tui.domain.models import FinanceRole, UserRole
 from bc_tui.screens.base import business_app
+from bc_tui.screens.form import FormDialog
 from bc_tui.services.members import Invitation, split_emails
-from bc_tui.styles import stylesheet
 
 ROLES = (
     (UserRole.STANDARD, "Standard — works on the assets assigned to them"),
@@ -26,13 +23,13 @@ FINANCE = (
 )
 
 
-class InviteDialog(ModalScreen[Invitation | None]):
+class InviteDialog(FormDialog[Invitation]):
     """Sends the invitation itself, so a refusal shows here; returns what happened."""
 
-    CSS_PATH = stylesheet("dialogs.tcss")
+    SUBMIT = "Invite"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "invite", "Invite", priority=True),
+        Binding("enter", "submit", "Invite", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -47,35 +44,21 @@ class InviteDialog(ModalScreen[Invitation | None]):
             with RadioSet(id="finance"):
                 for index, (_, label) in enumerate(FINANCE):
                     yield RadioButton(label, value=index == 0)
-            error = Static(id="error", classes="dialog-error")
-            error.display = False
-            yield error
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel (esc)", id="cancel")
-                yield Button("Invite (enter)", id="invite", variant="primary")
+            yield self.error_line()
+            yield from self.buttons()
             yield Static(
                 "up to 50 emails · tab moves · ↑↓ and space pick a role · enter sends",
                 classes="dialog-keys",
             )
         yield Footer()
 
-    @on(Button.Pressed, "#invite")
-    def action_invite(self) -> None:
+    def action_submit(self) -> None:
         app = business_app(self)
         role = ROLES[self.query_one("#role", RadioSet).pressed_index][0]
         finance = FINANCE[self.query_one("#finance", RadioSet).pressed_index][0]
         emails = split_emails(self.query_one("#emails", Input).value)
         result = app.attempt(
-            app.services.members.invite_members, emails, role, finance, on_error=self._error
+            app.services.members.invite_members, emails, role, finance, on_error=self.show_error
         )
         if result.ok:
             self.dismiss(result.value)
-
-    def _error(self, message: str) -> None:
-        error = self.query_one("#error", Static)
-        error.update(Text(message))
-        error.display = True
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -6,14 +6,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, RadioButton, RadioSet, SelectionList, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType, Partner
 from bc_tui.screens.base import business_app
-from bc_tui.styles import stylesheet
+from bc_tui.screens.form import FormDialog
 
 TYPES = (AssetType.TT_ACCOUNT, AssetType.ADVERTISER)
 ROLES = (
@@ -23,11 +22,11 @@ ROLES = (
 )
 
 
-class PartnerDialog(ModalScreen[Partner | None]):
-    CSS_PATH = stylesheet("dialogs.tcss")
+class PartnerDialog(FormDialog[Partner]):
+    SUBMIT = "Add partner"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "add", "Add partner", priority=True),
+        Binding("enter", "submit", "Add partner", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -42,12 +41,8 @@ class PartnerDialog(ModalScreen[Partner | None]):
             with RadioSet(id="partner-role"):
                 for index, (_, label) in enumerate(ROLES):
                     yield RadioButton(label, value=index == 0)
-            error = Static(id="error", classes="dialog-error")
-            error.display = False
-            yield error
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel (esc)", id="cancel")
-                yield Button("Add partner (enter)", id="add", variant="primary")
+            yield self.error_line()
+            yield from self.buttons()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,8 +60,7 @@ class PartnerDialog(ModalScreen[Partner | None]):
             label = f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.name
             assets.add_option((Text(label), row.asset_id))
 
-    @on(Button.Pressed, "#add")
-    def action_add(self) -> None:
+    def action_submit(self) -> None:
         app = business_app(self)
         role = ROLES[self.query_one("#partner-role", RadioSet).pressed_index][0]
         result = app.attempt(
@@ -76,16 +70,7 @@ class PartnerDialog(ModalScreen[Partner | None]):
             self._asset_type(),
             list(self.query_one("#partner-assets", SelectionList).selected),
             role,
-            on_error=self._error,
+            on_error=self.show_error,
         )
         if result.ok:
             self.dismiss(result.value)
-
-    def _error(self, message: str) -> None:
-        error = self.query_one("#error", Static)
-        error.update(Text(message))
-        error.display = True
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

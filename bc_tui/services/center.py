@@ -94,20 +94,7 @@ class CenterService(ServiceBase):
         """Give a member a role on one asset the Business Center holds (BOUND links only)."""
         require(self.membership(actor), Action.ASSIGN_MEMBER)
         self._member(actor.bc_id, user_id)
-        allowed = ROLES_FOR_ASSET[asset_type]
-        if role not in allowed:
-            raise ValidationError(
-                "role",
-                f"{labels.ASSET_ROLE[role]} is not a role for a {labels.ASSET_TYPE[asset_type]}",
-                "choose " + " or ".join(labels.ASSET_ROLE[r] for r in allowed),
-            )
-        link = self._link(actor.bc_id, asset_type, asset_id)
-        if link.relation_status is not RelationStatus.BOUND:
-            raise Conflict(
-                f"{asset_name(asset_type, asset_id)} is "
-                f"{labels.RELATION_STATUS[link.relation_status].lower()}, not active: "
-                "only active assets can be assigned."
-            )
+        self._check_assignable(actor.bc_id, asset_type, [asset_id], role)
         key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
         current = self.repo.first(Assignment, **key)
         if current is not None and current.role is role:
@@ -148,21 +135,7 @@ class CenterService(ServiceBase):
         require(self.membership(actor), Action.ASSIGN_MEMBER)
         if not asset_ids or not user_ids:
             raise ValidationError("members", "nobody chosen", "select at least one member")
-        allowed = ROLES_FOR_ASSET[asset_type]
-        if role not in allowed:
-            raise ValidationError(
-                "role",
-                f"{labels.ASSET_ROLE[role]} is not a role for a {labels.ASSET_TYPE[asset_type]}",
-                "choose " + " or ".join(labels.ASSET_ROLE[r] for r in allowed),
-            )
-        for asset_id in asset_ids:
-            link = self._link(actor.bc_id, asset_type, asset_id)
-            if link.relation_status is not RelationStatus.BOUND:
-                raise Conflict(
-                    f"{asset_name(asset_type, asset_id)} is "
-                    f"{labels.RELATION_STATUS[link.relation_status].lower()}, not active: "
-                    "only active assets can be assigned."
-                )
+        self._check_assignable(actor.bc_id, asset_type, asset_ids, role)
         for user_id in user_ids:
             self._member(actor.bc_id, user_id)
         who = self.user_name(actor.user_id)
@@ -237,6 +210,26 @@ class CenterService(ServiceBase):
                 text = f"{who} cleared the {state} entry for @{handle}"
             self.audit(writer, actor, ActivityType.ASSET, text)
         return self.repo.first(AssetLink, **key)
+
+    def _check_assignable(
+        self, bc_id: str, asset_type: AssetType, asset_ids: list[str], role: AssetRole
+    ) -> None:
+        """The role fits the asset type, and every asset is active in this Business Center."""
+        allowed = ROLES_FOR_ASSET[asset_type]
+        if role not in allowed:
+            raise ValidationError(
+                "role",
+                f"{labels.ASSET_ROLE[role]} is not a role for a {labels.ASSET_TYPE[asset_type]}",
+                "choose " + " or ".join(labels.ASSET_ROLE[r] for r in allowed),
+            )
+        for asset_id in asset_ids:
+            link = self._link(bc_id, asset_type, asset_id)
+            if link.relation_status is not RelationStatus.BOUND:
+                raise Conflict(
+                    f"{asset_name(asset_type, asset_id)} is "
+                    f"{labels.RELATION_STATUS[link.relation_status].lower()}, not active: "
+                    "only active assets can be assigned."
+                )
 
     def _member(self, bc_id: str, user_id: str) -> Member:
         member = self.repo.first(Member, bc_id=bc_id, user_id=user_id)

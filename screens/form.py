@@ -1,0 +1,53 @@
+"""The shape every form dialog shares: enter submits, escape cancels, a refusal shows in place.
+
+The dialog asks a service to do the thing itself (so the service's message, naming the field
+and the fix, appears right where the person can correct it) and dismisses with the result.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from bc_tui.styles import stylesheet
+
+T = TypeVar("T")
+
+
+class FormDialog(ModalScreen[T | None]):
+    """Subclasses bind `enter` to "submit" (with their own words) and implement it."""
+
+    CSS_PATH = stylesheet("dialogs.tcss")
+    SUBMIT = "OK"  # the submit button's words
+
+    def error_line(self) -> Static:
+        error = Static(id="error", classes="dialog-error")
+        error.display = False
+        return error
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Cancel (esc)", id="cancel")
+            yield Button(f"{self.SUBMIT} (enter)", id="submit", variant="primary")
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#error", Static)
+        error.update(Text(message))
+        error.display = True
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
