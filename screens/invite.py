@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Footer, Input, RadioButton, RadioSet, SelectionList, Static
 
-from bc_tui.domain.models import FinanceRole, UserRole
+from bc_tui.domain.models import AssetType, FinanceRole, UserRole
+from bc_tui.screens.assign import ROLES as ASSET_ROLES
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.services.members import Invitation, split_emails
@@ -44,6 +46,18 @@ class InviteDialog(FormDialog[Invitation]):
             with RadioSet(id="finance"):
                 for index, (_, label) in enumerate(FINANCE):
                     yield RadioButton(label, value=index == 0)
+            yield Static("TikTok accounts that come with it (optional)", classes="dialog-body")
+            app = business_app(self)
+            yield SelectionList[str](
+                *(
+                    (Text(f"@{row.asset_id}"), row.asset_id)
+                    for row in app.services.views.assignable_assets(app.actor, AssetType.TT_ACCOUNT)
+                ),
+                id="invite-assets",
+            )
+            with RadioSet(id="invite-asset-role"):
+                for index, (_, label) in enumerate(ASSET_ROLES):
+                    yield RadioButton(label, value=index == 0)
             yield self.error_line()
             yield from self.buttons()
             yield Static(
@@ -57,8 +71,17 @@ class InviteDialog(FormDialog[Invitation]):
         role = ROLES[self.query_one("#role", RadioSet).pressed_index][0]
         finance = FINANCE[self.query_one("#finance", RadioSet).pressed_index][0]
         emails = split_emails(self.query_one("#emails", Input).value)
+        chosen = self.query_one("#invite-assets", SelectionList).selected
+        assets = tuple((AssetType.TT_ACCOUNT, handle) for handle in chosen)
+        asset_role = ASSET_ROLES[self.query_one("#invite-asset-role", RadioSet).pressed_index][0]
         result = app.attempt(
-            app.services.members.invite_members, emails, role, finance, on_error=self.show_error
+            app.services.members.invite_members,
+            emails,
+            role,
+            finance,
+            assets,
+            asset_role,
+            on_error=self.show_error,
         )
         if result.ok:
             self.dismiss(result.value)

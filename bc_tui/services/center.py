@@ -22,18 +22,13 @@ from bc_tui.domain.models import (
     UserRole,
 )
 from bc_tui.domain.permissions import Action, require
+from bc_tui.services.assignments import (
+    asset_name,
+    check_assignable,
+    find_link,
+)
 from bc_tui.services.base import Actor, ServiceBase
-from bc_tui.services.members import asset_name
 from bc_tui.store.repository import Writer
-
-#: Which roles each asset type takes (TikTok accounts: Operator or Analyst only).
-ROLES_FOR_ASSET: dict[AssetType, tuple[AssetRole, ...]] = {
-    AssetType.TT_ACCOUNT: (AssetRole.OPERATOR, AssetRole.ANALYST),
-    AssetType.ADVERTISER: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
-    AssetType.PIXEL: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
-    AssetType.CATALOG: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
-    AssetType.AUDIENCE: (AssetRole.ADMIN, AssetRole.OPERATOR, AssetRole.ANALYST),
-}
 
 
 class CenterService(ServiceBase):
@@ -94,7 +89,7 @@ class CenterService(ServiceBase):
         """Give a member a role on one asset the Business Center holds (BOUND links only)."""
         require(self.membership(actor), Action.ASSIGN_MEMBER)
         self._member(actor.bc_id, user_id)
-        self._check_assignable(actor.bc_id, asset_type, [asset_id], role)
+        check_assignable(self.repo, actor.bc_id, asset_type, [asset_id], role)
         key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
         current = self.repo.first(Assignment, **key)
         if current is not None and current.role is role:
@@ -135,7 +130,7 @@ class CenterService(ServiceBase):
         require(self.membership(actor), Action.ASSIGN_MEMBER)
         if not asset_ids or not user_ids:
             raise ValidationError("members", "nobody chosen", "select at least one member")
-        self._check_assignable(actor.bc_id, asset_type, asset_ids, role)
+        check_assignable(self.repo, actor.bc_id, asset_type, asset_ids, role)
         for user_id in user_ids:
             self._member(actor.bc_id, user_id)
         who = self.user_name(actor.user_id)
@@ -190,7 +185,7 @@ class CenterService(ServiceBase):
         or None when the entry was deleted.
         """
         require(self.membership(actor), Action.REMOVE_ASSET_LINK)
-        link = self._link(actor.bc_id, AssetType.TT_ACCOUNT, handle)
+        link = find_link(self.repo, actor.bc_id, AssetType.TT_ACCOUNT, handle)
         key = {"bc_id": actor.bc_id, "asset_type": AssetType.TT_ACCOUNT, "asset_id": handle}
         who = self.user_name(actor.user_id)
         with self.repo.writing() as writer:
@@ -211,40 +206,11 @@ class CenterService(ServiceBase):
             self.audit(writer, actor, ActivityType.ASSET, text)
         return self.repo.first(AssetLink, **key)
 
-    def _check_assignable(
-        self, bc_id: str, asset_type: AssetType, asset_ids: list[str], role: AssetRole
-    ) -> None:
-        """The role fits the asset type, and every asset is active in this Business Center."""
-        allowed = ROLES_FOR_ASSET[asset_type]
-        if role not in allowed:
-            raise ValidationError(
-                "role",
-                f"{labels.ASSET_ROLE[role]} is not a role for a {labels.ASSET_TYPE[asset_type]}",
-                "choose " + " or ".join(labels.ASSET_ROLE[r] for r in allowed),
-            )
-        for asset_id in asset_ids:
-            link = self._link(bc_id, asset_type, asset_id)
-            if link.relation_status is not RelationStatus.BOUND:
-                raise Conflict(
-                    f"{asset_name(asset_type, asset_id)} is "
-                    f"{labels.RELATION_STATUS[link.relation_status].lower()}, not active: "
-                    "only active assets can be assigned."
-                )
-
     def _member(self, bc_id: str, user_id: str) -> Member:
         member = self.repo.first(Member, bc_id=bc_id, user_id=user_id)
         if member is None:
             raise NotFound(f"{self.user_name(user_id)} is not a member of this Business Center.")
         return member
-
-    def _link(self, bc_id: str, asset_type: AssetType, asset_id: str) -> AssetLink:
-        link = self.repo.first(AssetLink, bc_id=bc_id, asset_type=asset_type, asset_id=asset_id)
-        if link is None:
-            raise NotFound(
-                f"{asset_name(asset_type, asset_id)} is not in this Business Center — "
-                "check you are in the right one (press b)."
-            )
-        return link
 
 
 def unbind_tiktok_account(writer: Writer, bc_id: str, handle: str, when: datetime) -> int:

@@ -13,6 +13,7 @@ from bc_tui.domain import labels, validation
 from bc_tui.domain.errors import Conflict, NotFound, ValidationError
 from bc_tui.domain.models import (
     ActivityType,
+    AssetRole,
     AssetType,
     Assignment,
     FinanceRole,
@@ -22,6 +23,7 @@ from bc_tui.domain.models import (
     UserRole,
 )
 from bc_tui.domain.permissions import Action, require
+from bc_tui.services.assignments import asset_name, check_assignable
 from bc_tui.services.base import Actor, ServiceBase
 
 MAX_ADMINS = 20
@@ -53,13 +55,23 @@ class MemberService(ServiceBase):
         emails: list[str],
         user_role: UserRole,
         finance_role: FinanceRole | None = None,
+        assets: tuple[tuple[AssetType, str], ...] = (),
+        asset_role: AssetRole = AssetRole.ANALYST,
     ) -> Invitation:
         """Invite several people at once; they are PENDING members until they accept.
 
+        `assets` come with the invitation, each with `asset_role` (at most 50, like emails).
         A malformed address refuses the whole invite (so nothing half-happens); addresses
         listed twice, members and people already invited are reported in `skipped`.
         """
         require(self.membership(actor), Action.INVITE_MEMBER)
+        if len(assets) > MAX_INVITES:
+            raise ValidationError(
+                "assets", f"{len(assets)} chosen", f"give at most {MAX_INVITES} with an invite"
+            )
+        for asset_type in {asset_type for asset_type, _ in assets}:
+            ids = [asset_id for kind, asset_id in assets if kind is asset_type]
+            check_assignable(self.repo, actor.bc_id, asset_type, ids, asset_role)
         if not emails:
             raise ValidationError("emails", "none given", "type one or more email addresses")
         if len(emails) > MAX_INVITES:
@@ -90,6 +102,10 @@ class MemberService(ServiceBase):
         if user_role is UserRole.ADMIN:
             self._check_admin_room(actor.bc_id, adding=len(fresh))
         invited = []
+        with_assets = ""
+        if assets:
+            names = ", ".join(asset_name(kind, asset_id) for kind, asset_id in assets)
+            with_assets = f", {labels.ASSET_ROLE[asset_role]} on {names}"
         with self.repo.writing() as writer:
             for address in fresh:
                 user = users.get(address)
@@ -106,12 +122,15 @@ class MemberService(ServiceBase):
                 )
                 writer.insert(member)
                 invited.append(member)
+                for asset_type, asset_id in assets:
+                    role = asset_role
+                    writer.insert(Assignment(actor.bc_id, user.user_id, asset_type, asset_id, role))
             self.audit(
                 writer,
                 actor,
                 ActivityType.USER,
                 f"{self.user_name(actor.user_id)} invited {', '.join(fresh)} as "
-                f"{labels.member_role(user_role, finance_role)}",
+                f"{labels.member_role(user_role, finance_role)}{with_assets}",
             )
         return Invitation(invited=tuple(invited), skipped=tuple(skipped))
 
@@ -292,10 +311,3 @@ class MemberService(ServiceBase):
                 "Business Center needs one. Make someone else Admin first (TikTok advises "
                 "keeping at least two)."
             )
-
-
-def asset_name(asset_type: AssetType, asset_id: str) -> str:
-    """An asset as a sentence names it: '@handle' or 'ad account 7214…'."""
-    if asset_type is AssetType.TT_ACCOUNT:
-        return f"@{asset_id}"
-    return f"{labels.asset_noun(asset_type)} {asset_id}"

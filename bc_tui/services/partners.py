@@ -20,8 +20,8 @@ from bc_tui.domain.models import (
     RelationStatus,
 )
 from bc_tui.domain.permissions import Action, require
+from bc_tui.services.assignments import ROLES_FOR_ASSET
 from bc_tui.services.base import Actor, ServiceBase
-from bc_tui.services.center import ROLES_FOR_ASSET
 
 _BC_ID = re.compile(r"^\d{10,20}$")
 

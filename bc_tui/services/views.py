@@ -327,15 +327,18 @@ class ViewService(ServiceBase):
         ]
         return sorted(found, key=lambda entry: entry[1].casefold())
 
-    def shareable_assets(self, actor: Actor, asset_type: AssetType) -> list[AssetRow]:
-        """The active assets of one type a partner could be given (not ones that a partner
-        shared with this Business Center in the first place)."""
+    def assignable_assets(self, actor: Actor, asset_type: AssetType) -> list[AssetRow]:
+        """The active assets of one type: the ones people can be given a role on."""
         group = next(g for g in self.assets_overview(actor).groups if g.asset_type is asset_type)
+        return [row for row in group.rows if row.relation_status is RelationStatus.BOUND]
+
+    def shareable_assets(self, actor: Actor, asset_type: AssetType) -> list[AssetRow]:
+        """The active assets a partner could be given (not ones a partner shared with this
+        Business Center in the first place)."""
         return [
             row
-            for row in group.rows
-            if row.relation_status is RelationStatus.BOUND
-            and row.relation_type is not RelationType.OWNER_PARTNER
+            for row in self.assignable_assets(actor, asset_type)
+            if row.relation_type is not RelationType.OWNER_PARTNER
         ]
 
     def assignable_members(self, actor: Actor) -> list[MemberRow]:

@@ -153,3 +153,47 @@ def test_the_last_admin_cannot_be_removed_and_nobody_removes_themselves(
         demo.members.remove_member(lena, lena.user_id)
     with pytest.raises(Conflict, match="last Admin and cannot be demoted"):
         demo.members.change_member_role(lena, lena.user_id, UserRole.STANDARD)
+
+
+def test_an_invitation_can_bring_assets_with_a_role(demo: Services) -> None:
+    from bc_tui.domain.models import AssetRole, AssetType
+
+    result = demo.members.invite_members(
+        as_user("ava"),
+        ["new@agency.com"],
+        UserRole.STANDARD,
+        assets=((AssetType.TT_ACCOUNT, "mira.makes"), (AssetType.TT_ACCOUNT, "northwind.coffee")),
+        asset_role=AssetRole.ANALYST,
+    )
+    [invited] = result.invited
+    held = demo.repo.find(Assignment, bc_id=NORTHWIND, user_id=invited.user_id)
+    assert {(a.asset_id, a.role) for a in held} == {
+        ("mira.makes", AssetRole.ANALYST),
+        ("northwind.coffee", AssetRole.ANALYST),
+    }
+    assert events(demo)[-1] == (
+        "Ava Chen invited new@agency.com as Standard, Analyst on @mira.makes, @northwind.coffee"
+    )
+
+
+def test_an_invitation_with_a_pending_asset_is_refused_whole(demo: Services) -> None:
+    from bc_tui.domain.models import AssetRole, AssetType
+
+    before = demo.store.path.read_bytes()
+    with pytest.raises(Conflict, match="only active assets"):
+        demo.members.invite_members(
+            as_user("ava"),
+            ["new@agency.com"],
+            UserRole.STANDARD,
+            assets=((AssetType.TT_ACCOUNT, "solstice.skin"),),
+            asset_role=AssetRole.OPERATOR,
+        )
+    with pytest.raises(ValidationError, match="Operator or Analyst"):
+        demo.members.invite_members(
+            as_user("ava"),
+            ["new@agency.com"],
+            UserRole.STANDARD,
+            assets=((AssetType.TT_ACCOUNT, "mira.makes"),),
+            asset_role=AssetRole.ADMIN,
+        )
+    assert demo.store.path.read_bytes() == before
