@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetType, Partner
 from bc_tui.domain.permissions import Action
+from bc_tui.screens.assign import AssignDialog
 from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.partner import PartnerDialog
@@ -21,6 +22,8 @@ from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
 
 PARTNERS = "PARTNERS"
+#: Asset types assigned from here (TikTok accounts have their own screen, with multi-select).
+ASSIGNABLE = {AssetType.ADVERTISER.value}
 
 
 class AssetsScreen(AreaScreen):
@@ -28,6 +31,7 @@ class AssetsScreen(AreaScreen):
     LABEL = "Assets"
     CSS_PATH = stylesheet("assets.tcss")
     BINDINGS = [
+        Binding("m", "assign", "Assign member"),
         Binding("n", "add_partner", "Add partner"),
         Binding("x", "remove_partner", "Remove partner"),
     ]
@@ -107,13 +111,36 @@ class AssetsScreen(AreaScreen):
     def focus_table(self) -> None:
         self.query_one("#assets", DataTable).focus()
 
-    def _on_partners(self) -> bool:
+    def _group(self) -> str | None:
         groups = self.query_one("#groups", OptionList)
         if groups.highlighted is None:
-            return False
-        return groups.get_option_at_index(groups.highlighted).id == PARTNERS
+            return None
+        return groups.get_option_at_index(groups.highlighted).id
+
+    def _on_partners(self) -> bool:
+        return self._group() == PARTNERS
+
+    def action_assign(self) -> None:
+        """Assign a new member to the asset under the cursor (ad accounts and the rest)."""
+        app = self.bc_app
+        overview, group_id = self._overview, self._group()
+        if overview is None or group_id not in ASSIGNABLE:
+            return
+        group = next(g for g in overview.groups if g.asset_type.value == group_id)
+        table = self.query_one("#assets", DataTable)
+        if not group.rows:
+            return
+        row = group.rows[min(max(table.cursor_row, 0), len(group.rows) - 1)]
+
+        def done(count: int | None) -> None:
+            if count is not None:
+                app.notify(f"{labels.count(count, 'role')} given or changed.", title="Assigned")
+
+        app.push_screen(AssignDialog([row.asset_id], row.asset_type, row.name), done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "assign":
+            return self.bc_app.may(Action.ASSIGN_MEMBER) and self._group() in ASSIGNABLE
         if action == "add_partner":
             return self.bc_app.may(Action.MANAGE_PARTNERS)
         if action == "remove_partner":

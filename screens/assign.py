@@ -1,4 +1,4 @@
-"""Assign a new member: people and a role for the selected TikTok accounts."""
+"""Assign a new member: people and a role for the selected TikTok accounts or ad accounts."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ ROLES = (
     (AssetRole.OPERATOR, "Operator — view details, create Spark Ads with its posts, LIVE stats"),
     (AssetRole.ANALYST, "Analyst — view performance only"),
 )
+#: The roles on an ad account, with what each may do.
+AD_ACCOUNT_ROLES = (
+    (AssetRole.ADMIN, "Admin — ads, reports, audiences, finance and settings"),
+    (AssetRole.OPERATOR, "Operator — ads, reports and audiences"),
+    (AssetRole.ANALYST, "Analyst — view only"),
+)
 
 
 class AssignDialog(FormDialog[int]):
@@ -28,14 +34,22 @@ class AssignDialog(FormDialog[int]):
         Binding("enter", "submit", "Assign", priority=True),
     ]
 
-    def __init__(self, handles: list[str]) -> None:
+    def __init__(
+        self, handles: list[str], asset_type: AssetType = AssetType.TT_ACCOUNT, names: str = ""
+    ) -> None:
+        """`handles`: the asset ids; `names`: how to call them in the title (default @ids)."""
         super().__init__()
         self.handles = handles
+        self.asset_type = asset_type
+        self.roles = AD_ACCOUNT_ROLES if asset_type is AssetType.ADVERTISER else ROLES
+        # The walkthrough's usual choice on a TikTok account; the least power on an ad account.
+        self.default = len(self.roles) - 1 if asset_type is AssetType.ADVERTISER else 0
+        self.names = names or ", ".join(f"@{handle}" for handle in handles)
 
     def compose(self) -> ComposeResult:
         app = business_app(self)
         people = app.services.views.assignable_members(app.actor)
-        accounts = ", ".join(f"@{handle}" for handle in self.handles)
+        accounts = self.names
         with Vertical(classes="dialog"):
             yield Static(Text(f"Assign a new member to {accounts}"), classes="dialog-title")
             yield Static("Members (space selects)", classes="dialog-body")
@@ -45,13 +59,13 @@ class AssignDialog(FormDialog[int]):
             )
             yield Static("Role", classes="dialog-body")
             with RadioSet(id="asset-role"):
-                for index, (_, label) in enumerate(ROLES):
-                    yield RadioButton(label, value=index == 0)
+                for role, label in self.roles:
+                    yield RadioButton(label, value=role is self.roles[self.default][0])
             yield self.error_line()
             yield from self.buttons()
             yield Static(
-                f"{labels.count(len(self.handles), 'account')} · space picks people · "
-                "tab moves · enter assigns",
+                f"{labels.count(len(self.handles), labels.asset_noun(self.asset_type))} · "
+                "space picks people · tab moves · enter assigns",
                 classes="dialog-keys",
             )
         yield Footer()
@@ -59,10 +73,10 @@ class AssignDialog(FormDialog[int]):
     def action_submit(self) -> None:
         app = business_app(self)
         people = list(self.query_one("#people", SelectionList).selected)
-        role = ROLES[self.query_one("#asset-role", RadioSet).pressed_index][0]
+        role = self.roles[self.query_one("#asset-role", RadioSet).pressed_index][0]
         result = app.attempt(
             app.services.center.assign_members,
-            AssetType.TT_ACCOUNT,
+            self.asset_type,
             self.handles,
             people,
             role,

@@ -167,3 +167,9 @@ def test_partner_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> 
 def test_partners_on_assets(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     steps = keys("1", *["down"] * 5)
     assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_assign_ad_account_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("1", "down", "enter", "m")
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)

@@ -194,3 +194,26 @@ async def test_a_bad_partner_id_is_explained_in_the_dialog(tmp_path: Path) -> No
     async with app.run_test(size=(120, 36)) as pilot:
         await play(pilot, "1", "n", Typed("12ab"), "enter")
         assert "Business Center ID" in str(app.screen.query_one("#error").render())
+
+
+async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> None:
+    from bc_tui.domain.models import AssetType
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "down", "enter")  # Ad accounts, into the table
+        await pilot.press("m")
+        assert isinstance(app.screen, AssignDialog)
+        assert app.screen.asset_type is AssetType.ADVERTISER
+        app.screen.query_one("#people", SelectionList).select(as_user("diego").user_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        held = app.services.repo.find(
+            Assignment,
+            bc_id=NORTHWIND,
+            user_id=as_user("diego").user_id,
+            asset_type=AssetType.ADVERTISER,
+        )
+        assert [(a.asset_id, a.role) for a in held] == [
+            ("7214550918300000102", AssetRole.ANALYST)  # Brightlane — Launch, first by name
+        ]
