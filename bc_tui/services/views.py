@@ -44,6 +44,7 @@ from bc_tui.domain.models import (
 )
 from bc_tui.domain.permissions import Action, can, why_not
 from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.store.records import from_doc
 
 ACTIVITY_PAGE = 500  # events per page: a table of this size stays instant
 
@@ -517,17 +518,30 @@ class ViewService(ServiceBase):
         if not can(member, Action.VIEW_ACTIVITY):
             return ActivityView(allowed=False, reason=why_not(member, Action.VIEW_ACTIVITY))
         names = self._user_names()
-        events = [
-            event
-            for event in self.repo.find(AuditEvent, bc_id=actor.bc_id)
-            if not query
-            or _matches(
-                query, event.activity_log, names.get(event.operator_id, ""), event.activity_type
+        # Filter and sort the raw documents, and build objects for one page only: at 100,000
+        # events that is the difference between a second and a blink. Times are stored as
+        # ISO 8601 in UTC, so their strings sort in time order.
+        docs = [
+            doc
+            for doc in self.repo.documents(AuditEvent)
+            if doc["bc_id"] == actor.bc_id
+            and (
+                not query
+                or _matches(
+                    query,
+                    doc["activity_log"],
+                    names.get(doc["operator_id"], ""),
+                    doc["activity_type"],
+                )
             )
         ]
-        events.sort(key=lambda event: event.time, reverse=True)
-        pages = max(1, -(-len(events) // ACTIVITY_PAGE))
+        docs.sort(key=lambda doc: doc["time"], reverse=True)
+        pages = max(1, -(-len(docs) // ACTIVITY_PAGE))
         page = min(max(0, page), pages - 1)
+        events = [
+            from_doc(AuditEvent, doc)
+            for doc in docs[page * ACTIVITY_PAGE : (page + 1) * ACTIVITY_PAGE]
+        ]
         rows = tuple(
             ActivityRow(
                 time=event.time,
@@ -535,10 +549,10 @@ class ViewService(ServiceBase):
                 activity_type=event.activity_type,
                 activity_log=event.activity_log,
             )
-            for event in events[page * ACTIVITY_PAGE : (page + 1) * ACTIVITY_PAGE]
+            for event in events
         )
         return ActivityView(
-            allowed=True, reason="", rows=rows, total=len(events), page=page, pages=pages
+            allowed=True, reason="", rows=rows, total=len(docs), page=page, pages=pages
         )
 
     def _billing_refusal(self, actor: Actor, member: Member | None) -> str:

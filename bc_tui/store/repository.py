@@ -6,7 +6,7 @@ every change lands in the one atomic write of its service call.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -38,6 +38,13 @@ class Repository:
     def first(self, cls: type[T], **match: Any) -> T | None:
         doc = self.store.table(TABLES[cls]).get(_fragment(match))
         return None if doc is None else from_doc(cls, doc)  # type: ignore[arg-type]
+
+    def documents(self, cls: type[T]) -> Iterable[dict[str, Any]]:
+        """The stored documents of `cls` as they are, read-only, without building objects.
+
+        For the few reads that must scan a very large table (the activity log at 100,000
+        events) and turn only the rows they show into objects (`from_doc`)."""
+        return self.store.storage.read().get(TABLES[cls], {}).values()
 
     def count(self, cls: type[T], **match: Any) -> int:
         return self.store.table(TABLES[cls]).count(_fragment(match))
