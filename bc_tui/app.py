@@ -34,7 +34,7 @@ from bc_tui.shell import ServicesApp
 from bc_tui.store.errors import StoreError
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.nav import AREAS
-from bc_tui.widgets.phone import PhonePane, PhoneSession
+from bc_tui.widgets.phone import PhoneSession
 
 log = logging.getLogger("bc_tui")
 
@@ -176,14 +176,11 @@ class BusinessCenterApp(ServicesApp):
             )
             return
         session.visible = not session.visible
-        pane = self.screen.query(PhonePane)
-        if not pane:
-            return
-        pane.first().sync()
-        if session.visible:
-            pane.first().focus_phone()
-        else:
-            self.screen.focus_next()
+        screen = self.screen
+        if isinstance(screen, AreaScreen | QrDialog):
+            screen.sync_phone(focus=session.visible)
+        if not session.visible:
+            screen.focus_next()
 
     def action_area(self, area: str) -> None:
         if self.current_mode != area:

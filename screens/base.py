@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 from bc_tui.shell import DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.nav import NavSidebar
-from bc_tui.widgets.phone import PhonePane
+from bc_tui.widgets.phone import show_phone
 
 if TYPE_CHECKING:
     from bc_tui.app import BusinessCenterApp
@@ -53,7 +53,6 @@ class AreaScreen(Screen[None]):
                 if self.FILTER_PLACEHOLDER:
                     yield FilterBar(self.FILTER_PLACEHOLDER)
                 yield from self.compose_body()
-            yield PhonePane()
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
@@ -87,11 +86,14 @@ class AreaScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self._generation != self.bc_app.generation:
             self.reload()
-        self.query_one(PhonePane).sync()
+        self.sync_phone()
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
-        self.query_one(PhonePane).sync()
+        self.sync_phone()
+
+    def sync_phone(self, *, focus: bool = False) -> None:
+        show_phone(self, self.query_one("#frame"), focus=focus)
 
     @on(NavSidebar.Selected)
     def _go(self, event: NavSidebar.Selected) -> None:

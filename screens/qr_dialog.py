@@ -20,7 +20,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.shell import DataChanged
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.countdown import QrCountdown
-from bc_tui.widgets.phone import PhonePane
+from bc_tui.widgets.phone import show_phone
 from bc_tui.widgets.qr import QrCode
 
 SCAN_STEPS = (
@@ -49,7 +49,6 @@ class QrDialog(ModalScreen[AuthorizationRequest | None]):
 
     def compose(self) -> ComposeResult:
         app = business_app(self)
-        yield PhonePane()
         yield Footer()
         with Horizontal(classes="dialog -qr"):
             with Vertical(id="qr-area"):
@@ -66,14 +65,15 @@ class QrDialog(ModalScreen[AuthorizationRequest | None]):
 
     def on_mount(self) -> None:
         self.show(self.request)
-        session = business_app(self).phone_session
-        if session is not None and session.visible:
-            self.query_one(PhonePane).focus_phone()
+        self.sync_phone(focus=True)
+
+    def sync_phone(self, *, focus: bool = False) -> None:
+        show_phone(self, self, focus=focus)
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
         if self.is_attached:
-            self.query_one(PhonePane).sync()
+            self.sync_phone()
 
     def on_qr_countdown_expired(self, _: QrCountdown.Expired) -> None:
         self.show(self.request)

@@ -16,6 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -43,6 +45,25 @@ class PhoneHost(Protocol):
     def data_changed(self) -> None: ...
 
     def token_on_screen(self) -> str | None: ...
+
+
+def show_phone(screen: Screen[object], container: Widget, *, focus: bool = False) -> None:
+    """Bring the screen's phone pane in line with the session: mounted on first need (most
+    screens never show it, and every widget costs start-up time), synced, maybe focused."""
+    panes = screen.query(PhonePane)
+    if panes:
+        pane = panes.first()
+        pane.sync()
+        if focus and pane.display:
+            pane.focus_phone()
+        return
+    session = getattr(screen.app, "phone_session", None)
+    if session is None or not session.visible:
+        return
+    pane = PhonePane()
+    container.mount(pane)
+    if focus:
+        screen.call_after_refresh(pane.focus_phone)
 
 
 class PhonePane(Vertical):
