@@ -41,6 +41,13 @@ class ServiceBase:
             raise NotFound(f"No Business Center with ID {bc_id}. Press b to pick another one.")
         return center
 
+    def member(self, bc_id: str, user_id: str) -> Member:
+        """A member of the Business Center, or NotFound naming them."""
+        found = self.repo.first(Member, bc_id=bc_id, user_id=user_id)
+        if found is None:
+            raise NotFound(f"{self.user_name(user_id)} is not a member of this Business Center.")
+        return found
+
     def user(self, user_id: str) -> User:
         user = self.repo.first(User, user_id=user_id)
         if user is None:

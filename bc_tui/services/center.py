@@ -88,7 +88,7 @@ class CenterService(ServiceBase):
     ) -> Assignment:
         """Give a member a role on one asset the Business Center holds (BOUND links only)."""
         require(self.membership(actor), Action.ASSIGN_MEMBER)
-        self._member(actor.bc_id, user_id)
+        self.member(actor.bc_id, user_id)
         check_assignable(self.repo, actor.bc_id, asset_type, [asset_id], role)
         key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
         current = self.repo.first(Assignment, **key)
@@ -132,7 +132,7 @@ class CenterService(ServiceBase):
             raise ValidationError("members", "nobody chosen", "select at least one member")
         check_assignable(self.repo, actor.bc_id, asset_type, asset_ids, role)
         for user_id in user_ids:
-            self._member(actor.bc_id, user_id)
+            self.member(actor.bc_id, user_id)
         who = self.user_name(actor.user_id)
         changed = 0
         with self.repo.writing() as writer:
@@ -205,12 +205,6 @@ class CenterService(ServiceBase):
                 text = f"{who} cleared the {state} entry for @{handle}"
             self.audit(writer, actor, ActivityType.ASSET, text)
         return self.repo.first(AssetLink, **key)
-
-    def _member(self, bc_id: str, user_id: str) -> Member:
-        member = self.repo.first(Member, bc_id=bc_id, user_id=user_id)
-        if member is None:
-            raise NotFound(f"{self.user_name(user_id)} is not a member of this Business Center.")
-        return member
 
 
 def unbind_tiktok_account(writer: Writer, bc_id: str, handle: str, when: datetime) -> int:

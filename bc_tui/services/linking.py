@@ -203,7 +203,7 @@ class LinkingService(ServiceBase):
     # --- internals ------------------------------------------------------------------------
 
     def _answer(self, token: str, approving_handle: str, *, approve: bool) -> AuthorizationRequest:
-        request = self.repo.first(AuthorizationRequest, token=token.strip())
+        request = self.by_token(token)
         if request is None:
             raise NotFound("This code is not valid. Ask the Business Center for a new one.")
         now = self.clock.now()

@@ -134,17 +134,6 @@ class MemberService(ServiceBase):
             )
         return Invitation(invited=tuple(invited), skipped=tuple(skipped))
 
-    def invite_member(
-        self,
-        actor: Actor,
-        email: str,
-        user_role: UserRole,
-        finance_role: FinanceRole | None = None,
-    ) -> Member:
-        """Invite one person (see `invite_members`); a refusal is raised, not reported."""
-        result = self.invite_members(actor, [email], user_role, finance_role)
-        return result.invited[0]
-
     def resend_invitation(self, actor: Actor, user_id: str) -> Member:
         """Send a pending invitation again (it counts from now)."""
         require(self.membership(actor), Action.INVITE_MEMBER)
@@ -275,12 +264,6 @@ class MemberService(ServiceBase):
                 writer, actor, ActivityType.USER, f"{who} removed {name} from the Business Center"
             )
         return len(assignments)
-
-    def member(self, bc_id: str, user_id: str) -> Member:
-        found = self.repo.first(Member, bc_id=bc_id, user_id=user_id)
-        if found is None:
-            raise NotFound(f"{self.user_name(user_id)} is not a member of this Business Center.")
-        return found
 
     def _pending(self, bc_id: str, user_id: str) -> Member:
         member = self.member(bc_id, user_id)

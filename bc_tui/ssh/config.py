@@ -52,9 +52,6 @@ TRUECOLOR_TERMS = frozenset(
     }
 )
 
-# Only these client variables reach the app; anything else (PYTHONPATH, LD_PRELOAD, ...) would
-# let a visitor change what code the server runs.
-CLIENT_ENV_WHITELIST = ("TERM", "COLORTERM", "LANG")
 # Server-side variables the child needs to find the same data, state and log folders.
 SERVER_ENV_PASSED = (
     "XDG_DATA_HOME",
@@ -163,7 +160,8 @@ def child_env(
 ) -> dict[str, str]:
     """The child's whole environment, built from nothing rather than filtered from ours.
 
-    A visitor may set only TERM, COLORTERM and LANG; the server passes its PATH, HOME and XDG
+    A visitor may set only TERM, COLORTERM and LANG (anything else, PYTHONPATH or LD_PRELOAD
+    say, would let them change what code the server runs); the server passes its PATH, HOME and XDG
     folders so the child finds the same log/state folders, and the Textual switches that suit
     a remote terminal.
     """

@@ -78,9 +78,9 @@ def test_bad_center_details_are_refused_naming_the_field(
 
 
 def test_admin_invites_a_member_who_is_pending_until_they_accept(demo: Services) -> None:
-    member = demo.members.invite_member(
-        as_user("ava"), " New.Person@Agency.com ", UserRole.STANDARD
-    )
+    [member] = demo.members.invite_members(
+        as_user("ava"), [" New.Person@Agency.com "], UserRole.STANDARD
+    ).invited
     assert member.relation_status is MemberStatus.PENDING
     user = demo.repo.first(User, user_email="new.person@agency.com")
     assert user is not None
@@ -95,26 +95,28 @@ def test_admin_invites_a_member_who_is_pending_until_they_accept(demo: Services)
 def test_standard_member_cannot_invite_and_nothing_changes(demo: Services) -> None:
     before = file_bytes(demo)
     with pytest.raises(PermissionDenied, match="Only an Admin can invite"):
-        demo.members.invite_member(as_user("lena"), "x@y.com", UserRole.STANDARD)
+        demo.members.invite_members(as_user("lena"), ["x@y.com"], UserRole.STANDARD)
     assert file_bytes(demo) == before
 
 
 def test_inviting_an_existing_member_or_pending_invitee_is_a_conflict(demo: Services) -> None:
     with pytest.raises(Conflict, match="already a member"):
-        demo.members.invite_member(as_user("ava"), "lena.park@northwind.media", UserRole.STANDARD)
+        demo.members.invite_members(
+            as_user("ava"), ["lena.park@northwind.media"], UserRole.STANDARD
+        )
     with pytest.raises(Conflict, match="already invited — resend or revoke"):
-        demo.members.invite_member(as_user("ava"), "sam.okafor@freelance.io", UserRole.STANDARD)
+        demo.members.invite_members(as_user("ava"), ["sam.okafor@freelance.io"], UserRole.STANDARD)
 
 
 def test_pending_invitee_cannot_act_yet(demo: Services) -> None:
     with pytest.raises(PermissionDenied, match="invitation is still pending"):
-        demo.members.invite_member(as_user("sam"), "x@y.com", UserRole.STANDARD)
+        demo.members.invite_members(as_user("sam"), ["x@y.com"], UserRole.STANDARD)
 
 
 def test_promoting_beyond_twenty_admins_is_refused(demo: Services) -> None:
     ava = as_user("ava")
     for index in range(MAX_ADMINS - 2):
-        demo.members.invite_member(ava, f"admin{index}@northwind.media", UserRole.ADMIN)
+        demo.members.invite_members(ava, [f"admin{index}@northwind.media"], UserRole.ADMIN)
     with pytest.raises(Conflict, match="at most 20 Admins"):
         demo.members.change_member_role(ava, as_user("lena").user_id, UserRole.ADMIN)
 
