@@ -22,6 +22,7 @@ from bc_tui.ids import RandomIds
 from bc_tui.services import Actor, Services
 from bc_tui.services import seed as seeding
 from bc_tui.services.export import export_state
+from bc_tui.services.integrity import check_integrity
 from bc_tui.services.linking import DEFAULT_QR_TTL
 from bc_tui.store.database import Store, restore_backup
 from bc_tui.store.errors import StoreError
@@ -110,6 +111,8 @@ def _build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     restore = db_commands.add_parser("restore", help="bring back the automatic backup")
     restore.add_argument("--db", type=Path, help="database file")
+    check = db_commands.add_parser("check", help="check the database's integrity (read only)")
+    check.add_argument("--db", type=Path, help="database file")
     return parser
 
 
@@ -195,10 +198,25 @@ def _dispatch(args: argparse.Namespace) -> int:
         return serve(path, host=args.host, port=args.port, phone=args.phone, qr_ttl=args.qr_ttl)
     if args.command == "db":
         path = args.db or default_db_path()
+        if args.db_command == "check":
+            return _check(path)
         restore_backup(path)
         print(f"Restored {path} from its backup.")
         return 0
     return _run_app(args, clock)
+
+
+def _check(path: Path) -> int:
+    """`bc-tui db check`: one line per problem and exit 1, or one line saying it is sound."""
+    with Store(path, readonly=True) as store:
+        problems = check_integrity(store)
+        documents = sum(len(store.table(name)) for name in store.tables())
+    for problem in problems:
+        print(f"{path}: {problem}")
+    if problems:
+        return 1
+    print(f"{path} is sound: {documents} documents, every reference resolves.")
+    return 0
 
 
 def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
