@@ -8,13 +8,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from bc_tui.domain import labels
 from bc_tui.screens.base import AreaScreen
-from bc_tui.services.views import ACTIVITY_PAGE
+from bc_tui.services.views import ACTIVITY_PAGE, ActivityRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
+from bc_tui.widgets.table import VirtualTable
 
 
 class ActivityScreen(AreaScreen):
@@ -30,30 +31,35 @@ class ActivityScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self._page = 0
+        self._zone = ZoneInfo("UTC")  # the Business Center's, set on load
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
-        yield self.row_table("activity", ("Time", "Who", "Type", "What happened"))
+        columns = ("Time", "Who", "Type", "What happened")
+        yield VirtualTable(columns, self._cells, id="activity")
+
+    def _cells(self, row: ActivityRow) -> tuple[Text, ...]:
+        return (
+            plain(row.time.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")),
+            plain(row.operator),
+            plain(row.activity_type.value),
+            plain(row.activity_log),
+        )
 
     def load(self) -> None:
         app = self.bc_app
         view = app.services.views.activity(app.actor, self.query_text, self._page)
         self._page = view.page
-        table = self.query_one("#activity", DataTable)
-        table.clear()
+        table = self.query_one("#activity", VirtualTable)
         summary = self.query_one("#summary", Static)
         table.display = view.allowed
         if not view.allowed:
+            table.show(())
             summary.update(Text(view.reason, style="bold"))
             return
-        zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
-        for row in view.rows:
-            table.add_row(
-                plain(row.time.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
-                plain(row.operator),
-                plain(row.activity_type.value),
-                plain(row.activity_log),
-            )
+        self._zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
+        table.show(view.rows)
+        table.move_cursor(row=0)  # a new page or filter starts at its newest event
         text = labels.count(view.total, "event")
         if view.pages > 1:
             first = view.page * ACTIVITY_PAGE + 1

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
@@ -17,13 +17,16 @@ from bc_tui.screens.assign import AssignDialog
 from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.partner import PartnerDialog
-from bc_tui.services.views import AssetsOverview
+from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
+from bc_tui.widgets.table import VirtualTable
 
 PARTNERS = "PARTNERS"
 #: Asset types assigned from here (TikTok accounts have their own screen, with multi-select).
 ASSIGNABLE = {AssetType.ADVERTISER.value}
+PARTNER_COLUMNS = ("Partner", "BC ID", "Shares", "Role")
+ASSET_COLUMNS = ("Name", "ID", "Ownership", "Status", "Members", "Partners")
 
 
 class AssetsScreen(AreaScreen):
@@ -44,7 +47,7 @@ class AssetsScreen(AreaScreen):
         yield Static(id="summary")
         with Horizontal(id="assets-split"):
             yield OptionList(id="groups")
-            yield DataTable(id="assets", cursor_type="row", zebra_stripes=True)
+            yield VirtualTable(ASSET_COLUMNS, _cells, id="assets")
 
     def load(self) -> None:
         app = self.bc_app
@@ -77,39 +80,24 @@ class AssetsScreen(AreaScreen):
     def _show_group(self) -> None:
         overview = self._overview
         groups = self.query_one("#groups", OptionList)
-        table = self.query_one("#assets", DataTable)
-        table.clear(columns=True)
+        table = self.query_one("#assets", VirtualTable)
         if overview is None or groups.highlighted is None:
+            table.set_columns(())
+            table.show(())
             return
         option_id = groups.get_option_at_index(groups.highlighted).id
+        rows: tuple[AssetRow | PartnerRow, ...]
         if option_id == PARTNERS:
-            for label in ("Partner", "BC ID", "Shares", "Role"):
-                table.add_column(label)
-            for partner in overview.partners:
-                table.add_row(
-                    plain(partner.name),
-                    plain(partner.partner_bc_id),
-                    plain(labels.count(partner.assets, labels.asset_noun(partner.asset_type))),
-                    plain(labels.ASSET_ROLE[partner.role]),
-                )
-            return
-        for label in ("Name", "ID", "Ownership", "Status", "Members", "Partners"):
-            table.add_column(label)
-        group = next(g for g in overview.groups if g.asset_type.value == option_id)
-        for row in group.rows:
-            table.add_row(
-                plain(row.name),
-                plain(
-                    f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.asset_id
-                ),
-                plain(labels.RELATION_TYPE[row.relation_type]),
-                relation_status(row.relation_status),
-                plain(row.members),
-                plain(", ".join(row.partners) or "—"),
-            )
+            table.set_columns(PARTNER_COLUMNS)
+            rows = overview.partners
+        else:
+            table.set_columns(ASSET_COLUMNS)
+            rows = next(g for g in overview.groups if g.asset_type.value == option_id).rows
+        table.move_cursor(row=0)  # another list: start at its top, as a new list does
+        table.show(rows)
 
     def focus_table(self) -> None:
-        self.query_one("#assets", DataTable).focus()
+        self.query_one("#assets", VirtualTable).focus()
 
     def _group(self) -> str | None:
         groups = self.query_one("#groups", OptionList)
@@ -127,7 +115,7 @@ class AssetsScreen(AreaScreen):
         if overview is None or group_id not in ASSIGNABLE:
             return
         group = next(g for g in overview.groups if g.asset_type.value == group_id)
-        table = self.query_one("#assets", DataTable)
+        table = self.query_one("#assets", VirtualTable)
         if not group.rows:
             return
         row = group.rows[min(max(table.cursor_row, 0), len(group.rows) - 1)]
@@ -165,7 +153,7 @@ class AssetsScreen(AreaScreen):
     def action_remove_partner(self) -> None:
         app = self.bc_app
         overview = self._overview
-        table = self.query_one("#assets", DataTable)
+        table = self.query_one("#assets", VirtualTable)
         if not self._on_partners() or overview is None or not overview.partners:
             app.notify("Choose Partners, then the partner to remove.", severity="warning")
             return
@@ -184,3 +172,21 @@ class AssetsScreen(AreaScreen):
             ),
             confirmed,
         )
+
+
+def _cells(row: AssetRow | PartnerRow) -> tuple[Text, ...]:
+    if isinstance(row, PartnerRow):
+        return (
+            plain(row.name),
+            plain(row.partner_bc_id),
+            plain(labels.count(row.assets, labels.asset_noun(row.asset_type))),
+            plain(labels.ASSET_ROLE[row.role]),
+        )
+    return (
+        plain(row.name),
+        plain(f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.asset_id),
+        plain(labels.RELATION_TYPE[row.relation_type]),
+        relation_status(row.relation_status),
+        plain(row.members),
+        plain(", ".join(row.partners) or "—"),
+    )

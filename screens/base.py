@@ -35,7 +35,8 @@ class AreaScreen(Screen[None]):
     AREA = ""
     LABEL = ""  # the area's name in the palette, e.g. "TikTok accounts"
     FILTER_PLACEHOLDER = ""  # empty: this screen has no `/` filter
-    AUTO_FOCUS = "#body DataTable, #body OptionList"  # never the (maybe hidden) phone
+    # Never the (maybe hidden) phone. Billing's small tables are DataTables.
+    AUTO_FOCUS = "#body VirtualTable, #body DataTable, #body OptionList"
 
     def __init__(self) -> None:
         super().__init__()
@@ -121,7 +122,7 @@ class AreaScreen(Screen[None]):
         self.focus_table()
 
     def focus_table(self) -> None:
-        tables = self.query(DataTable)
+        tables = self.query("VirtualTable, DataTable")
         if tables:
             tables.first().focus()
 

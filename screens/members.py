@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.permissions import Action
@@ -14,8 +14,10 @@ from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.invite import InviteDialog
 from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.services.members import Invitation
+from bc_tui.services.views import MemberRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import member_status, plain
+from bc_tui.widgets.table import VirtualTable
 
 
 class MembersScreen(AreaScreen):
@@ -31,26 +33,12 @@ class MembersScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
         columns = ("Name", "Email", "Role", "Finance role", "Status", "Assets")
-        yield self.row_table("members", columns)
+        yield VirtualTable(columns, _cells, key=_user_id, id="members")
 
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.members(app.actor, self.query_text)
-        table = self.query_one("#members", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for row in rows:
-            table.add_row(
-                plain(row.user_name),
-                plain(row.user_email),
-                plain(labels.USER_ROLE[row.user_role]),
-                plain(labels.FINANCE_ROLE[row.finance_role] if row.finance_role else "—"),
-                member_status(row.relation_status),
-                plain(row.assets),
-                key=row.user_id,
-            )
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
+        self.query_one("#members", VirtualTable).show(rows)
         admins = sum(row.user_role.value == "ADMIN" for row in rows)
         summary = f"{labels.count(len(rows), 'member')} · {labels.count(admins, 'admin')}"
         if self.query_text:
@@ -62,12 +50,11 @@ class MembersScreen(AreaScreen):
             return self.bc_app.may(Action.INVITE_MEMBER)
         return super().check_action(action, parameters)
 
-    @on(DataTable.RowSelected, "#members")
+    @on(VirtualTable.RowSelected, "#members")
     def action_details(self) -> None:
-        table = self.query_one("#members", DataTable)
+        table: VirtualTable[MemberRow] = self.query_one("#members", VirtualTable)
         if table.row_count:
-            user_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-            self.app.push_screen(MemberDialog(user_id or ""))
+            self.app.push_screen(MemberDialog(table.row_at(table.cursor_row).user_id))
 
     def action_invite(self) -> None:
         app = self.bc_app
@@ -93,3 +80,18 @@ class MembersScreen(AreaScreen):
             ("Invite members", "Invite people by email, with a role", "invite"),
             ("Member details", "Roles and assets of the selected member", "details"),
         ]
+
+
+def _cells(row: MemberRow) -> tuple[Text, ...]:
+    return (
+        plain(row.user_name),
+        plain(row.user_email),
+        plain(labels.USER_ROLE[row.user_role]),
+        plain(labels.FINANCE_ROLE[row.finance_role] if row.finance_role else "—"),
+        member_status(row.relation_status),
+        plain(row.assets),
+    )
+
+
+def _user_id(row: MemberRow) -> str:
+    return row.user_id

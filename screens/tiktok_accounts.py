@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import RelationStatus, RelationType, RequestKind
@@ -23,6 +23,10 @@ from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.services.views import TikTokAccountRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
+from bc_tui.widgets.table import VirtualTable
+
+#: Most telling first: at 80 columns the right-hand ones scroll out of view.
+COLUMNS = ("Handle", "Status", "Ownership", "Access", "Name", "Members")
 
 
 class TikTokAccountsScreen(AreaScreen):
@@ -43,18 +47,12 @@ class TikTokAccountsScreen(AreaScreen):
         self._rows: dict[str, TikTokAccountRow] = {}
         self._cursor_to: str | None = None  # a handle to select on the next load
         self._chosen: set[str] = set()  # accounts picked with space, for m
+        self._pending: list[TikTokAccountRow] = []  # rows whose countdown ticks
+        self._measured_chosen: set[str] = set()  # the picks the table's widths include
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
-        table: DataTable[object] = DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
-        # Most telling first: at 80 columns the right-hand ones scroll out of view.
-        table.add_column("Handle", key="handle")
-        table.add_column("Status", key="status")
-        table.add_column("Ownership", key="ownership")
-        table.add_column("Access", key="scopes")
-        table.add_column("Name", key="name")
-        table.add_column("Members", key="members")
-        yield table
+        yield VirtualTable(COLUMNS, self._cells, key=_handle, id="accounts")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -79,16 +77,30 @@ class TikTokAccountsScreen(AreaScreen):
             return Text(f"✓ @{handle}", style="bold")
         return plain(f"@{handle}")
 
+    def _cells(self, row: TikTokAccountRow) -> tuple[Text, ...]:
+        return (
+            self._handle_cell(row.handle),
+            self._status_cell(row),
+            plain(labels.RELATION_TYPE[row.relation_type]),
+            plain(", ".join(row.scopes) or "—"),
+            plain(row.display_name),
+            plain(", ".join([*row.members, *(f"partner {p}" for p in row.partners)]) or "—"),
+        )
+
+    @property
+    def _table(self) -> VirtualTable[TikTokAccountRow]:
+        return self.query_one("#accounts", VirtualTable)
+
     def action_select(self) -> None:
         """Space: pick the account under the cursor for Assign (or unpick it)."""
         row = self._selected()
         if row is None:
             return
         self._chosen ^= {row.handle}
-        table = self.query_one("#accounts", DataTable)
+        table = self._table
         cursor = table.cursor_row
         self.load()
-        table.move_cursor(row=min(cursor + 1, table.row_count - 1))
+        table.move_cursor(row=cursor + 1)
 
     def action_assign(self) -> None:
         """Assign a new member to the picked accounts (or the one under the cursor)."""
@@ -117,41 +129,27 @@ class TikTokAccountsScreen(AreaScreen):
         """
         if not self.is_active:
             return
-        table = self.query_one("#accounts", DataTable)
         now = self.bc_app.services.clock.now()
-        for row in self._rows.values():
-            if row.pending_until is None:
-                continue
-            if row.pending_until <= now:
-                self.reload()
-                return
-            table.update_cell(row.handle, "status", self._status_cell(row))
+        if any(row.pending_until and row.pending_until <= now for row in self._pending):
+            self.reload()
+        elif self._pending:
+            self._table.refresh_cells()
 
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.tiktok_accounts(app.actor, self.query_text)
         self._rows = {row.handle: row for row in rows}
-        table = self.query_one("#accounts", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for row in rows:
-            table.add_row(
-                self._handle_cell(row.handle),
-                self._status_cell(row),
-                plain(labels.RELATION_TYPE[row.relation_type]),
-                plain(", ".join(row.scopes) or "—"),
-                plain(row.display_name),
-                plain(", ".join([*row.members, *(f"partner {p}" for p in row.partners)]) or "—"),
-                key=row.handle,
-            )
+        self._pending = [row for row in rows if row.pending_until is not None]
+        table = self._table
+        self._chosen &= set(self._rows)
+        table.remeasure(list(self._chosen ^ self._measured_chosen))  # their ✓ changes a width
+        self._measured_chosen = set(self._chosen)
+        table.show(rows)
         if self._cursor_to in self._rows:
-            table.move_cursor(row=table.get_row_index(self._cursor_to))
+            table.move_cursor(row=table.row_index(self._cursor_to))
             self._cursor_to = None
-        elif rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
         active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
         summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
-        self._chosen &= set(self._rows)
         if self._chosen:
             summary += f" · {len(self._chosen)} selected (m assigns, space unselects)"
         if self.query_text:
@@ -171,11 +169,8 @@ class TikTokAccountsScreen(AreaScreen):
         self.query_one("#summary", Static).update(Text(summary))
 
     def _selected(self) -> TikTokAccountRow | None:
-        table = self.query_one("#accounts", DataTable)
-        if not self._rows or table.cursor_row < 0:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return self._rows.get(key or "")
+        table = self._table
+        return table.row_at(table.cursor_row) if table.row_count else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove":
@@ -227,7 +222,7 @@ class TikTokAccountsScreen(AreaScreen):
             self._cursor_to = handle
             self.reload()
 
-    @on(DataTable.RowSelected, "#accounts")
+    @on(VirtualTable.RowSelected, "#accounts")
     def _row_chosen(self) -> None:
         self.action_details()
 
@@ -279,3 +274,7 @@ class TikTokAccountsScreen(AreaScreen):
             ("Account details", "Show the selected TikTok account", "details"),
             ("Remove or revoke account", "End the Business Center's link to it", "remove"),
         ]
+
+
+def _handle(row: TikTokAccountRow) -> str:
+    return row.handle

@@ -10,11 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from textual.widgets import DataTable
-
 from bc_tui.domain.models import AssetLink, RelationStatus
 from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, play
 from tests.conftest import NORTHWIND
 
@@ -51,8 +50,8 @@ async def test_an_approval_in_another_process_shows_within_two_seconds(tmp_path:
         while time.monotonic() - started < 2.0 and not isinstance(app.screen, TikTokAccountsScreen):
             await pilot.pause(0.05)
         assert isinstance(app.screen, TikTokAccountsScreen), "no update within 2 s"
-        table = app.screen.query_one("#accounts", DataTable)
-        assert str(table.get_row("solstice.skin")[1]) == "Active"
+        table = app.screen.query_one("#accounts", VirtualTable)
+        assert str(table.cells_of("solstice.skin")[1]) == "Active"
         repo = app.services.repo
         assert repo.first(AssetLink, bc_id=NORTHWIND, asset_id="vantage.gaming") is None
         link = repo.first(AssetLink, bc_id=NORTHWIND, asset_id="solstice.skin")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bc_tui.domain.models import (
     AssetLink,
@@ -21,13 +21,14 @@ from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.countdown import QrCountdown
+from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, play
 from tests.conftest import NORTHWIND, as_user
 
 
 def status_of(app, handle: str) -> str:
-    table = app.screen.query_one("#accounts", DataTable)
-    return str(table.get_row(handle)[1])
+    table = app.screen.query_one("#accounts", VirtualTable)
+    return str(table.cells_of(handle)[1])
 
 
 def text_of(app, selector: str) -> str:
@@ -57,8 +58,8 @@ async def test_request_access_by_keys_then_approval_lists_the_account(tmp_path: 
         await pilot.pause()
         assert isinstance(app.screen, TikTokAccountsScreen)
         assert status_of(app, "new.brand") == "Active"
-        table = app.screen.query_one("#accounts", DataTable)
-        assert table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value == "new.brand"
+        table = app.screen.query_one("#accounts", VirtualTable)
+        assert table.cursor_key == "new.brand"
         assert any("granted Northwind Media access" in n.message for n in app._notifications)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, SelectionList
+from textual.widgets import SelectionList
 
 from bc_tui.domain.models import (
     AssetRole,
@@ -19,6 +19,7 @@ from bc_tui.screens.assign import AssignDialog
 from bc_tui.screens.invite import InviteDialog
 from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
+from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, play
 from tests.conftest import NORTHWIND, as_user
 
@@ -30,8 +31,8 @@ def member(app, name: str) -> Member:
 async def open_member(pilot, name: str) -> MemberDialog:
     app = pilot.app
     await pilot.press("3")
-    table = app.screen.query_one("#members", DataTable)
-    table.move_cursor(row=table.get_row_index(as_user(name).user_id))
+    table = app.screen.query_one("#members", VirtualTable)
+    table.move_cursor(row=table.row_index(as_user(name).user_id))
     await pilot.press("enter")
     assert isinstance(app.screen, MemberDialog)
     return app.screen
@@ -108,8 +109,8 @@ async def test_assign_a_new_member_to_selected_accounts(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("2")
-        table = app.screen.query_one("#accounts", DataTable)
-        table.move_cursor(row=table.get_row_index("mira.makes"))
+        table = app.screen.query_one("#accounts", VirtualTable)
+        table.move_cursor(row=table.row_index("mira.makes"))
         await pilot.press("space", "space")  # @mira.makes and the next, @northwind.careers
         assert "2 selected" in str(app.screen.query_one("#summary").render())
         await pilot.press("m")
@@ -134,8 +135,8 @@ async def test_assigning_a_pending_account_is_refused_in_the_dialog(tmp_path: Pa
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("2")
-        table = app.screen.query_one("#accounts", DataTable)
-        table.move_cursor(row=table.get_row_index("solstice.skin"))
+        table = app.screen.query_one("#accounts", VirtualTable)
+        table.move_cursor(row=table.row_index("solstice.skin"))
         await pilot.press("m")
         app.screen.query_one("#people", SelectionList).select(as_user("diego").user_id)
         await pilot.press("enter")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
-
 from bc_tui.domain.models import AssetLink, RelationStatus
 from bc_tui.screens.account_detail import AccountDetail
 from bc_tui.screens.activity import ActivityScreen
@@ -16,13 +14,14 @@ from bc_tui.screens.help import HelpScreen
 from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, play
 from tests.conftest import LABS, NORTHWIND, as_user
 
 
 def handles(app) -> list[str]:
-    table = app.screen.query_one("#accounts", DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    table = app.screen.query_one("#accounts", VirtualTable)
+    return [str(table.cells_at(i)[0]) for i in range(table.row_count)]
 
 
 async def test_number_keys_switch_between_all_five_areas(tmp_path: Path) -> None:
@@ -52,7 +51,7 @@ async def test_slash_filters_and_escape_clears(tmp_path: Path) -> None:
         assert handles(app) == ["@urbanpeak.outdoors"]
         await pilot.press("escape")
         assert len(handles(app)) == 9
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, VirtualTable)
 
 
 async def test_question_mark_lists_every_key(tmp_path: Path) -> None:
@@ -90,8 +89,8 @@ async def test_revoking_access_asks_first_and_then_ends_the_link(tmp_path: Path)
         await pilot.pause()
         link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
         assert link.relation_status is RelationStatus.UNBOUND
-        table = app.screen.query_one("#accounts", DataTable)
-        assert str(table.get_row_at(0)[1]) == "Ended"
+        table = app.screen.query_one("#accounts", VirtualTable)
+        assert str(table.cells_at(0)[1]) == "Ended"
 
 
 async def test_enter_opens_details(tmp_path: Path) -> None:
@@ -272,7 +271,7 @@ async def test_activity_pages_through_many_events(tmp_path: Path) -> None:
         assert summary().startswith("1,200 events · 1–500, page 1 of 3")
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert summary().startswith("1,200 events · 1,001–1,200, page 3 of 3")
-        table = app.screen.query_one("#activity", DataTable)
-        assert str(table.get_row_at(table.row_count - 1)[3]) == "Generated event 0"
+        table = app.screen.query_one("#activity", VirtualTable)
+        assert str(table.cells_at(table.row_count - 1)[3]) == "Generated event 0"
         await pilot.press("left_square_bracket")
         assert "page 2 of 3" in summary()

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bc_tui.domain.models import AssetLink, RelationStatus, RequestStatus
 from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.phone import PhonePane
+from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, phone_app, play
 from tests.conftest import NORTHWIND
 
 
 def status_of(app, handle: str) -> str:
-    table = app.screen.query_one("#accounts", DataTable)
-    return str(table.get_row(handle)[1]).split(" ")[0]
+    table = app.screen.query_one("#accounts", VirtualTable)
+    return str(table.cells_of(handle)[1]).split(" ")[0]
 
 
 def phone_text(app) -> str:
