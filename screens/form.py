@@ -40,6 +40,7 @@ class FormDialog(ModalScreen[T | None]):
         error = self.query_one("#error", Static)
         error.update(Text(message))
         error.display = True
+        error.scroll_visible()  # a tall dialog on a small terminal scrolls to show it
 
     def action_submit(self) -> None:
         raise NotImplementedError

@@ -118,6 +118,7 @@ class BusinessCenter:
     currency: str
     timezone: str
     type: str = "NORMAL"
+    balance: int = 0  # minor units the Business Center holds, to recharge ad accounts with
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +276,9 @@ class Transaction:
     type: TransactionType
     amount: int  # minor units
     currency: str
-    request_id: str
+    request_id: str  # the caller's idempotency key: a repeat with it moves no money
     time: datetime
+    operator_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

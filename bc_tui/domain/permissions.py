@@ -27,6 +27,7 @@ class Action(StrEnum):
     MANAGE_PARTNERS = "manage partners"
     EDIT_BUSINESS = "change business info"
     VIEW_ACTIVITY = "view the activity log"
+    CREATE_AD_ACCOUNT = "create ad accounts"
     VIEW_BILLING = "view billing"
     MANAGE_BILLING = "change billing"
 
@@ -64,6 +65,7 @@ _MATRIX: dict[Action, tuple[Callable[[Member | None], bool], str]] = {
     Action.MANAGE_PARTNERS: (_admin, "only an Admin can manage partners"),
     Action.EDIT_BUSINESS: (_admin, "only an Admin can change business info"),
     Action.VIEW_ACTIVITY: (_admin, "only an Admin can see the activity log"),
+    Action.CREATE_AD_ACCOUNT: (_admin, "only an Admin can create ad accounts"),
     Action.VIEW_BILLING: (
         _finance_any,
         "billing needs a finance role — ask an Admin for Finance Manager or Finance Analyst",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bc_tui.clock import Clock
 from bc_tui.ids import IdSource
 from bc_tui.services.base import Actor
+from bc_tui.services.billing import BillingService
+from bc_tui.services.billing_view import BillingViews
 from bc_tui.services.center import CenterService
 from bc_tui.services.linking import DEFAULT_QR_TTL, LinkingService
 from bc_tui.services.members import MemberService
@@ -32,5 +34,7 @@ class Services:
         self.members = MemberService(repo, clock, ids)
         self.partners = PartnerService(repo, clock, ids)
         self.views = ViewService(repo, clock, ids)
+        self.billing = BillingService(repo, clock, ids)
+        self.billing_views = BillingViews(repo, clock, ids)
         self.linking = LinkingService(repo, clock, ids, qr_ttl=qr_ttl)
         self.phone = PhoneService(repo, clock, ids, self.linking)

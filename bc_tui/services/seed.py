@@ -35,6 +35,10 @@ def demo_fixture() -> dict[str, Any]:
 
 
 def _shifted(obj: Any, delta: timedelta) -> Any:
+    """`obj` with its times moved by `delta`; invoices move by whole days, since their
+    periods and due dates are calendar dates."""
+    if isinstance(obj, m.Invoice):
+        delta = timedelta(days=round(delta / timedelta(days=1)))
     changes = {
         f.name: getattr(obj, f.name) + delta
         for f in fields(obj)

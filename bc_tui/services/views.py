@@ -1,7 +1,7 @@
 """Read models: what each screen shows, computed in one pass over the store's memory.
 
 Screens render these rows as they are; every rule about who sees what (a Standard member
-sees only assets assigned to them, billing needs a finance role) is applied here.
+sees only assets assigned to them) is applied here. Billing's are in billing_view.py.
 """
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from bc_tui.domain import labels
 from bc_tui.domain.errors import NotFound
 from bc_tui.domain.models import (
     ActivityType,
     AdAccount,
-    AdAccountStatus,
     Asset,
     AssetLink,
     AssetRole,
@@ -26,19 +24,13 @@ from bc_tui.domain.models import (
     AuthorizationRequest,
     BusinessCenter,
     FinanceRole,
-    Invoice,
-    InvoiceGroup,
     Member,
     MemberStatus,
     Partner,
-    PaymentMethod,
-    Portfolio,
     RelationStatus,
     RelationType,
     RequestStatus,
     TikTokAccount,
-    Transaction,
-    TransactionType,
     User,
     UserRole,
 )
@@ -47,12 +39,6 @@ from bc_tui.services.base import Actor, ServiceBase
 from bc_tui.store.records import from_doc
 
 ACTIVITY_PAGE = 500  # events per page: a table of this size stays instant
-
-
-class InvoiceStatus(StrEnum):
-    PAID = "PAID"
-    UNPAID = "UNPAID"
-    OVERDUE = "OVERDUE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,50 +120,6 @@ class MemberDetail:
     member: MemberRow
     invited_at: datetime | None
     assignments: tuple[AssignmentRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AdAccountRow:
-    advertiser_id: str
-    name: str
-    status: AdAccountStatus
-    portfolio: Portfolio
-    cash_balance: int
-    grant_balance: int
-    currency: str
-    payment_method: str
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceRow:
-    invoice_id: str
-    group: InvoiceGroup
-    subject: str  # "All ad accounts" or the ad account's name
-    period_start: datetime
-    period_end: datetime
-    amount: int
-    currency: str
-    due_at: datetime
-    status: InvoiceStatus
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionRow:
-    time: datetime
-    type: TransactionType
-    ad_account: str
-    amount: int
-    currency: str
-
-
-@dataclass(frozen=True, slots=True)
-class BillingView:
-    allowed: bool
-    reason: str  # why not, when not allowed
-    ad_accounts: tuple[AdAccountRow, ...] = ()
-    payment_methods: tuple[PaymentMethod, ...] = ()
-    invoices: tuple[InvoiceRow, ...] = ()
-    transactions: tuple[TransactionRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,72 +387,6 @@ class ViewService(ServiceBase):
         partners = () if visible is not None else self._partners(actor)
         return AssetsOverview(groups=groups, partners=partners, only_assigned=visible is not None)
 
-    def billing(self, actor: Actor) -> BillingView:
-        """Ad accounts, payment methods, invoices and transfers, for finance roles only."""
-        member = self.membership(actor)
-        if not can(member, Action.VIEW_BILLING):
-            return BillingView(allowed=False, reason=self._billing_refusal(actor, member))
-        now = self.clock.now()
-        methods = sorted(
-            self.repo.find(PaymentMethod, bc_id=actor.bc_id),
-            key=lambda method: (not method.is_default, method.brand, method.last4),
-        )
-        method_label = {m.payment_method_id: f"{m.brand} •••• {m.last4}" for m in methods}
-        ad_accounts = sorted(
-            self.repo.find(AdAccount, bc_id=actor.bc_id), key=lambda a: a.name.casefold()
-        )
-        account_name = {a.advertiser_id: a.name for a in ad_accounts}
-        invoices = [
-            InvoiceRow(
-                invoice_id=invoice.invoice_id,
-                group=invoice.group,
-                subject=account_name.get(invoice.advertiser_id or "", "All ad accounts"),
-                period_start=invoice.period_start,
-                period_end=invoice.period_end,
-                amount=invoice.amount,
-                currency=invoice.currency,
-                due_at=invoice.due_at,
-                status=(
-                    InvoiceStatus.PAID
-                    if invoice.paid
-                    else InvoiceStatus.OVERDUE
-                    if invoice.due_at < now
-                    else InvoiceStatus.UNPAID
-                ),
-            )
-            for invoice in self.repo.find(Invoice, bc_id=actor.bc_id)
-        ]
-        transactions = [
-            TransactionRow(
-                time=t.time,
-                type=t.type,
-                ad_account=account_name.get(t.advertiser_id, t.advertiser_id),
-                amount=t.amount,
-                currency=t.currency,
-            )
-            for t in self.repo.find(Transaction, bc_id=actor.bc_id)
-        ]
-        return BillingView(
-            allowed=True,
-            reason="",
-            ad_accounts=tuple(
-                AdAccountRow(
-                    advertiser_id=a.advertiser_id,
-                    name=a.name,
-                    status=a.status,
-                    portfolio=a.portfolio,
-                    cash_balance=a.cash_balance,
-                    grant_balance=a.grant_balance,
-                    currency=a.currency,
-                    payment_method=method_label.get(a.payment_method_id or "", "—"),
-                )
-                for a in ad_accounts
-            ),
-            payment_methods=tuple(methods),
-            invoices=tuple(sorted(invoices, key=lambda row: row.period_start, reverse=True)),
-            transactions=tuple(sorted(transactions, key=lambda row: row.time, reverse=True)),
-        )
-
     def activity(self, actor: Actor, query: str = "", page: int = 0) -> ActivityView:
         """The audit log, newest first, one page of ACTIVITY_PAGE matching events (page 0 is
         the newest; a page past the end shows the last one)."""
@@ -554,21 +430,6 @@ class ViewService(ServiceBase):
         return ActivityView(
             allowed=True, reason="", rows=rows, total=len(docs), page=page, pages=pages
         )
-
-    def _billing_refusal(self, actor: Actor, member: Member | None) -> str:
-        """Why billing is closed, and who here could open it (so the next step is clear)."""
-        reason = why_not(member, Action.VIEW_BILLING)
-        if member is None or member.relation_status is not MemberStatus.BOUND:
-            return reason
-        names = self._user_names()
-        holders = [
-            f"{names.get(m.user_id, m.user_id)} ({labels.FINANCE_ROLE[m.finance_role]})"
-            for m in self.repo.find(Member, bc_id=actor.bc_id)
-            if m.finance_role is not None and m.relation_status is MemberStatus.BOUND
-        ]
-        if holders:
-            reason += " Members with one: " + ", ".join(sorted(holders)) + "."
-        return reason
 
     def _asset_names(self, bc_id: str) -> dict[tuple[AssetType, str], str]:
         names: dict[tuple[AssetType, str], str] = {}

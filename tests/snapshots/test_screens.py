@@ -23,12 +23,6 @@ def test_area(snap_compare, tmp_path: Path, size: tuple[int, int], key: str) -> 
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_billing_for_finance_manager(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    app = demo_app(tmp_path, as_user("priya"))
-    assert snap_compare(app, press=["4"], terminal_size=size)
-
-
-@pytest.mark.parametrize("size", SIZES)
 def test_tiktok_accounts_as_standard_member(
     snap_compare, tmp_path: Path, size: tuple[int, int]
 ) -> None:

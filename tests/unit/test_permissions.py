@@ -35,6 +35,7 @@ ADMIN_ONLY = {
     A.MANAGE_PARTNERS,
     A.EDIT_BUSINESS,
     A.VIEW_ACTIVITY,
+    A.CREATE_AD_ACCOUNT,
 }
 EXPECTED: dict[str, set[Action]] = {
     "admin": ADMIN_ONLY | {A.VIEW_ASSETS},

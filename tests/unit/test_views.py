@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bc_tui.domain.models import AssetType, RelationStatus, RelationType
 from bc_tui.services import Services
-from bc_tui.services.views import ACTIVITY_PAGE, InvoiceStatus
+from bc_tui.services.views import ACTIVITY_PAGE
 from tests.conftest import LABS, as_user
 
 
@@ -55,26 +55,6 @@ def test_members_list_admins_first_with_assignment_counts(demo: Services) -> Non
     assert [r.user_email for r in demo.views.members(as_user("ava"), "freelance")] == [
         "sam.okafor@freelance.io"
     ]
-
-
-def test_billing_needs_a_finance_role(demo: Services) -> None:
-    view = demo.views.billing(as_user("ava"))
-    assert not view.allowed
-    assert "finance role" in view.reason
-    assert view.ad_accounts == ()
-
-
-def test_finance_analyst_sees_balances_and_invoice_states_by_the_clock(demo: Services) -> None:
-    view = demo.views.billing(as_user("tom"))
-    assert view.allowed
-    assert len(view.ad_accounts) == 4
-    statuses = {row.invoice_id: row.status for row in view.invoices}
-    assert statuses == {
-        "INV-2026-09-0042": InvoiceStatus.PAID,
-        "INV-2026-10-0057": InvoiceStatus.OVERDUE,
-        "INV-2026-10-0058": InvoiceStatus.UNPAID,
-    }
-    assert view.payment_methods[0].is_default
 
 
 def test_activity_is_newest_first_and_admin_only(demo: Services) -> None:

@@ -1,0 +1,114 @@
+"""Move money between the Business Center and one ad account: recharge it, or refund from it.
+
+The dialog carries one request ID from the moment it opens, so pressing enter twice, or
+retrying after the database was busy, can never move the money twice.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
+
+from bc_tui.domain import labels
+from bc_tui.domain.errors import ValidationError
+from bc_tui.domain.models import TransactionType
+from bc_tui.domain.money import parse_amount
+from bc_tui.screens.base import business_app
+from bc_tui.screens.form import FormDialog
+from bc_tui.services.billing_view import AdAccountRow
+
+KINDS = (
+    (TransactionType.RECHARGE, "Recharge — Business Center → this ad account"),
+    (TransactionType.REFUND, "Refund — this ad account → Business Center"),
+)
+
+
+class TransferDialog(FormDialog[str]):
+    """Returns a sentence saying what moved, or None if cancelled."""
+
+    SUBMIT = "Transfer"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "submit", "Transfer", priority=True),
+    ]
+
+    def __init__(self, ad_account: AdAccountRow, bc_balance: int, currency: str) -> None:
+        super().__init__()
+        self.ad_account = ad_account
+        self.bc_balance = bc_balance
+        self.currency = currency
+        self.request_id = ""
+
+    def on_mount(self) -> None:
+        self.request_id = "tr-" + business_app(self).services.ids.new_id()
+
+    def compose(self) -> ComposeResult:
+        account = self.ad_account
+        with Vertical(classes="dialog"):
+            yield Static(Text(f"Transfer money — {account.name}"), classes="dialog-title")
+            yield Static(self._balances(), classes="dialog-body")
+            with RadioSet(id="transfer-kind"):
+                for index, (_, label) in enumerate(KINDS):
+                    yield RadioButton(label, value=index == 0)
+            yield Static(f"Amount ({self.currency})", classes="dialog-body")
+            yield Input(placeholder="250.00", id="transfer-amount", max_length=20)
+            yield Static(id="transfer-preview", classes="dialog-note")
+            yield self.error_line()
+            yield from self.buttons()
+            yield Static(
+                "↑↓ and space pick · tab moves · enter transfers · esc cancels",
+                classes="dialog-keys",
+            )
+        yield Footer()
+
+    def _balances(self) -> Text:
+        account = self.ad_account
+        return Text(
+            f"Business Center holds {labels.money(self.bc_balance, self.currency)}. "
+            f"{account.name} has {labels.money(account.cash_balance, self.currency)} in cash "
+            f"and {labels.money(account.grant_balance, self.currency)} in grants "
+            "(grants cannot be refunded)."
+        )
+
+    @property
+    def kind(self) -> TransactionType:
+        return KINDS[max(self.query_one("#transfer-kind", RadioSet).pressed_index, 0)][0]
+
+    @on(Input.Changed, "#transfer-amount")
+    @on(RadioSet.Changed, "#transfer-kind")
+    def _preview(self) -> None:
+        """What the balances will be, as the amount is typed."""
+        preview = self.query_one("#transfer-preview", Static)
+        try:
+            minor = parse_amount(self.query_one("#transfer-amount", Input).value)
+        except ValidationError:
+            preview.update("")
+            return
+        sign = 1 if self.kind is TransactionType.RECHARGE else -1
+        money, account = labels.money, self.ad_account
+        preview.update(
+            Text(
+                f"After: Business Center {money(self.bc_balance - sign * minor, self.currency)}"
+                f" · {account.name} {money(account.cash_balance + sign * minor, self.currency)}"
+            )
+        )
+
+    def action_submit(self) -> None:
+        app = business_app(self)
+        kind = self.kind
+        result = app.attempt(
+            app.services.billing.transfer,
+            self.ad_account.advertiser_id,
+            kind,
+            self.query_one("#transfer-amount", Input).value,
+            self.request_id,
+            on_error=self.show_error,
+        )
+        if result.ok:
+            money = labels.money(result.value.amount, result.value.currency)
+            verb = "recharged with" if kind is TransactionType.RECHARGE else "refunded"
+            self.dismiss(f"{self.ad_account.name} {verb} {money}.")

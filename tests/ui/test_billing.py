@@ -1,0 +1,139 @@
+"""Billing by keys: add a card, move money, move an ad account between portfolios, invoices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from bc_tui.domain.models import AdAccount, PaymentMethod, Portfolio, Transaction
+from bc_tui.screens.add_card import AddCardDialog
+from bc_tui.screens.billing import BillingScreen
+from bc_tui.screens.invoice import InvoiceDialog
+from bc_tui.screens.picker import PickerDialog
+from bc_tui.screens.transfer import TransferDialog
+from tests.apps import Typed, demo_app, play
+from tests.conftest import NORTHWIND, as_user
+
+URBAN = "7214550918300000103"
+PAYMENT_METHODS = ("4", "right_square_bracket")
+AD_ACCOUNTS = ("4", "right_square_bracket", "right_square_bracket")
+URBAN_ROW = ("down", "down", "down")
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def urban(app) -> AdAccount:
+    return app.services.repo.first(AdAccount, advertiser_id=URBAN)
+
+
+async def test_add_a_card_keeps_only_what_may_be_kept(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *PAYMENT_METHODS, "a")
+        assert isinstance(app.screen, AddCardDialog)
+        number = app.screen.query_one("#card-number", Input)
+        await play(
+            pilot,
+            Typed("5555 5555 5555 4444"),
+            "tab",
+            Typed("9/2030"),
+            "tab",
+            Typed("123"),
+            "tab",
+            Typed("Priya Natarajan"),
+            "enter",
+        )
+        await pilot.pause()
+        assert isinstance(app.screen, BillingScreen)
+        assert "Mastercard •••• 4444 added." in notices(app)
+        assert number.value == ""  # blanked once stored
+        cards = app.services.repo.find(PaymentMethod, bc_id=NORTHWIND)
+        assert ("Mastercard", "4444", 9, 2030) in {
+            (c.brand, c.last4, c.exp_month, c.exp_year) for c in cards
+        }
+
+
+async def test_a_refused_card_is_explained_in_the_dialog(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *PAYMENT_METHODS, "a", Typed("4242 4242 4242 4242"), "tab")
+        await play(pilot, Typed("10/26"), "tab", Typed("123"), "tab", Typed("P N"), "enter")
+        assert isinstance(app.screen, AddCardDialog)
+        error = str(app.screen.query_one("#error", Static).render())
+        assert error == "expiry: 10/2026 is in the past — use a card that has not expired"
+        await pilot.press("escape")
+        assert isinstance(app.screen, BillingScreen)
+        assert app.services.repo.count(PaymentMethod, bc_id=NORTHWIND) == 2
+
+
+async def test_recharge_previews_then_moves_the_money_once(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "tab", Typed("1,000.50"))
+        assert isinstance(app.screen, TransferDialog)
+        preview = str(app.screen.query_one("#transfer-preview", Static).render())
+        assert "Business Center 23,999.50 USD" in preview
+        assert "Urban Peak — Always on 1,975.75 USD" in preview
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BillingScreen)
+        assert urban(app).cash_balance == 97_525 + 100_050
+        assert app.services.repo.count(Transaction, advertiser_id=URBAN) == 2  # one from before
+        assert "Urban Peak — Always on recharged with 1,000.50 USD." in notices(app)
+
+
+async def test_refund_too_soon_after_spend_is_refused_in_place(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "down", "space", "tab", Typed("5"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, TransferDialog)
+        error = str(app.screen.query_one("#error", Static).render())
+        assert "refunds open 3 hours after the last spend" in error
+        assert urban(app).cash_balance == 97_525
+
+
+async def test_move_an_ad_account_into_the_shared_portfolio(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "o")
+        assert isinstance(app.screen, PickerDialog)
+        await play(pilot, "home", "enter")
+        await pilot.pause()
+        assert (urban(app).portfolio, urban(app).payment_method_id) == (
+            Portfolio.SHARED,
+            "8100000000000000011",
+        )
+        assert any("Shared portfolio: paid by Visa •••• 4242" in n for n in notices(app))
+
+
+async def test_finance_analyst_is_offered_no_changes(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("tom"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, "t", "o")
+        assert isinstance(app.screen, BillingScreen)
+        await play(pilot, "left_square_bracket", "a")
+        assert isinstance(app.screen, BillingScreen)
+        assert app.services.repo.count(Transaction, bc_id=NORTHWIND) == 4
+
+
+async def test_admin_without_a_finance_role_is_told_who_has_one(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("ava"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "4", "right_square_bracket", "a")
+        assert isinstance(app.screen, BillingScreen)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "Priya Natarajan (Finance Manager)" in summary
+
+
+async def test_invoice_details_open_with_enter(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("tom"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "4", "left_square_bracket", "enter")
+        assert isinstance(app.screen, InvoiceDialog)
+        assert app.screen.detail.invoice.invoice_id == "INV-2026-10-0057"
+        await pilot.press("escape")
+        assert isinstance(app.screen, BillingScreen)
