@@ -11,11 +11,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import AssetType, Partner
+from bc_tui.domain.models import AdAccount, AssetType, Partner
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.assign import AssignDialog
 from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.new_ad_account import NewAdAccountDialog
 from bc_tui.screens.partner import PartnerDialog
 from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
@@ -37,6 +38,7 @@ class AssetsScreen(AreaScreen):
         Binding("m", "assign", "Assign member"),
         Binding("n", "add_partner", "Add partner"),
         Binding("x", "remove_partner", "Remove partner"),
+        Binding("c", "create_ad_account", "New ad account"),
     ]
 
     def __init__(self) -> None:
@@ -133,7 +135,23 @@ class AssetsScreen(AreaScreen):
             return self.bc_app.may(Action.MANAGE_PARTNERS)
         if action == "remove_partner":
             return self.bc_app.may(Action.MANAGE_PARTNERS) and self._on_partners()
+        if action == "create_ad_account":
+            return self.bc_app.may(Action.CREATE_AD_ACCOUNT)
         return super().check_action(action, parameters)
+
+    def action_create_ad_account(self) -> None:
+        app = self.bc_app
+        if not app.explain_if_forbidden(Action.CREATE_AD_ACCOUNT):
+            return
+
+        def done(account: AdAccount | None) -> None:
+            if account is not None:
+                app.notify(
+                    f"{account.name} ({account.advertiser_id}) is in review; you are its Admin.",
+                    title="Ad account created",
+                )
+
+        app.push_screen(NewAdAccountDialog(), done)
 
     @on(OptionList.OptionHighlighted, "#groups")
     def _keys_follow_group(self) -> None:

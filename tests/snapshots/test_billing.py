@@ -63,6 +63,12 @@ DIALOGS = {
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_new_ad_account_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("1", "c", Typed("[bold]Tea[/bold] — EU"))  # shown literally, not as markup
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("dialog", list(DIALOGS))
 def test_dialog(snap_compare, tmp_path: Path, size: tuple[int, int], dialog: str) -> None:
     app = demo_app(tmp_path, as_user("priya"))

@@ -10,6 +10,7 @@ from bc_tui.domain.models import AdAccount, PaymentMethod, Portfolio, Transactio
 from bc_tui.screens.add_card import AddCardDialog
 from bc_tui.screens.billing import BillingScreen
 from bc_tui.screens.invoice import InvoiceDialog
+from bc_tui.screens.new_ad_account import NewAdAccountDialog
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.transfer import TransferDialog
 from tests.apps import Typed, demo_app, play
@@ -137,3 +138,24 @@ async def test_invoice_details_open_with_enter(tmp_path: Path) -> None:
         assert app.screen.detail.invoice.invoice_id == "INV-2026-10-0057"
         await pilot.press("escape")
         assert isinstance(app.screen, BillingScreen)
+
+
+async def test_admin_creates_an_ad_account_from_assets(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("ava"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "1", "c", Typed("Northwind Tea — EU"), "enter")
+        await pilot.pause()
+        created = app.services.repo.first(AdAccount, name="Northwind Tea — EU")
+        assert created is not None and created.portfolio is Portfolio.SHARED
+        assert any("is in review; you are its Admin" in n for n in notices(app))
+        await play(pilot, "c", Typed("northwind tea — eu"), "enter")
+        assert isinstance(app.screen, NewAdAccountDialog)
+        error = str(app.screen.query_one("#error", Static).render())
+        assert "already has an ad account named" in error
+
+
+async def test_finance_manager_cannot_create_ad_accounts(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "1", "c")
+        assert not isinstance(app.screen, NewAdAccountDialog)

@@ -1,0 +1,49 @@
+"""Create an ad account owned by this Business Center (Admin): a name is all it needs here.
+
+It starts in review, with its creator as its Admin, and is billed through the shared
+portfolio when the Business Center has a default card.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Static
+
+from bc_tui.domain.models import AdAccount
+from bc_tui.screens.base import business_app
+from bc_tui.screens.form import FormDialog
+
+
+class NewAdAccountDialog(FormDialog[AdAccount]):
+    SUBMIT = "Create"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "submit", "Create", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Create an ad account", classes="dialog-title")
+            yield Static("Name", classes="dialog-body")
+            yield Input(placeholder="Northwind Tea — EU", id="ad-account-name", max_length=100)
+            yield self.error_line()
+            yield Static(
+                "It starts in review, with you as its Admin; the currency is the Business "
+                "Center's. A Finance Manager decides how it is billed.",
+                classes="dialog-note",
+            )
+            yield from self.buttons()
+            yield Static("enter creates · esc cancels", classes="dialog-keys")
+        yield Footer()
+
+    def action_submit(self) -> None:
+        app = business_app(self)
+        result = app.attempt(
+            app.services.billing.create_ad_account,
+            self.query_one("#ad-account-name", Input).value,
+            on_error=self.show_error,
+        )
+        if result.ok:
+            self.dismiss(result.value)
