@@ -141,7 +141,11 @@ def _seconds(text: str) -> int:
 
 
 def _fail(message: str) -> int:
-    print(f"bc-tui: {message}", file=sys.stderr)
+    """One line on stderr, with nothing in it the terminal would act on: a rule's message may
+    quote what was typed, and a newline, an ANSI escape or a right-to-left override in it
+    must show as the escape it is."""
+    safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in message)
+    print(f"bc-tui: {safe}", file=sys.stderr)
     return 1
 
 

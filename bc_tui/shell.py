@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from bc_tui.services import Services
 from bc_tui.store.errors import StoreError
@@ -31,6 +32,20 @@ class ServicesApp(App[None]):
     def on_mount(self) -> None:
         if self._watch_interval > 0:
             self.set_interval(self._watch_interval, self._watch_store)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's notify, but literal unless asked: notices carry people's names, handles
+        and rule messages quoting what they typed, and Textual would read "[bold]" in them as
+        markup, run "[@click=app.quit]" as an action, and crash on "[/]"."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def data_changed(self) -> None:
         self.generation += 1

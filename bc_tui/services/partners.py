@@ -23,7 +23,7 @@ from bc_tui.domain.permissions import Action, require
 from bc_tui.services.assignments import ROLES_FOR_ASSET
 from bc_tui.services.base import Actor, ServiceBase
 
-_BC_ID = re.compile(r"^\d{10,20}$")
+_BC_ID = re.compile(r"^\d{10,20}$", re.ASCII)  # not ٣ or ३: a TikTok ID is ASCII digits
 
 
 class PartnerService(ServiceBase):
