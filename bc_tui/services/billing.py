@@ -340,12 +340,12 @@ class BillingService(ServiceBase):
                 "in cash (grants cannot be refunded): refund at most that much."
             )
         if account.last_spend_at is not None and now - account.last_spend_at < REFUND_HOLD:
-            opens = account.last_spend_at + REFUND_HOLD
-            local = opens.astimezone(ZoneInfo(center.timezone)).strftime("%H:%M")
-            spent = labels.ago((now - account.last_spend_at).total_seconds())
+            zone = ZoneInfo(center.timezone)
+            spent = account.last_spend_at.astimezone(zone).strftime("%H:%M")
+            opens = (account.last_spend_at + REFUND_HOLD).astimezone(zone).strftime("%H:%M")
             raise Conflict(
-                f"{account.name} spent money {spent}: "
-                f"refunds open 3 hours after the last spend, at {local}."
+                f"{account.name} last spent money at {spent}: refunds open 3 hours after "
+                f"the last spend, at {opens}."
             )
 
     @staticmethod

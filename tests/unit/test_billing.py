@@ -164,20 +164,34 @@ def test_only_brand_last4_expiry_and_holder_are_kept() -> None:
     )
 
 
-def test_add_card_stores_no_number_anywhere(demo: Services, db_path: Path) -> None:
-    number = "5555 5555 5555 4444"
-    method_id = demo.billing.add_card(PRIYA, number, "09/30", "987", "Priya Natarajan")
-    method = demo.repo.first(PaymentMethod, payment_method_id=method_id.payment_method_id)
-    assert method is not None and (method.brand, method.last4) == ("Mastercard", "4444")
+@pytest.mark.parametrize(
+    ("number", "code", "label"),
+    [
+        ("5555 5555 5555 4444", "987", "Mastercard •••• 4444"),
+        ("3782 822463 10005", "9876", "Amex •••• 0005"),
+        ("4000 0000 0000 0000 006", "987", "Visa •••• 0006"),  # 19 digits, like an id
+    ],
+)
+def test_add_card_stores_no_number_anywhere(
+    demo: Services, db_path: Path, number: str, code: str, label: str
+) -> None:
+    ids_before = set(re.findall(r"\d{12,}", db_path.read_text("utf-8")))
+    method = demo.billing.add_card(PRIYA, number, "09/30", code, "Priya Natarajan")
+    assert f"{method.brand} •••• {method.last4}" == label
     assert not method.is_default  # the Visa already is
     stored = db_path.read_text("utf-8")
     exported = repr(export_state(demo.repo, demo.clock))
+    digits = number.replace(" ", "")
     for text in (stored, exported):
-        assert "5555555555554444" not in text
-        assert "987" not in re.sub(r"\d{4,}", "", text)  # the code appears nowhere on its own
-        # Ids are 19-digit numbers; a card number would be any other run of 12+ digits.
-        assert {run for run in re.findall(r"\d{12,}", text) if len(run) != 19} == set()
-    assert "added Mastercard •••• 4444 (expires 09/2030)" in {
+        assert digits not in text
+        assert code not in re.sub(r"\d{5,}", "", text)  # the code appears nowhere on its own
+        # Every run of 12+ digits is an id that was there before, or one of the new records.
+        new_runs = set(re.findall(r"\d{12,}", text)) - ids_before
+        assert new_runs <= {
+            method.payment_method_id,
+            *(e.event_id for e in demo.repo.all(AuditEvent)),
+        }
+    assert f"added {label} (expires 09/2030)" in {
         e.activity_log.removeprefix("Priya Natarajan ") for e in demo.repo.all(AuditEvent)
     }
 
@@ -386,7 +400,7 @@ def test_no_overdraft_either_way(demo: Services, db_path: Path) -> None:
 
 
 def test_refund_waits_three_hours_after_spend(demo: Services, clock: FakeClock) -> None:
-    with pytest.raises(Conflict, match=r"spent money 2h ago: refunds open .* at 04:05"):
+    with pytest.raises(Conflict, match=r"last spent money at 01:05: refunds open .* at 04:05"):
         demo.billing.transfer(PRIYA, URBAN, REFUND, "10", "r-early")
     clock.advance(4 * 60 + 59)
     with pytest.raises(Conflict, match="refunds open"):
