@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from bc_tui.domain import labels
 from bc_tui.domain.errors import DomainError
 from bc_tui.domain.models import Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
@@ -220,7 +221,11 @@ class BusinessCenterApp(ServicesApp):
     def action_switch_user(self) -> None:
         views = self.services.views
         choices = [
-            (row.user_id, f"{row.user_name} — {row.user_email} ({row.user_role.value.title()})")
+            (
+                row.user_id,
+                f"{row.user_name} — {row.user_email} "
+                f"({labels.member_role(row.user_role, row.finance_role)})",
+            )
             for row in views.members(self.actor)
         ]
 
