@@ -2,24 +2,79 @@
 
 Reads go through `Repository`; writes only through the `Writer` a transaction hands out, so
 every change lands in the one atomic write of its service call.
+
+Each table a service reads is decoded once into objects, with an index per combination of
+fields it is searched by (built on first use), and kept in step by the `Writer`: so a lookup
+by id costs a dict access, not a scan of 10,000 documents, and a change costs what it
+changes. The memo belongs to one version of the parsed file: when the store reloads (another
+process wrote, a transaction rolled back) the document is a new object and the memo is
+rebuilt from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any, TypeVar
-
-from tinydb import Query
 
 from bc_tui.store.database import Store, Transaction
 from bc_tui.store.records import TABLES, encode_value, from_doc, to_doc
 
 T = TypeVar("T")
 
+#: The values of some fields of one object, as an index key.
+Key = tuple[Any, ...]
 
-def _fragment(match: dict[str, Any]) -> Any:
-    return Query().fragment({key: encode_value(value) for key, value in match.items()})
+
+def _plain(value: Any) -> Any:
+    """An index key part: enums by value, so `status="BOUND"` and `status=BOUND` agree."""
+    return value.value if isinstance(value, Enum) else value
+
+
+class _Table:
+    """One table's objects by document id, in file order, with indexes by field values."""
+
+    __slots__ = ("cls", "indexes", "objects", "raw")
+
+    def __init__(self, cls: type, raw: dict[str, dict[str, Any]]) -> None:
+        self.cls = cls
+        self.raw = raw
+        self.objects: dict[str, Any] = {doc_id: from_doc(cls, doc) for doc_id, doc in raw.items()}
+        self.indexes: dict[tuple[str, ...], dict[Key, list[str]]] = {}
+
+    def ids(self, match: Mapping[str, Any]) -> list[str]:
+        """Ids of the objects whose fields equal `match`, in file order."""
+        if not match:
+            return list(self.objects)
+        fields = tuple(sorted(match))
+        index = self.indexes.get(fields)
+        if index is None:
+            index = self.indexes[fields] = {}
+            for doc_id, obj in self.objects.items():
+                key = tuple(_plain(getattr(obj, name)) for name in fields)
+                index.setdefault(key, []).append(doc_id)
+        return index.get(tuple(_plain(match[name]) for name in fields), [])
+
+    def added(self, doc_id: str, obj: Any) -> None:
+        self.objects[doc_id] = obj
+        for fields, index in self.indexes.items():
+            key = tuple(_plain(getattr(obj, name)) for name in fields)
+            index.setdefault(key, []).append(doc_id)
+
+    def updated(self, doc_ids: list[str], fields: Iterable[str]) -> None:
+        changed = set(fields)
+        for doc_id in doc_ids:
+            self.objects[doc_id] = from_doc(self.cls, self.raw[doc_id])
+        # An index over a changed field is rebuilt on its next use (keeps file order).
+        for indexed in [f for f in self.indexes if changed.intersection(f)]:
+            del self.indexes[indexed]
+
+    def removed(self, doc_ids: list[str]) -> None:
+        for doc_id in doc_ids:
+            obj = self.objects.pop(doc_id)
+            for fields, index in self.indexes.items():
+                index[tuple(_plain(getattr(obj, name)) for name in fields)].remove(doc_id)
 
 
 class Repository:
@@ -27,17 +82,35 @@ class Repository:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._tables: dict[type, _Table] = {}
+
+    def _table(self, cls: type) -> _Table:
+        """The memo of `cls`'s table, rebuilt if the document it was made from was replaced."""
+        raw = self.store.storage.read().get(TABLES[cls])
+        if raw is None:
+            raw = {}
+        table = self._tables.get(cls)
+        if table is None or table.raw is not raw:
+            table = self._tables[cls] = _Table(cls, raw)
+        return table
+
+    def _current(self, cls: type) -> _Table | None:
+        """The memo of `cls` if it is up to date, without building one."""
+        table = self._tables.get(cls)
+        raw = self.store.storage.read().get(TABLES[cls])
+        return table if table is not None and table.raw is raw else None
 
     def all(self, cls: type[T]) -> list[T]:
-        return [from_doc(cls, doc) for doc in self.store.table(TABLES[cls]).all()]
+        return list(self._table(cls).objects.values())
 
     def find(self, cls: type[T], **match: Any) -> list[T]:
-        table = self.store.table(TABLES[cls])
-        return [from_doc(cls, doc) for doc in table.search(_fragment(match))]
+        table = self._table(cls)
+        return [table.objects[doc_id] for doc_id in table.ids(match)]
 
     def first(self, cls: type[T], **match: Any) -> T | None:
-        doc = self.store.table(TABLES[cls]).get(_fragment(match))
-        return None if doc is None else from_doc(cls, doc)  # type: ignore[arg-type]
+        table = self._table(cls)
+        ids = table.ids(match)
+        return table.objects[ids[0]] if ids else None
 
     def documents(self, cls: type[T]) -> Iterable[dict[str, Any]]:
         """The stored documents of `cls` as they are, read-only, without building objects.
@@ -47,36 +120,51 @@ class Repository:
         return self.store.storage.read().get(TABLES[cls], {}).values()
 
     def count(self, cls: type[T], **match: Any) -> int:
-        return self.store.table(TABLES[cls]).count(_fragment(match))
+        return len(self._table(cls).ids(match))
 
     @contextmanager
     def writing(self) -> Iterator[Writer]:
         """One store transaction: everything written inside lands in one atomic file write."""
         with self.store.transaction() as tx:
-            yield Writer(tx)
+            yield Writer(tx, self)
 
 
 class Writer:
-    """Writes domain objects inside one store transaction."""
+    """Writes domain objects inside one store transaction, keeping the repository's memo."""
 
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Transaction, repo: Repository) -> None:
         self._tx = tx
+        self._repo = repo
 
     def insert(self, obj: Any) -> None:
-        self._tx.table(TABLES[type(obj)]).insert(to_doc(obj))
+        self.insert_many([obj])
 
     def insert_many(self, objs: list[Any]) -> None:
-        by_table: dict[str, list[dict[str, Any]]] = {}
+        by_class: dict[type, list[Any]] = {}
         for obj in objs:
-            by_table.setdefault(TABLES[type(obj)], []).append(to_doc(obj))
-        for name, docs in by_table.items():
-            self._tx.table(name).insert_multiple(docs)
+            by_class.setdefault(type(obj), []).append(obj)
+        for cls, group in by_class.items():
+            memo = self._repo._current(cls)
+            doc_ids = self._tx.table(TABLES[cls]).insert_multiple([to_doc(o) for o in group])
+            if memo is not None and self._repo._current(cls) is memo:
+                for doc_id, obj in zip(doc_ids, group, strict=True):
+                    memo.added(str(doc_id), obj)
 
     def update(self, cls: type[T], match: dict[str, Any], **changes: Any) -> int:
         """Set `changes` on every object of `cls` matching `match`; returns how many."""
-        encoded = {key: encode_value(value) for key, value in changes.items()}
-        return len(self._tx.table(TABLES[cls]).update(encoded, _fragment(match)))
+        memo = self._repo._table(cls)
+        doc_ids = list(memo.ids(match))
+        if doc_ids:
+            encoded = {key: encode_value(value) for key, value in changes.items()}
+            self._tx.table(TABLES[cls]).update(encoded, doc_ids=[int(i) for i in doc_ids])
+            memo.updated(doc_ids, changes)
+        return len(doc_ids)
 
     def remove(self, cls: type[T], **match: Any) -> int:
         """Delete every object of `cls` matching `match`; returns how many."""
-        return len(self._tx.table(TABLES[cls]).remove(_fragment(match)))
+        memo = self._repo._table(cls)
+        doc_ids = list(memo.ids(match))
+        if doc_ids:
+            self._tx.table(TABLES[cls]).remove(doc_ids=[int(i) for i in doc_ids])
+            memo.removed(doc_ids)
+        return len(doc_ids)
