@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from bc_tui.clock import Clock
 from bc_tui.domain import labels
 from bc_tui.domain.errors import NotFound
 from bc_tui.domain.models import (
@@ -35,8 +36,10 @@ from bc_tui.domain.models import (
     UserRole,
 )
 from bc_tui.domain.permissions import Action, can, why_not
+from bc_tui.ids import IdSource
 from bc_tui.services.base import Actor, ServiceBase
 from bc_tui.store.records import from_doc
+from bc_tui.store.repository import Repository
 
 ACTIVITY_PAGE = 500  # events per page: a table of this size stays instant
 
@@ -147,6 +150,13 @@ def _matches(query: str, *fields: str) -> bool:
 
 class ViewService(ServiceBase):
     """Everything the screens read."""
+
+    def __init__(self, repo: Repository, clock: Clock, ids: IdSource) -> None:
+        super().__init__(repo, clock, ids)
+        #: ((actor, store revision), earliest live request expiry, rows, filter haystacks)
+        self._tiktok_memo: (
+            tuple[tuple[Actor, int], datetime | None, list[TikTokAccountRow], list[str]] | None
+        ) = None
 
     def header(self, actor: Actor) -> HeaderView:
         center = self.business_center(actor.bc_id)
@@ -290,7 +300,28 @@ class ViewService(ServiceBase):
         return [row for row in self.members(actor) if row.user_role is UserRole.STANDARD]
 
     def tiktok_accounts(self, actor: Actor, query: str = "") -> list[TikTokAccountRow]:
-        """The Business Center's TikTok accounts in every state, filtered by `query`."""
+        """The Business Center's TikTok accounts in every state, filtered by `query`
+        (handle, name, status or ownership)."""
+        rows, haystacks = self._tiktok_rows(actor)
+        if not query:
+            return list(rows)
+        needle = query.casefold()
+        return [row for row, haystack in zip(rows, haystacks, strict=True) if needle in haystack]
+
+    def _tiktok_rows(self, actor: Actor) -> tuple[list[TikTokAccountRow], list[str]]:
+        """Every account row, sorted, and the text a filter searches in each (casefolded).
+
+        Built once per store revision and reused for every filter keystroke (10,000 rows take
+        ~100 ms to build, ~2 ms to filter); rebuilt early when a live request in it expires,
+        since that changes what the rows show."""
+        now = self.clock.now()
+        memo = self._tiktok_memo
+        if (
+            memo is not None
+            and memo[0] == (actor, self.repo.store.revision)
+            and (memo[1] is None or now < memo[1])
+        ):
+            return memo[2], memo[3]
         visible = self._visible_assets(actor)
         accounts = {account.handle: account for account in self.repo.all(TikTokAccount)}
         names = self._user_names()
@@ -304,7 +335,6 @@ class ViewService(ServiceBase):
         for partner in self.repo.find(Partner, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
             for handle in partner.asset_ids:
                 shared[handle].append(f"{partner.name} ({labels.ASSET_ROLE[partner.role]})")
-        now = self.clock.now()
         pending = {
             request.handle: request.expires_at
             for request in self.repo.find(
@@ -312,7 +342,7 @@ class ViewService(ServiceBase):
             )
             if request.status_at(now) is RequestStatus.NOT_USED
         }
-        rows = []
+        found = []
         for link in self.repo.find(AssetLink, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
             if visible is not None and (AssetType.TT_ACCOUNT, link.asset_id) not in visible:
                 continue
@@ -320,22 +350,24 @@ class ViewService(ServiceBase):
             display = account.display_name if account else ""
             status = labels.RELATION_STATUS[link.relation_status]
             ownership = labels.RELATION_TYPE[link.relation_type]
-            if query and not _matches(query, link.asset_id, display, status, ownership):
-                continue
-            rows.append(
-                TikTokAccountRow(
-                    handle=link.asset_id,
-                    display_name=display,
-                    region=account.region if account else "",
-                    relation_type=link.relation_type,
-                    relation_status=link.relation_status,
-                    scopes=tuple(labels.SCOPE[scope] for scope in link.tt_account_roles),
-                    members=tuple(sorted(people[link.asset_id])),
-                    pending_until=pending.get(link.asset_id),
-                    partners=tuple(shared[link.asset_id]),
-                )
+            row = TikTokAccountRow(
+                handle=link.asset_id,
+                display_name=display,
+                region=account.region if account else "",
+                relation_type=link.relation_type,
+                relation_status=link.relation_status,
+                scopes=tuple(labels.SCOPE[scope] for scope in link.tt_account_roles),
+                members=tuple(sorted(people[link.asset_id])),
+                pending_until=pending.get(link.asset_id),
+                partners=tuple(shared[link.asset_id]),
             )
-        return sorted(rows, key=lambda row: row.handle.casefold())
+            haystack = "\0".join((link.asset_id, display, status, ownership)).casefold()
+            found.append((row.handle.casefold(), row, haystack))
+        found.sort(key=lambda entry: entry[0])
+        rows, haystacks = [entry[1] for entry in found], [entry[2] for entry in found]
+        expiry = min(pending.values(), default=None)
+        self._tiktok_memo = ((actor, self.repo.store.revision), expiry, rows, haystacks)
+        return rows, haystacks
 
     def found_elsewhere(self, actor: Actor, query: str) -> list[tuple[str, str]]:
         """(Business Center name, handle) of accounts matching `query` in the acting user's
