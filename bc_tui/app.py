@@ -81,7 +81,7 @@ class BusinessCenterApp(ServicesApp):
         self.phone_session = PhoneSession(phones[0].phone_id) if phones else None
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # No super().on_mount(): Textual runs ServicesApp's handler too (a second file watch).
         self._update_title()
 
     # --- data and permissions -------------------------------------------------------------

@@ -52,40 +52,42 @@ class TikTokAccountsScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")
-        yield VirtualTable(COLUMNS, self._cells, key=_handle, id="accounts")
+        yield VirtualTable(COLUMNS, self._cells, key=_handle, texts=self._texts, id="accounts")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # No super().on_mount(): Textual runs AreaScreen's handler too (a second load).
         self.set_interval(1.0, self._tick_pending)
 
-    def _status_cell(self, row: TikTokAccountRow) -> Text:
-        """Status, with the time left on a live request ("Pending 04:12")."""
-        cell = relation_status(row.relation_status)
+    def _status_suffix(self, row: TikTokAccountRow) -> tuple[str, str]:
+        """What follows the status, and its style: the time left on a live request
+        ("Pending 04:12"), or that a pending entry has no live request any more."""
         if row.pending_until is not None:
             seconds = (row.pending_until - self.bc_app.services.clock.now()).total_seconds()
             left = labels.mm_ss(max(0, math.ceil(seconds)))
             if row.relation_status is RelationStatus.PENDING:
-                cell.append(f" {left}")
-            else:
-                cell.append(f" · claim {left}", style="yellow")
-        elif row.relation_status is RelationStatus.PENDING:
-            cell.append(" · stale", style="dim")
-        return cell
+                return f" {left}", ""
+            return f" · claim {left}", "yellow"
+        if row.relation_status is RelationStatus.PENDING:
+            return " · stale", "dim"
+        return "", ""
 
-    def _handle_cell(self, handle: str) -> Text:
-        if handle in self._chosen:
-            return Text(f"✓ @{handle}", style="bold")
-        return plain(f"@{handle}")
+    def _texts(self, row: TikTokAccountRow) -> tuple[str, ...]:
+        """The plain text of each cell (what the table measures columns by)."""
+        return (
+            f"✓ @{row.handle}" if row.handle in self._chosen else f"@{row.handle}",
+            labels.RELATION_STATUS[row.relation_status] + self._status_suffix(row)[0],
+            labels.RELATION_TYPE[row.relation_type],
+            ", ".join(row.scopes) or "—",
+            row.display_name,
+            ", ".join([*row.members, *(f"partner {p}" for p in row.partners)]) or "—",
+        )
 
     def _cells(self, row: TikTokAccountRow) -> tuple[Text, ...]:
-        return (
-            self._handle_cell(row.handle),
-            self._status_cell(row),
-            plain(labels.RELATION_TYPE[row.relation_type]),
-            plain(", ".join(row.scopes) or "—"),
-            plain(row.display_name),
-            plain(", ".join([*row.members, *(f"partner {p}" for p in row.partners)]) or "—"),
-        )
+        handle, _, *rest = self._texts(row)
+        status = relation_status(row.relation_status)
+        status.append(*self._status_suffix(row))
+        chosen = row.handle in self._chosen
+        return (Text(handle, style="bold") if chosen else plain(handle), status, *map(plain, rest))
 
     @property
     def _table(self) -> VirtualTable[TikTokAccountRow]:
@@ -142,7 +144,8 @@ class TikTokAccountsScreen(AreaScreen):
         self._pending = [row for row in rows if row.pending_until is not None]
         table = self._table
         self._chosen &= set(self._rows)
-        table.remeasure(list(self._chosen ^ self._measured_chosen))  # their ✓ changes a width
+        changed = self._chosen ^ self._measured_chosen  # their ✓ changes a width
+        table.remeasure(self._rows[handle] for handle in changed if handle in self._rows)
         self._measured_chosen = set(self._chosen)
         table.show(rows)
         if self._cursor_to in self._rows:
