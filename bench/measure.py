@@ -1,0 +1,274 @@
+"""One measurement in a fresh process; prints its samples as JSON on the last line.
+
+    python bench/measure.py startup (bc DB | bare)
+    python bench/measure.py typing|switch|idle (bc DB | bare)
+    python bench/measure.py change DB
+
+Run by bench/run.py, which repeats each and prints the table. Timings are taken inside the
+app: from the moment a key event is handed to the app (as a terminal's would be) until the
+compositor has painted the result (`call_after_refresh` scheduled by the handler), without
+Pilot's settling waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.screen import Screen
+
+
+def _report(result: Any) -> None:
+    print(json.dumps(result), flush=True)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- start-up -------------------------------------------------------------------------------
+
+
+def _painted(screen: Screen[None]) -> None:
+    """First frame of `screen` is on the (headless) terminal: report and stop at once."""
+
+    def report() -> None:
+        _report({"painted_at": time.time(), "peak_rss_mb": _peak_rss_mb()})
+        os._exit(0)
+
+    screen.call_after_refresh(report)
+
+
+def startup(target: str, db: str | None) -> None:
+    """Start the way `bc-tui --db DB` does (the CLI's own code), headless, on TikTok accounts."""
+    if target == "bare":
+        from bench.bare import BareApp
+
+        class Timed(BareApp):
+            def on_mount(self) -> None:
+                _painted(self.screen)
+
+        Timed().run(headless=True)
+        return
+    from bc_tui.app import BusinessCenterApp
+    from bc_tui.cli import main
+    from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+
+    mount = TikTokAccountsScreen.on_mount
+
+    def on_mount(self: TikTokAccountsScreen) -> None:
+        mount(self)
+        _painted(self)
+
+    TikTokAccountsScreen.on_mount = on_mount  # type: ignore[method-assign]
+    BusinessCenterApp.DEFAULT_MODE = "tiktok_accounts"
+    run = BusinessCenterApp.run
+    BusinessCenterApp.run = lambda self, **kw: run(self, headless=True, **kw)  # type: ignore[method-assign]
+    main(["--db", str(db)])
+
+
+# -- in the running app ---------------------------------------------------------------------
+
+
+class Stopwatch:
+    """From a key handed to the app to the paint after the handler that it triggered."""
+
+    def __init__(self) -> None:
+        self.done: asyncio.Future[float] | None = None
+
+    def handled(self, screen: Screen[None]) -> None:
+        done = self.done
+        if done is not None and not done.done():
+            screen.call_after_refresh(lambda: done.done() or done.set_result(time.perf_counter()))
+
+    async def press(self, app: App[None], key: str, character: str | None) -> float:
+        self.done = asyncio.get_running_loop().create_future()
+        start = time.perf_counter()
+        assert app._driver is not None
+        app._driver.send_message(events.Key(key, character))
+        end = await asyncio.wait_for(self.done, timeout=30)
+        return (end - start) * 1000
+
+
+def _bc_app(db: str, watch: Stopwatch) -> App[None]:
+    """bc-tui as `bc-tui --db DB` builds it, with the stopwatch hooked where a screen shows
+    itself (mount, resume); the typing benchmark hooks its load too."""
+    from bc_tui.clock import SystemClock
+    from bc_tui.ids import RandomIds
+    from bc_tui.screens.base import AreaScreen
+    from bc_tui.services import Services
+    from bc_tui.store.database import Store
+
+    resume, mount = AreaScreen.on_screen_resume, AreaScreen.on_mount
+
+    def on_screen_resume(self: AreaScreen) -> None:
+        resume(self)
+        watch.handled(self)
+
+    def on_mount(self: AreaScreen) -> None:
+        mount(self)
+        watch.handled(self)
+
+    AreaScreen.on_screen_resume = on_screen_resume  # type: ignore[method-assign]
+    AreaScreen.on_mount = on_mount  # type: ignore[method-assign]
+    from bc_tui.app import BusinessCenterApp
+
+    services = Services(Store(db), SystemClock(), RandomIds())
+    actor = services.views.default_actor()
+    assert actor is not None
+    return BusinessCenterApp(services, actor)
+
+
+def _bare_app(watch: Stopwatch) -> App[None]:
+    from bench import bare
+
+    bare.on_handled = watch.handled
+    return bare.BareModesApp()
+
+
+async def typing(target: str, db: str | None) -> list[float]:
+    """Type a handle's first letters into the `/` filter, then delete them, a key at a time."""
+    watch = Stopwatch()
+    app = _bare_app(watch) if target == "bare" else _bc_app(str(db), watch)
+    samples = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        if target == "bare":
+            app.screen.query_one("#filter").focus()
+            word = "northwind"
+        else:
+            from bc_tui.screens.base import AreaScreen
+
+            await pilot.press("2", "slash")
+            screen = app.screen
+            assert isinstance(screen, AreaScreen)
+            load = type(screen).load
+
+            def timed_load() -> None:
+                load(screen)
+                watch.handled(screen)
+
+            screen.load = timed_load  # type: ignore[method-assign]
+            word = app.services.views.tiktok_accounts(app.actor)[0].handle[:7]  # type: ignore[attr-defined]
+        await pilot.pause()
+        for _ in range(3):
+            for character in word:
+                samples.append(await watch.press(app, character, character))
+            for _ in word:
+                samples.append(await watch.press(app, "backspace", None))
+    return samples
+
+
+async def switch(target: str, db: str | None) -> list[float]:
+    """Keys 1-5 in turn, five rounds (the first visit to each screen builds it)."""
+    watch = Stopwatch()
+    app = _bare_app(watch) if target == "bare" else _bc_app(str(db), watch)
+    samples = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for _ in range(5):
+            for key in "21345":
+                samples.append(await watch.press(app, key, key))
+    return samples
+
+
+async def idle(target: str, db: str | None, seconds: float = 10.0) -> list[float]:
+    """CPU used while the QR countdown dialog sits open (bare: the bare app sits open)."""
+    if target == "bare":
+        from bench.bare import BareApp
+
+        app: App[None] = BareApp()
+    else:
+        app = _bc_app(str(db), Stopwatch())
+    async with app.run_test(size=(120, 36)) as pilot:
+        if target != "bare":
+            from bc_tui.screens.qr_dialog import QrDialog
+
+            await pilot.press("2", "a", *"bench.idle", "enter", "enter", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, QrDialog), app.screen
+        await pilot.pause()
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        used = (time.process_time() - cpu) / (time.perf_counter() - wall)
+    return [used * 100]
+
+
+def change(db: str, repeat: int = 15) -> dict[str, list[float]]:
+    """Assign a member to an account: the whole service call (lock, re-read check, change,
+    audit event, atomic write with fsync), against stock TinyDB's one update of the same
+    file. Each side works on its own copy."""
+    from tinydb import Query, TinyDB
+
+    from bc_tui.clock import SystemClock
+    from bc_tui.domain.models import (
+        AssetLink,
+        AssetRole,
+        AssetType,
+        Member,
+        RelationStatus,
+        UserRole,
+    )
+    from bc_tui.ids import RandomIds
+    from bc_tui.services import Services
+    from bc_tui.store.database import Store
+
+    folder = Path(db).parent
+    ours_path, stock_path = folder / "change-ours.json", folder / "change-stock.json"
+    shutil.copyfile(db, ours_path)
+    shutil.copyfile(db, stock_path)
+    services = Services(Store(ours_path), SystemClock(), RandomIds())
+    actor = services.views.default_actor()
+    assert actor is not None
+    handles = [
+        link.asset_id
+        for link in services.repo.find(
+            AssetLink, bc_id=actor.bc_id, relation_status=RelationStatus.BOUND
+        )
+    ][: repeat + 1]
+    people = [
+        m.user_id
+        for m in services.repo.find(Member, bc_id=actor.bc_id, user_role=UserRole.STANDARD)
+    ][: repeat + 1]
+    ours = []
+    for handle, user_id in zip(handles, people, strict=True):
+        start = time.perf_counter()
+        services.center.assign_member(
+            actor, user_id, AssetType.TT_ACCOUNT, handle, AssetRole.OPERATOR
+        )
+        ours.append((time.perf_counter() - start) * 1000)
+    stock = TinyDB(stock_path)
+    table = stock.table("asset_links")
+    baseline = []
+    for handle in handles:
+        start = time.perf_counter()
+        table.update({"relation_status": "BOUND"}, Query().asset_id == handle)
+        baseline.append((time.perf_counter() - start) * 1000)
+    stock.close()
+    # The first of each warms caches (ours builds its indexes on first use): not counted.
+    return {"ours": ours[1:], "stock": baseline[1:], "mb": os.path.getsize(db) / 1e6}
+
+
+def main() -> None:
+    what, target, *rest = sys.argv[1:]
+    db = rest[0] if rest else None
+    if what == "startup":
+        startup(target, db)
+    elif what == "change":
+        _report(change(target))
+    else:
+        runner = {"typing": typing, "switch": switch, "idle": idle}[what]
+        _report(asyncio.run(runner(target, db)))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
