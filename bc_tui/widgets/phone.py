@@ -78,6 +78,7 @@ class PhonePane(Vertical):
     def __init__(self) -> None:
         super().__init__(id="phone")
         self._items: tuple[Item, ...] = ()
+        self._focus_when_mounted = False
         self.display = False  # until sync(): hidden widgets never take the first focus
 
     def compose(self) -> ComposeResult:
@@ -97,6 +98,8 @@ class PhonePane(Vertical):
         self.border_title = "TikTok"
         self.sync()
         self.set_interval(1.0, self._show_time)
+        if self._focus_when_mounted:
+            self.focus_phone()
 
     def _show_time(self) -> None:
         """The status bar's clock, from the injected Clock like every other time."""
@@ -109,8 +112,8 @@ class PhonePane(Vertical):
         session = self.host.phone_session
         self.display = session is not None and session.visible
         self.screen.set_class(self.display, "-with-phone")  # lets a screen make room for it
-        if not self.display or session is None:
-            return
+        if not self.display or session is None or not self.children:
+            return  # (no children: mounted a moment ago, not composed yet; on_mount draws)
         try:
             page = self.host.services.phone.page(
                 session.phone_id, session.nav.current, self.host.token_on_screen()
@@ -144,6 +147,9 @@ class PhonePane(Vertical):
             options.focus()  # a code appeared while the scanner waited: 1 picks it
 
     def focus_phone(self) -> None:
+        if not self.children:  # keys came faster than the pane could compose
+            self._focus_when_mounted = True
+            return
         options = self.query_one("#phone-items", OptionList)
         if options.display:
             options.focus()
