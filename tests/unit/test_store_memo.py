@@ -1,0 +1,86 @@
+"""What makes a change cheap at 10,000 accounts must never change what is read or written:
+the repository's decoded tables and indexes, and the commit that re-encodes only what a
+transaction touched, agree with the file after every kind of change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bc_tui.domain.models import Member, MemberStatus, User, UserRole
+from bc_tui.store import Store
+from bc_tui.store.repository import Repository
+
+BC = "bc-1"
+
+
+def member(user_id: str, role: UserRole = UserRole.STANDARD) -> Member:
+    return Member(bc_id=BC, user_id=user_id, user_role=role, relation_status=MemberStatus.BOUND)
+
+
+def on_disk(path: Path) -> dict[str, object]:
+    return json.loads(path.read_text("utf-8"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    repo = Repository(Store(tmp_path / "bc.json"))
+    with repo.writing() as writer:
+        writer.insert_many([member(f"u{i}") for i in range(5)] + [User("u0", "Ann", "a@x")])
+    return repo
+
+
+def test_every_kind_of_change_reaches_the_file_as_it_is_in_memory(repo: Repository) -> None:
+    path = repo.store.path
+    with repo.writing() as writer:  # appends only
+        writer.insert(member("u5"))
+    with repo.writing() as writer:  # in place
+        writer.update(Member, {"user_id": "u1"}, user_role=UserRole.ADMIN)
+    with repo.writing() as writer:  # removal, then an append to the same table
+        writer.remove(Member, user_id="u2")
+        writer.insert(member("u6"))
+    with repo.writing() as writer:  # a table that did not exist
+        writer.insert(User("u9", "Zed", "z@x"))
+    assert on_disk(path) == repo.store.storage.read()
+    assert [m.user_id for m in repo.all(Member)] == ["u0", "u1", "u3", "u4", "u5", "u6"]
+
+
+def test_indexes_follow_updates_inserts_and_removals(repo: Repository) -> None:
+    assert repo.count(Member, user_role=UserRole.ADMIN) == 0
+    with repo.writing() as writer:
+        writer.update(Member, {"user_id": "u3"}, user_role=UserRole.ADMIN)
+        assert [m.user_id for m in repo.find(Member, user_role=UserRole.ADMIN)] == ["u3"]
+        writer.insert(member("u7", UserRole.ADMIN))
+        writer.remove(Member, user_id="u3")
+    assert [m.user_id for m in repo.find(Member, user_role="ADMIN")] == ["u7"]
+    assert repo.first(Member, user_id="u3") is None
+
+
+def test_a_rolled_back_change_is_not_read_back(repo: Repository) -> None:
+    with pytest.raises(RuntimeError), repo.writing() as writer:
+        writer.update(Member, {"user_id": "u0"}, user_role=UserRole.ADMIN)
+        writer.insert(member("u8"))
+        raise RuntimeError("the use case failed")
+    assert repo.first(Member, user_id="u0").user_role is UserRole.STANDARD  # type: ignore[union-attr]
+    assert repo.first(Member, user_id="u8") is None
+    with repo.writing() as writer:
+        writer.insert(member("u8"))
+    assert on_disk(repo.store.path) == repo.store.storage.read()
+
+
+def test_another_process_s_change_is_read_after_refresh(repo: Repository) -> None:
+    assert repo.first(Member, user_id="u4") is not None
+    with Store(repo.store.path) as other:
+        other_repo = Repository(other)
+        with other_repo.writing() as writer:
+            writer.remove(Member, user_id="u4")
+            writer.insert(member("u9"))
+    assert repo.store.refresh()
+    assert repo.first(Member, user_id="u4") is None
+    assert repo.first(Member, user_id="u9") is not None
+    with repo.writing() as writer:  # ids continue after the other process's
+        writer.insert(member("u10"))
+    assert on_disk(repo.store.path) == repo.store.storage.read()
+    assert [m.user_id for m in repo.all(Member)] == ["u0", "u1", "u2", "u3", "u9", "u10"]
