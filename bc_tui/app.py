@@ -7,6 +7,7 @@ their errors as notices, and tells screens when the data changed.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from bc_tui.domain import labels
+from bc_tui.domain.cards import luhn_ok
 from bc_tui.domain.errors import DomainError
 from bc_tui.domain.models import Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
@@ -264,10 +266,26 @@ class BusinessCenterApp(ServicesApp):
         yield from super().get_system_commands(screen)
 
 
+class _NoCardNumbers(logging.Formatter):
+    """Card numbers never reach the log file, not even quoted in an unexpected error's message
+    (int() and friends repeat their input): a run of 13 to 19 digits, spaced or dashed, that
+    passes the Luhn check is replaced before the line is written."""
+
+    _NUMBER = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._NUMBER.sub(self._mask, super().format(record))
+
+    @staticmethod
+    def _mask(match: re.Match[str]) -> str:
+        digits = "".join(ch for ch in match.group() if ch.isdigit())
+        return "[card number removed]" if luhn_ok(digits) else match.group()
+
+
 def configure_log(path: Path) -> None:
     """Unexpected errors go to this file, never to the screen."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(_NoCardNumbers("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -8,6 +8,7 @@ are real child processes: each wait is bounded and fails with the screen it saw.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import pty
 import shutil
@@ -269,12 +270,18 @@ async def test_an_unknown_login_is_refused(start_server: StartServer) -> None:
     assert not server.sessions
 
 
-async def test_a_wrong_password_is_refused(start_server: StartServer) -> None:
+async def test_a_wrong_password_is_refused(
+    start_server: StartServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     server = await start_server(auth="password", password="open sesame")
     with pytest.raises(asyncssh.PermissionDenied):
-        await connect(server.port, "admin", password="wrong")
+        await connect(server.port, "admin", password="wrong guess")
     conn = await connect(server.port, "admin", password="open sesame")
     conn.close()
+    # Secrets (tests/reliability/test_secrets.py): no password in the server's log.
+    assert caplog.records and "open sesame" not in caplog.text
+    assert "wrong guess" not in caplog.text
 
 
 async def test_only_authorized_keys_get_in(start_server: StartServer, tmp_path: Path) -> None:
