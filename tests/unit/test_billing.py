@@ -26,9 +26,11 @@ from bc_tui.domain.models import (
     TransactionType,
 )
 from bc_tui.domain.money import parse_amount
+from bc_tui.ids import SeededIds
 from bc_tui.services import Services
 from bc_tui.services.billing_view import InvoiceStatus
 from bc_tui.services.export import export_state
+from bc_tui.store.database import Store
 from tests.conftest import NORTHWIND, as_user
 
 PRIYA = as_user("priya")  # Finance Manager
@@ -482,3 +484,14 @@ def test_only_a_finance_manager_changes_billing(
         with pytest.raises(PermissionDenied):
             CHANGES[change](demo, as_user(name))
         assert db_path.read_bytes() == before
+
+
+def test_two_windows_cannot_overdraw_the_business_center(demo: Services, db_path: Path) -> None:
+    """Each window checks the balance it read under the lock, not the one it showed."""
+    other = Services(Store(db_path), demo.clock, SeededIds(99))
+    demo.billing.transfer(PRIYA, URBAN, RECHARGE, "20000", "window-1")
+    with pytest.raises(Conflict, match=r"holds 5,000\.00 USD"):
+        other.billing.transfer(PRIYA, COFFEE, RECHARGE, "20000", "window-2")
+    assert other.repo.count(Transaction, request_id="window-1") == 1  # and no double move:
+    assert other.billing.transfer(PRIYA, URBAN, RECHARGE, "20000", "window-1").request_id
+    assert center(demo).balance == 500_000
