@@ -243,12 +243,13 @@ def test_killed_at_random_moments_the_database_stays_sound_and_complete(
         for i in range(reported):
             person, step = divmod(i, STEPS_PER_PERSON)
             done[crash_email(round_no, person)] = step + 1
-        for email, steps in done.items():
-            assert person_state(data, email) == steps, (round_no, email)
+        # The use case in flight at the kill may have committed without being reported.
         in_flight, step = divmod(reported, STEPS_PER_PERSON)
         email = crash_email(round_no, in_flight)
         assert person_state(data, email) in {step, step + 1}, (round_no, email)
         done[email] = person_state(data, email)
+        for email, steps in done.items():
+            assert person_state(data, email) == steps, (round_no, email)
         assert stray_files(tmp_path) == []
     assert mid_write > 0, "no kill landed in the middle of a write"
     with Store(db) as store:  # and it is still writable afterwards
