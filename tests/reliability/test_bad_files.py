@@ -23,12 +23,8 @@ from typing import Any
 import pytest
 
 from bc_tui import cli
-from bc_tui.clock import FakeClock
 from bc_tui.domain.models import AuditEvent, Member
-from bc_tui.ids import SeededIds
-from bc_tui.services import Services
 from bc_tui.services.integrity import check_integrity
-from bc_tui.services.seed import load_demo
 from bc_tui.store import Store, backup_path
 from bc_tui.store.records import TABLES
 
@@ -123,38 +119,29 @@ def deny(
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_no_permission_to_read(
+@pytest.mark.parametrize("denied", ["read", "write"])
+def test_no_permission(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     command: str,
+    denied: str,
 ) -> None:
+    """Unreadable: every command refuses. Unwritable: the commands that write refuse, the
+    read-only ones (export, check) still work."""
     db = tmp_path / "bc.json"
     db.write_bytes(GOOD)
-    backup_path(db).write_bytes(GOOD)
+    if denied == "read":
+        backup_path(db).write_bytes(GOOD)  # so restore gets as far as reading the database
+        deny(monkeypatch, "open", db, lambda *args: True)
+    else:
+        deny(monkeypatch, "access", db, lambda mode, *rest: bool(mode & os.W_OK))
     before = snapshot(tmp_path)
-    deny(monkeypatch, "open", db, lambda *args: True)
     code, out, err = run(capsys, command, db)
     monkeypatch.undo()
-    assert_refused_in_one_line(code, out, err, str(db), "permission denied")
-    assert snapshot(tmp_path) == before
-
-
-@pytest.mark.parametrize("command", list(COMMANDS))
-def test_no_permission_to_write(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    command: str,
-) -> None:
-    """Commands that write refuse; read-only ones (export, check) still work."""
-    db = tmp_path / "bc.json"
-    db.write_bytes(GOOD)
-    before = snapshot(tmp_path)
-    deny(monkeypatch, "access", db, lambda mode, *rest: bool(mode & os.W_OK))
-    code, out, err = run(capsys, command, db)
-    monkeypatch.undo()
-    if command in WRITING:
+    if denied == "read":
+        assert_refused_in_one_line(code, out, err, str(db), "permission denied")
+    elif command in WRITING:
         assert_refused_in_one_line(code, out, err, str(db), "read-only")
     elif command == "db restore":
         assert_refused_in_one_line(code, out, err, "no automatic backup")
@@ -213,11 +200,9 @@ def test_a_disk_that_fills_up_during_a_change(
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
+def demo_db(tmp_path: Path, demo_file: Path) -> Path:
     db = tmp_path / "bc.json"
-    services = Services(Store(db), FakeClock(), SeededIds(3))
-    load_demo(services.repo, services.clock)
-    services.store.close()
+    db.write_bytes(demo_file.read_bytes())
     return db
 
 

@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 
-from bc_tui.clock import FakeClock
 from bc_tui.domain.models import (
     AssetLink,
     AuditEvent,
@@ -30,10 +29,7 @@ from bc_tui.domain.models import (
     MemberStatus,
     RelationStatus,
 )
-from bc_tui.ids import SeededIds
-from bc_tui.services import Services
 from bc_tui.services.integrity import check_integrity
-from bc_tui.services.seed import load_demo
 from bc_tui.store import DatabaseBusy, Store
 from bc_tui.store.repository import Repository
 from tests.reliability.store_worker import (
@@ -113,22 +109,24 @@ class Worker:
                 stream.close()
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo Business Center in a file, made once; each test copies it."""
-    path = tmp_path_factory.mktemp("demo") / "bc.json"
-    services = Services(Store(path), FakeClock(), SeededIds(11))
-    load_demo(services.repo, services.clock)
-    services.store.close()
-    return path
-
-
 @pytest.fixture
 def workers() -> Iterator[list[Worker]]:
     started: list[Worker] = []
     yield started
     for worker in started:
         worker.close()
+
+
+def run_together(workers: list[Worker], count: int) -> None:
+    """Start the workers at once (each waits at its barrier), then see each make `count`
+    changes and exit cleanly."""
+    for worker in workers:
+        assert worker.next_line() == "ready"
+    for worker in workers:
+        worker.send("go\n")
+    for worker in workers:
+        assert worker.remaining_lines() == [f"ok {i}" for i in range(count)]
+        assert worker.proc.returncode == 0
 
 
 def test_two_processes_insert_concurrently_without_losing_anything(
@@ -139,13 +137,7 @@ def test_two_processes_insert_concurrently_without_losing_anything(
     count = 200
     for tag in ("a", "b"):
         workers.append(Worker(str(db), "insert", tag, str(count)))
-    for worker in workers:
-        assert worker.next_line() == "ready"
-    for worker in workers:  # start both at once
-        worker.send("go\n")
-    for worker in workers:
-        assert worker.remaining_lines() == [f"ok {i}" for i in range(count)]
-        assert worker.proc.returncode == 0
+    run_together(workers, count)
     with Store(db, readonly=True) as s:
         documents = s.table("docs").all()
     assert len(documents) == 2 * count
@@ -207,14 +199,14 @@ def person_state(data: dict[str, Any], email: str) -> int:
 
 @pytest.mark.parametrize("seed", CRASH_SEEDS)
 def test_killed_at_random_moments_the_database_stays_sound_and_complete(
-    tmp_path: Path, demo_db: Path, workers: list[Worker], seed: int
+    tmp_path: Path, demo_file: Path, workers: list[Worker], seed: int
 ) -> None:
     """A child does real use cases in a loop and is SIGKILLed at a random moment, again and
     again: in the middle of opening the file, of a transaction, of the atomic write, or right
     after a commit. After every kill the database opens, passes the integrity check, and
     holds every change the child reported as committed (plus at most the one in flight)."""
     db = tmp_path / "crash.json"
-    db.write_bytes(demo_db.read_bytes())
+    db.write_bytes(demo_file.read_bytes())
     rng = random.Random(seed)
     zygote = Worker(str(db), "zygote")
     workers.append(zygote)
@@ -267,23 +259,17 @@ def stray_files(folder: Path) -> list[str]:
 
 
 def test_four_processes_make_a_thousand_changes_and_nothing_is_lost(
-    tmp_path: Path, demo_db: Path, workers: list[Worker]
+    tmp_path: Path, demo_file: Path, workers: list[Worker]
 ) -> None:
     """4 processes x 250 use cases on one file at once (the Admin requests access to 1,000
     accounts): every request and its pending link is there, and the activity log has exactly
     one event for each."""
     db = tmp_path / "bc.json"
-    db.write_bytes(demo_db.read_bytes())
+    db.write_bytes(demo_file.read_bytes())
     tags, count = [f"w{n}" for n in range(4)], 250
     for tag in tags:
         workers.append(Worker(str(db), "request", tag, str(count)))
-    for worker in workers:
-        assert worker.next_line() == "ready"
-    for worker in workers:  # start all at once
-        worker.send("go\n")
-    for worker in workers:
-        assert worker.remaining_lines() == [f"ok {i}" for i in range(count)]
-        assert worker.proc.returncode == 0
+    run_together(workers, count)
     wanted = {f"{tag}.{i}" for tag in tags for i in range(count)}
     with Store(db, readonly=True) as store:
         assert check_integrity(store) == []

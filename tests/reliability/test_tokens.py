@@ -27,7 +27,6 @@ from bc_tui.domain.errors import Conflict
 from bc_tui.domain.models import RequestKind, RequestStatus, TtAccountRole
 from bc_tui.ids import RandomIds, SeededIds
 from bc_tui.services import Services
-from bc_tui.services.seed import load_demo
 from bc_tui.store import Store
 from tests.conftest import as_user
 
@@ -62,15 +61,6 @@ def test_every_program_makes_its_ids_and_tokens_with_random_ids() -> None:
                 assert isinstance(ids, ast.Call) and getattr(ids.func, "id", None) == "RandomIds"
                 built.append(source.name)
     assert {"cli.py", "__init__.py"} <= set(built)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("tokens") / "demo.json"
-    services = Services(Store(path), FakeClock(), SeededIds(1))
-    load_demo(services.repo, services.clock)
-    services.store.close()
-    return path
 
 
 def fresh(demo_file: Path, folder: Path, clock: FakeClock, ttl: int = 300) -> Services:
