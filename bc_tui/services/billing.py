@@ -113,6 +113,7 @@ class BillingService(ServiceBase):
         """Why a card cannot be removed now (it alone pays for an ad account in use), or None.
 
         Screens ask before offering to remove; `remove_card` asks again under the lock."""
+        require(self.membership(actor), Action.VIEW_BILLING)
         method = self._method(actor, payment_method_id)
         paying = self.repo.find(AdAccount, bc_id=actor.bc_id, payment_method_id=payment_method_id)
         active = sorted(a.name for a in paying if a.status is not AdAccountStatus.DISABLED)
