@@ -199,7 +199,10 @@ class _TxTable(Table):
         self._appending = False
 
     def _get_next_id(self) -> int:
-        return self._storage.next_id(self.name)
+        # TinyDB counts on from the first id within one Table; the first comes from the storage.
+        if self._next_id is None:
+            self._next_id = self._storage.first_free_id(self.name)
+        return super()._get_next_id()
 
     def insert(self, document: Mapping[str, Any]) -> int:
         if not isinstance(document, Mapping):
@@ -214,6 +217,7 @@ class _TxTable(Table):
             doc_ids = super().insert_multiple(documents)
         finally:
             self._appending = False
+        self._storage.note_inserted(self.name, doc_ids)
         appended = self._transaction._changes.get(self.name, [])
         if appended is not None:
             appended += [str(doc_id) for doc_id in doc_ids]

@@ -371,8 +371,8 @@ class CachedAtomicStorage(Storage):
         #: re-encodes only the tables it changed, and a table it only appended to by the new
         #: documents (see _encode).
         self._encoded: dict[str, tuple[dict[str, dict[str, Any]], list[bytes]]] = {}
-        #: table name -> (the table dict, its size, the next free document id); see next_id.
-        self._next_ids: dict[str, tuple[dict[str, dict[str, Any]], int, int]] = {}
+        #: table name -> (the table dict, its size, its largest document id); first_free_id.
+        self._largest_ids: dict[str, tuple[dict[str, dict[str, Any]], int, int]] = {}
 
     # -- TinyDB Storage interface -------------------------------------------------------------
 
@@ -530,22 +530,30 @@ class CachedAtomicStorage(Storage):
         except (StoreError, OSError):
             self._signature = None
 
-    def next_id(self, name: str) -> int:
-        """The id for a new document in table ``name`` (one more than the largest).
+    def first_free_id(self, name: str) -> int:
+        """One more than the largest document id in table ``name``.
 
         TinyDB finds it by converting every id of the table, once per Table object, and a
         transaction's tables are new each time: 10 ms a commit at 100,000 audit events. It is
-        remembered here per table version instead, and found again if the table is another
-        dict or changed size other than by these inserts.
+        remembered here per table version instead (kept by ``note_inserted``), and found
+        again if the table is another dict or changed size some other way (a removal).
         """
         table = self.read().get(name) or {}
-        known = self._next_ids.get(name)
+        known = self._largest_ids.get(name)
         if known is not None and known[0] is table and known[1] == len(table):
-            value = known[2]
+            return known[2] + 1
+        largest = max(map(int, table), default=0)
+        self._largest_ids[name] = (table, len(table), largest)
+        return largest + 1
+
+    def note_inserted(self, name: str, doc_ids: list[int]) -> None:
+        """Keep ``first_free_id`` current after documents were added to table ``name``."""
+        table = self.read().get(name) or {}
+        known = self._largest_ids.get(name)
+        if known is not None and known[0] is table and known[1] == len(table) - len(doc_ids):
+            self._largest_ids[name] = (table, len(table), max(known[2], *doc_ids))
         else:
-            value = max(map(int, table), default=0) + 1
-        self._next_ids[name] = (table, len(table) + 1, value + 1)
-        return value
+            self._largest_ids.pop(name, None)
 
     def _encode(self, changes: Changes | None) -> tuple[list[bytes], dict[str, Any]]:
         """The document as JSON, in pieces, re-encoding only what ``changes`` names.
