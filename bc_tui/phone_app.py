@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from bc_tui.services import Services
 from bc_tui.shell import DataChanged, ServicesApp
 from bc_tui.styles import stylesheet
+from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.phone import PhonePane, PhoneSession
 
 
@@ -26,7 +27,7 @@ class PhoneScreen(Screen[None]):
         yield Header()
         with Center(id="phone-holder"):
             yield PhonePane()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         pane = self.query_one(PhonePane)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
@@ -19,6 +19,7 @@ from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.services.views import TikTokAccountRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
+from bc_tui.widgets.footer import KeysFooter
 
 _OWNERSHIP_NOTE = {
     RelationType.OWNER_BC: "Claimed: this Business Center owns the account. No other Business "
@@ -60,7 +61,7 @@ class AccountDetail(ModalScreen[None]):
             yield Static("Members", classes="dialog-body")
             yield OptionList(id="account-members")
             yield Static(Text(_OWNERSHIP_NOTE[row.relation_type]), classes="dialog-note")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from bc_tui.domain.cards import card_label
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
+from bc_tui.widgets.footer import KeysFooter
 
 
 class AddCardDialog(FormDialog[str]):
@@ -57,7 +58,7 @@ class AddCardDialog(FormDialog[str]):
             )
             yield from self.buttons()
             yield Static("tab moves · enter adds · esc cancels", classes="dialog-keys")
-        yield Footer()
+        yield KeysFooter()
 
     def action_submit(self) -> None:
         app = business_app(self)

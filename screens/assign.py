@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import RadioButton, RadioSet, SelectionList, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
+from bc_tui.widgets.footer import KeysFooter
 
 ROLES = (
     (AssetRole.OPERATOR, "Operator — view details, create Spark Ads with its posts, LIVE stats"),
@@ -68,7 +69,7 @@ class AssignDialog(FormDialog[int]):
                 "space picks people · tab moves · enter assigns",
                 classes="dialog-keys",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def action_submit(self) -> None:
         app = business_app(self)

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from bc_tui.shell import DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
+from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.nav import NavSidebar
 from bc_tui.widgets.phone import show_phone
 
@@ -54,7 +55,7 @@ class AreaScreen(Screen[None]):
                 if self.FILTER_PLACEHOLDER:
                     yield FilterBar(self.FILTER_PLACEHOLDER)
                 yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

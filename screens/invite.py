@@ -6,13 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Input, RadioButton, RadioSet, SelectionList, Static
 
 from bc_tui.domain.models import AssetType, FinanceRole, UserRole
 from bc_tui.screens.assign import ROLES as ASSET_ROLES
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.services.members import Invitation, split_emails
+from bc_tui.widgets.footer import KeysFooter
 
 ROLES = (
     (UserRole.STANDARD, "Standard — works on the assets assigned to them"),
@@ -64,7 +65,7 @@ class InviteDialog(FormDialog[Invitation]):
                 "up to 50 emails · tab moves · ↑↓ and space pick a role · enter sends",
                 classes="dialog-keys",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def action_submit(self) -> None:
         app = business_app(self)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import FinanceRole, MemberStatus, UserRole
@@ -20,6 +20,7 @@ from bc_tui.services import Actor
 from bc_tui.services.views import MemberDetail
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import member_status, plain
+from bc_tui.widgets.footer import KeysFooter
 
 NO_FINANCE_ROLE = "none"
 
@@ -47,7 +48,7 @@ class MemberDialog(ModalScreen[None]):
             yield Static(id="member-title", classes="dialog-title")
             yield Static(id="member-facts", classes="dialog-body")
             yield Static(id="member-assets", classes="dialog-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

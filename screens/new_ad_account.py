@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from bc_tui.domain.models import AdAccount
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
+from bc_tui.widgets.footer import KeysFooter
 
 
 class NewAdAccountDialog(FormDialog[AdAccount]):
@@ -36,7 +37,7 @@ class NewAdAccountDialog(FormDialog[AdAccount]):
             )
             yield from self.buttons()
             yield Static("enter creates · esc cancels", classes="dialog-keys")
-        yield Footer()
+        yield KeysFooter()
 
     def action_submit(self) -> None:
         app = business_app(self)

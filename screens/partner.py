@@ -7,12 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Input, RadioButton, RadioSet, SelectionList, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType, Partner
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
+from bc_tui.widgets.footer import KeysFooter
 
 TYPES = (AssetType.TT_ACCOUNT, AssetType.ADVERTISER)
 ROLES = (
@@ -43,7 +44,7 @@ class PartnerDialog(FormDialog[Partner]):
                     yield RadioButton(label, value=index == 0)
             yield self.error_line()
             yield from self.buttons()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._fill_assets()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AuthorizationRequest, RequestKind, RequestMethod, RequestStatus
@@ -20,6 +20,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.shell import DataChanged
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.countdown import QrCountdown
+from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.phone import show_phone
 from bc_tui.widgets.qr import QrCode
 
@@ -49,7 +50,7 @@ class QrDialog(ModalScreen[AuthorizationRequest | None]):
 
     def compose(self) -> ComposeResult:
         app = business_app(self)
-        yield Footer()
+        yield KeysFooter()
         with Horizontal(classes="dialog -qr"):
             with Vertical(id="qr-area"):
                 yield QrCode(self.request.token, id="qr")

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.errors import ValidationError
@@ -20,6 +20,7 @@ from bc_tui.domain.money import parse_amount
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.services.billing_view import AdAccountRow
+from bc_tui.widgets.footer import KeysFooter
 
 KINDS = (
     (TransactionType.RECHARGE, "Recharge — Business Center → this ad account"),
@@ -63,7 +64,7 @@ class TransferDialog(FormDialog[str]):
                 "↑↓ and space pick · tab moves · enter transfers · esc cancels",
                 classes="dialog-keys",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def _balances(self) -> Text:
         account = self.ad_account
