@@ -54,7 +54,24 @@ class BusinessCenterApp(ServicesApp):
     """TikTok Business Center in a terminal."""
 
     TITLE = "bc-tui"
-    CSS_PATH = [stylesheet("app.tcss"), stylesheet("phone.tcss")]
+    # Every stylesheet up front, in the order screens would add them: Textual re-parses all
+    # CSS and restyles the whole app each time a screen brings a file it has not seen, which
+    # made the first visit to each screen or dialog 100-150 ms slower at any size.
+    CSS_PATH = [
+        stylesheet(name)
+        for name in (
+            "app.tcss",
+            "phone.tcss",
+            "dialogs.tcss",
+            "add_account.tcss",
+            "qr.tcss",
+            "assets.tcss",
+            "tiktok_accounts.tcss",
+            "members.tcss",
+            "billing.tcss",
+            "activity.tcss",
+        )
+    ]
     MODES = {
         "assets": AssetsScreen,
         "tiktok_accounts": TikTokAccountsScreen,
