@@ -16,7 +16,6 @@ from typing import Any
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
 
 from bc_tui.domain import labels
 from bc_tui.domain.cards import luhn_ok
@@ -85,7 +84,6 @@ class BusinessCenterApp(ServicesApp):
         *(Binding(key, f"area('{area}')", label, show=False) for key, area, label in AREAS),
         # A priority binding, so the app handles `/` before forwarding the keys typed right
         # after it: otherwise they reach the table (and its own keys, like x) first.
-        Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("p", "phone", "Phone", tooltip="Show or hide the account owner's phone"),
         Binding("u", "switch_user", "User", tooltip="Switch the acting user"),
         Binding("b", "switch_center", "Business Center", tooltip="Switch Business Center"),
@@ -166,17 +164,6 @@ class BusinessCenterApp(ServicesApp):
 
     # --- actions --------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "filter":
-            screen = self.screen
-            typing = isinstance(self.focused, Input)
-            return isinstance(screen, AreaScreen) and screen.has_filter and not typing
-        return True
-
-    def action_filter(self) -> None:
-        if isinstance(self.screen, AreaScreen):
-            self.screen.open_filter()
-
     def token_on_screen(self) -> str | None:
         """The token of the QR code the admin's screen shows, for the phone's scanner."""
         screen = self.screen
@@ -211,7 +198,9 @@ class BusinessCenterApp(ServicesApp):
         screen = self.screen
         here = [
             (binding.key_display or self.get_key_display(binding), binding.description)
-            for binding in getattr(screen, "BINDINGS", [])
+            for cls in reversed(type(screen).__mro__)
+            if cls.__module__.startswith("bc_tui.")  # ours, not Textual's tab or ctrl+c
+            for binding in vars(cls).get("BINDINGS", [])
             if isinstance(binding, Binding)
             and binding.description
             and screen.check_action(binding.action, ()) is not False

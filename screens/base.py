@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -38,6 +39,10 @@ class AreaScreen(Screen[None]):
     FILTER_PLACEHOLDER = ""  # empty: this screen has no `/` filter
     # Never the (maybe hidden) phone. Billing's small tables are DataTables.
     AUTO_FOCUS = "#body VirtualTable, #body DataTable, #body OptionList"
+    # On the screen, not the app: whether `/` is offered then depends on this screen alone,
+    # so its key bar stays the same between visits and is not rebuilt on each one. Priority:
+    # letters typed right after `/` go to the filter, not to the table.
+    BINDINGS = [Binding("slash", "filter", "Filter", key_display="/", priority=True)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -114,6 +119,14 @@ class AreaScreen(Screen[None]):
         if self.has_filter:
             self.query_one(FilterBar).open()
 
+    def action_filter(self) -> None:
+        self.open_filter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            return self.has_filter and not isinstance(self.focused, Input)
+        return True
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.load()
@@ -135,5 +148,5 @@ class AreaScreen(Screen[None]):
     def screen_commands(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for the command palette; actions run on this screen."""
         if self.FILTER_PLACEHOLDER:
-            return [(f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "app.filter")]
+            return [(f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "filter")]
         return []
