@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bc_tui.store import events_path
+
 ROOT = Path(__file__).resolve().parent.parent
 MEASURE = [sys.executable, str(ROOT / "bench" / "measure.py")]
 
@@ -75,6 +77,13 @@ def _seed(path: Path, accounts: int, members: int, events: int) -> None:
     command = [sys.executable, "-m", "bc_tui", "seed", "--db", str(path)]
     command += ["--accounts", str(accounts), "--members", str(members), "--events", str(events)]
     subprocess.run(command, check=True, capture_output=True, timeout=600)
+
+
+def _megabytes(db: Path) -> str:
+    """The database's size: its main file, and its audit log's side file if it has one."""
+    side = events_path(db)
+    text = f"{db.stat().st_size / 1e6:.0f} MB"
+    return text + (f" + {side.stat().st_size / 1e6:.0f} MB of events" if side.exists() else "")
 
 
 def _startup(db: Path, repeat: int) -> list[Row]:
@@ -189,8 +198,8 @@ def main() -> None:
         _seed(lean, args.accounts, args.members, 0)
         print(
             f"databases: {args.accounts:,} accounts, {args.members:,} members, "
-            f"{args.events:,} events ({big.stat().st_size / 1e6:.0f} MB) and without the "
-            f"events ({lean.stat().st_size / 1e6:.0f} MB); {args.repeat} runs each",
+            f"{args.events:,} events ({_megabytes(big)}) and without the "
+            f"events ({_megabytes(lean)}); {args.repeat} runs each",
             file=sys.stderr,
         )
         rows = _startup(big, args.repeat)

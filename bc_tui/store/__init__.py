@@ -10,6 +10,7 @@ from .database import (
     SCHEMA_VERSION,
     Store,
     Transaction,
+    copy_database,
     displaced_path,
     restore_backup,
 )
@@ -23,8 +24,10 @@ from .errors import (
     DatabaseTooNew,
     DatabaseUnusable,
     DatabaseWriteFailed,
+    EventsCorrupt,
     StoreError,
     backup_path,
+    events_path,
     lock_path,
 )
 from .storage import CachedAtomicStorage
@@ -42,11 +45,14 @@ __all__ = [
     "DatabaseTooNew",
     "DatabaseUnusable",
     "DatabaseWriteFailed",
+    "EventsCorrupt",
     "Store",
     "StoreError",
     "Transaction",
     "backup_path",
+    "copy_database",
     "displaced_path",
+    "events_path",
     "lock_path",
     "restore_backup",
 ]

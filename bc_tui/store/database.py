@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shutil
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -40,14 +41,17 @@ from .errors import (
     DatabaseTooNew,
     DatabaseUnusable,
     backup_path,
+    events_path,
     lock_path,
 )
+from .eventlog import EventLog
 from .storage import (
     CachedAtomicStorage,
     Changes,
     Document,
     IntKeyedTable,
     atomic_write,
+    check_log,
     check_shape,
     not_a_file_error,
     parse_document,
@@ -60,16 +64,36 @@ __all__ = [
     "SCHEMA_VERSION",
     "Store",
     "Transaction",
+    "copy_database",
     "displaced_path",
     "restore_backup",
 ]
 
 #: The schema this program reads and writes. Bump it together with a MIGRATIONS entry.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: The append-only table kept in the side file ``<path>.events`` (see ``eventlog``).
+LOG_TABLE = "audit_events"
+
+
+def _audit_log_to_side_file(data: dict[str, Any]) -> None:
+    """1 -> 2: the audit log moves out of the main file into ``<path>.events``.
+
+    A migration must not write files, so this only checks the old table: the storage turns a
+    log table it finds inside a main document into pending lines, which the open's migration
+    commit appends to the side file (fsynced) before it replaces the main file without them.
+    Until then the old file is untouched; a crash in between leaves an uncommitted tail that
+    the v1 file (which records no side file) ignores. The version bump is what stops an
+    older bc-tui from writing a v2 file, whose audit log it would not see.
+    """
+    events = data.get(LOG_TABLE, {})
+    if not isinstance(events, dict):
+        raise ValueError(f"{LOG_TABLE} is not a table")
+
 
 #: ``MIGRATIONS[v](document)`` upgrades the raw document from version v to v+1 in place.
 #: The store then sets ``schema_version`` to v+1 itself; a migration must not write files.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {1: _audit_log_to_side_file}
 
 #: How often a waiting writer retries the lock. filelock polls (its default is 50 ms); a
 #: transaction takes a few ms, so a short interval keeps the wait close to the real contention.
@@ -82,6 +106,20 @@ META_TABLE = "_meta"
 def new_document() -> Document:
     """The content of a brand-new database."""
     return {META_TABLE: {"1": {"schema_version": SCHEMA_VERSION}}}
+
+
+def copy_database(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Copy the database at ``source`` to ``target`` with its audit log side file (if any).
+
+    The main file alone is not the whole database any more; copying it without its side file
+    makes a file that is refused as corrupt. The side file is copied first: it is
+    append-only, so the copy holds at least what the copied main file records. Not atomic
+    and takes no lock: for fixtures, tests and benchmarks, not for a database in use.
+    """
+    source_events = events_path(source)
+    if source_events.exists():
+        shutil.copyfile(source_events, events_path(target))
+    shutil.copyfile(source, target)
 
 
 def displaced_path(path: str | os.PathLike[str]) -> Path:
@@ -228,7 +266,10 @@ class _TxTable(Table):
         tables = self.storage.read()
         raw = tables.get(self.name)
         if raw is None:
-            raw = tables[self.name] = {}
+            raw = tables[self.name] = self._storage.new_table(self.name)
+        if isinstance(raw, EventLog) and not self._appending:
+            # TinyDB would update a decoded copy, and the change would silently not be saved.
+            raise TypeError(f"{self.name} is append-only: its documents cannot be changed")
         changes = self._transaction._changes
         try:
             updater(IntKeyedTable(raw))  # type: ignore[arg-type]
@@ -299,7 +340,7 @@ class Store:
         #: Tables changed by the last commit; every table name after a reload.
         self.last_changed = frozenset()
         self._pending_migration: int | None = None
-        self._storage = CachedAtomicStorage(self.path, prepare=self._prepare)
+        self._storage = CachedAtomicStorage(self.path, prepare=self._prepare, log_table=LOG_TABLE)
         self._lock: filelock.BaseFileLock | None = (
             None if readonly else filelock.FileLock(str(lock_path(self.path)), timeout=lock_timeout)
         )
@@ -538,7 +579,8 @@ class Store:
 def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> Path:
     """Put the automatic backup ``<path>.bak`` back in place of the database at ``path``.
 
-    The backup is checked first (a corrupt backup is refused, naming it). The current file, if
+    The backup is checked first (a corrupt backup is refused, naming it; so is a side file
+    that no longer holds the audit events the backup records). The current file, if
     any, is kept as ``<path>.before-restore`` so restoring never destroys anything. Both writes
     are atomic and made under the database's lock, so a running bc-tui sees the restored file
     on its next refresh. Returns the backup's path.
@@ -550,7 +592,11 @@ def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) 
     except DatabaseNotFound:
         raise BackupMissing(db) from None
     os.close(fd)
-    _schema_version(parse_document(raw, bak), bak)
+    backup = parse_document(raw, bak)
+    _schema_version(backup, bak)
+    # The audit log's side file is append-only below what any main file committed, so the
+    # backup's committed part is still there unless the side file was damaged.
+    check_log(backup, db)
     with _holding(filelock.FileLock(str(lock_path(db))), db, lock_timeout):
         try:
             current = os.stat(db)

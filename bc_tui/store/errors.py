@@ -27,8 +27,10 @@ __all__ = [
     "DatabaseTooNew",
     "DatabaseUnusable",
     "DatabaseWriteFailed",
+    "EventsCorrupt",
     "StoreError",
     "backup_path",
+    "events_path",
     "lock_path",
 ]
 
@@ -43,6 +45,13 @@ def backup_path(path: str | os.PathLike[str]) -> Path:
     """
     p = Path(path)
     return p.with_name(p.name + ".bak")
+
+
+def events_path(path: str | os.PathLike[str]) -> Path:
+    """The append-only side file holding the audit log of the database at ``path``
+    (``<path>.events``; see ``eventlog``)."""
+    p = Path(path)
+    return p.with_name(p.name + ".events")
 
 
 def lock_path(path: str | os.PathLike[str]) -> Path:
@@ -109,6 +118,25 @@ class DatabaseCorrupt(StoreError):
         super().__init__(
             p,
             f"{p} is not a bc-tui database ({reason}). It was left untouched. {_restore_or_new(p)}",
+        )
+
+
+class EventsCorrupt(DatabaseCorrupt):
+    """The audit log side file (``<path>.events``) does not hold what the database records.
+
+    ``path`` is the database's, because that is what the user opens, restores or replaces;
+    the message names the side file too. A DatabaseCorrupt, so everything that refuses a
+    corrupt database refuses this the same way.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        p = Path(path)
+        self.reason = reason
+        StoreError.__init__(
+            self,
+            p,
+            f"{events_path(p)}, the audit log of {p}, is damaged ({reason}). Both files were "
+            f"left untouched. {_restore_or_new(p)}",
         )
 
 

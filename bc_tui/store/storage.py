@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 import shlex
 import stat
 import tempfile
@@ -36,14 +37,18 @@ from .errors import (
     DatabaseNotFound,
     DatabaseUnusable,
     DatabaseWriteFailed,
+    EventsCorrupt,
     StoreError,
+    events_path,
 )
+from .eventlog import EventLog, LogRecord, open_committed
 
 __all__ = [
     "CachedAtomicStorage",
     "Changes",
     "Signature",
     "atomic_write",
+    "check_log",
     "check_shape",
     "parse_document",
     "read_bytes",
@@ -64,6 +69,10 @@ Changes = dict[str, list[str] | None]
 Signature = tuple[int, int, int, int]
 
 _POSIX = os.name == "posix"
+
+#: The main file's table that records the committed part of the side file (see eventlog).
+LOG_RECORD_TABLE = "_log"
+_EMPTY_RECORD: LogRecord = {"bytes": 0, "count": 0, "last_id": 0, "epoch": ""}
 _TEMP_SUFFIX = ".tmp"
 
 
@@ -356,9 +365,13 @@ class CachedAtomicStorage(Storage):
         path: str | os.PathLike[str],
         *,
         prepare: Callable[[Document], None] | None = None,
+        log_table: str | None = None,
     ) -> None:
         self.path = Path(path)
         self._prepare = prepare
+        #: The append-only table kept in the side file ``log_path`` instead of the main file.
+        self.log_table = log_table
+        self.log_path = events_path(self.path)
         self._data: Document | None = None
         self._signature: Signature | None = None
         self._pin: int | None = None
@@ -434,12 +447,107 @@ class CachedAtomicStorage(Storage):
             data = parse_document(raw, self.path)
             if self._prepare is not None:
                 self._prepare(data)
+            self._attach_log(data)
         except BaseException:
             os.close(fd)
             raise
         self._accept(data, st, fd)
         self.loads += 1
         return raw
+
+    def _attach_log(self, data: Document) -> None:
+        """Put the log table into ``data`` as an ``EventLog`` over the side file's committed part.
+
+        The main file's ``_log`` record says how much of the side file is committed; anything
+        beyond is a crash's uncommitted tail and is ignored. A side file shorter than recorded
+        (or whose committed part does not end a line) is refused as corrupt, and nothing is
+        written. A log table found inside the main document (a file from before the side file)
+        becomes pending lines: the next commit moves it to the side file.
+        """
+        record, inode = check_log(data, self.path)
+        data.pop(LOG_RECORD_TABLE, None)
+        if self.log_table is None:
+            return
+        legacy = data.pop(self.log_table, None)
+        if record["bytes"] == 0 and not legacy:
+            return
+        log = EventLog(self.path, record)
+        if inode is not None:
+            previous = (self._data or {}).get(self.log_table)
+            if isinstance(previous, EventLog):
+                log.adopt(previous, inode)
+        for doc_id, doc in (legacy or {}).items():
+            log[doc_id] = doc
+        data[self.log_table] = log  # type: ignore[assignment]
+
+    def new_table(self, name: str) -> dict[str, dict[str, Any]]:
+        """An empty table for ``name`` (the log table is an ``EventLog``, never a dict)."""
+        if name == self.log_table:
+            return EventLog(self.path, dict(_EMPTY_RECORD))  # type: ignore[return-value]
+        return {}
+
+    def _log(self) -> EventLog | None:
+        table = self.read().get(self.log_table) if self.log_table else None
+        return table if isinstance(table, EventLog) else None
+
+    def _append_log(self) -> LogRecord | None:
+        """Append the pending log lines to the side file and fsync it; the record to commit.
+
+        Runs before the main file is replaced: until then the new lines are an uncommitted
+        tail that every reader ignores. An uncommitted tail left by a crash is cut off first
+        (the caller holds the lock, and no reader reads past the committed length), and the
+        epoch renewed so that other processes do not reuse a cached prefix across the cut.
+        """
+        if self.log_table is None:
+            return None
+        log = self._log()
+        committed = log.size if log is not None else 0
+        if log is None or not log.pending:
+            try:
+                size = os.stat(self.log_path).st_size
+            except OSError:
+                return log.record() if log is not None else None
+            if size <= committed:
+                return log.record() if log is not None else None
+        try:
+            mode: int | None = os.stat(self.path).st_mode
+        except OSError:
+            mode = None
+        try:
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0))
+        except OSError as error:
+            raise DatabaseWriteFailed(self.log_path, error) from error
+        try:
+            st = os.fstat(fd)
+            if st.st_size < committed:
+                raise EventsCorrupt(
+                    self.path,
+                    f"it has {st.st_size} bytes, but the database records {committed} "
+                    f"committed bytes",
+                )
+            renew = st.st_size > committed or committed == 0
+            if st.st_size > committed:
+                os.ftruncate(fd, committed)
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fd, stat.S_IMODE(mode))
+            if log is not None and log.pending:
+                view = memoryview(b"\n".join(log.pending) + b"\n")
+                offset = committed
+                while view:
+                    written = os.pwrite(fd, view, offset)
+                    view, offset = view[written:], offset + written
+            os.fsync(fd)
+        except OSError as error:
+            raise DatabaseWriteFailed(self.log_path, error) from error
+        finally:
+            os.close(fd)
+        if committed == 0:
+            _fsync_dir(self.log_path.parent)  # the new file's name must survive a crash too
+        if log is None:
+            return None
+        if renew:
+            log.epoch = secrets.token_hex(4)
+        return log.record()
 
     def _accept(self, data: Document, st: os.stat_result, fd: int | None) -> None:
         """Make ``data`` (the content of the file described by ``st``) the current state."""
@@ -539,6 +647,8 @@ class CachedAtomicStorage(Storage):
         again if the table is another dict or changed size some other way (a removal).
         """
         table = self.read().get(name) or {}
+        if isinstance(table, EventLog):
+            return table.last_id + 1  # recorded: no need to read the side file
         known = self._largest_ids.get(name)
         if known is not None and known[0] is table and known[1] == len(table):
             return known[2] + 1
@@ -555,7 +665,9 @@ class CachedAtomicStorage(Storage):
         else:
             self._largest_ids.pop(name, None)
 
-    def _encode(self, changes: Changes | None) -> tuple[list[bytes], dict[str, Any]]:
+    def _encode(
+        self, changes: Changes | None, record: LogRecord | None = None
+    ) -> tuple[list[bytes], dict[str, Any]]:
         """The document as JSON, in pieces, re-encoding only what ``changes`` names.
 
         Each table is kept as the encodings of its ``"id": {...}`` members, in runs: a table
@@ -564,7 +676,11 @@ class CachedAtomicStorage(Storage):
         """
         pieces: list[bytes] = []
         encoded = {}
-        for name, table in self.read().items():
+        tables = dict(self.read())
+        tables.pop(self.log_table or "", None)  # the log table lives in the side file
+        if record is not None and record["bytes"]:
+            tables[LOG_RECORD_TABLE] = {"1": record}
+        for name, table in tables.items():
             known = self._encoded.get(name)
             appended = None if changes is None else changes.get(name, [])
             if changes is None or known is None or known[0] is not table or appended is None:
@@ -586,7 +702,8 @@ class CachedAtomicStorage(Storage):
 
     def _save(self, changes: Changes | None) -> None:
         """Serialise and atomically replace the file, keeping the old file's permissions."""
-        pieces, encoded = self._encode(changes)
+        record = self._append_log()
+        pieces, encoded = self._encode(changes, record)
         payload = b"".join(pieces)
         try:
             mode: int | None = os.stat(self.path).st_mode
@@ -595,8 +712,65 @@ class CachedAtomicStorage(Storage):
         st, fd = atomic_write(self.path, payload, mode=mode, keep_open=True)
         # Record our own write so refresh() does not mistake it for another process's.
         self._accept(self.read(), st, fd)
+        log = self._log()
+        if log is not None:
+            log.committed()
         self._encoded = encoded
         self.writes += 1
+
+
+def check_log(data: Document, db: Path) -> tuple[LogRecord, int | None]:
+    """The ``_log`` record of the parsed main file of ``db`` and the inode of its side file.
+
+    Refuses (DatabaseCorrupt / EventsCorrupt) a malformed record and a side file that cannot
+    hold the committed part the record names; the inode is None when nothing is committed.
+    """
+    record = _log_record(data.get(LOG_RECORD_TABLE), db)
+    if not record["bytes"]:
+        return record, None
+    return record, _check_side_file(db, record["bytes"])
+
+
+def _log_record(table: object, path: Path) -> LogRecord:
+    """The ``_log`` record of a main file (all zero if it has none), checked."""
+    if table is None:
+        return dict(_EMPTY_RECORD)
+    record = table.get("1") if isinstance(table, dict) else None
+    if (
+        not isinstance(record, dict)
+        or any(
+            type(record.get(key)) is not int or record[key] < 0
+            for key in _EMPTY_RECORD
+            if key != "epoch"
+        )
+        or not isinstance(record.get("epoch"), str)
+    ):
+        raise DatabaseCorrupt(path, f"its {LOG_RECORD_TABLE} table is malformed")
+    return {key: record[key] for key in _EMPTY_RECORD}
+
+
+def _check_side_file(db: Path, size: int) -> int:
+    """Refuse a side file of ``db`` that cannot hold the committed ``size`` bytes; return its
+    inode.
+
+    Cheap (a stat and a one-byte read), so it runs on every open; the lines themselves are
+    read and checked when the log is first used.
+    """
+    try:
+        fd = open_committed(db, size)
+    except OSError as error:
+        raise _stat_error(events_path(db), error) from error
+    try:
+        st = os.fstat(fd)
+        if st.st_size < size:
+            raise EventsCorrupt(
+                db, f"it has {st.st_size} bytes, but the database records {size} committed bytes"
+            )
+        if os.pread(fd, 1, size - 1) != b"\n":
+            raise EventsCorrupt(db, f"its committed part does not end a line at byte {size}")
+    finally:
+        os.close(fd)
+    return st.st_ino
 
 
 def _members(table: dict[str, dict[str, Any]], ids: list[str]) -> bytes:

@@ -25,7 +25,7 @@ import pytest
 from bc_tui import cli
 from bc_tui.domain.models import AuditEvent, Member
 from bc_tui.services.integrity import check_integrity
-from bc_tui.store import Store, backup_path
+from bc_tui.store import Store, backup_path, copy_database
 from bc_tui.store.records import TABLES
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="simulates via /proc/self/fd")
@@ -202,7 +202,7 @@ def test_a_disk_that_fills_up_during_a_change(
 @pytest.fixture
 def demo_db(tmp_path: Path, demo_file: Path) -> Path:
     db = tmp_path / "bc.json"
-    db.write_bytes(demo_file.read_bytes())
+    copy_database(demo_file, db)
     return db
 
 

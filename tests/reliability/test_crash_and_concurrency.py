@@ -30,7 +30,7 @@ from bc_tui.domain.models import (
     RelationStatus,
 )
 from bc_tui.services.integrity import check_integrity
-from bc_tui.store import DatabaseBusy, Store
+from bc_tui.store import DatabaseBusy, Store, copy_database
 from bc_tui.store.repository import Repository
 from tests.reliability.store_worker import (
     ACCOUNT,
@@ -206,7 +206,7 @@ def test_killed_at_random_moments_the_database_stays_sound_and_complete(
     after a commit. After every kill the database opens, passes the integrity check, and
     holds every change the child reported as committed (plus at most the one in flight)."""
     db = tmp_path / "crash.json"
-    db.write_bytes(demo_file.read_bytes())
+    copy_database(demo_file, db)
     rng = random.Random(seed)
     zygote = Worker(str(db), "zygote")
     workers.append(zygote)
@@ -265,7 +265,7 @@ def test_four_processes_make_a_thousand_changes_and_nothing_is_lost(
     accounts): every request and its pending link is there, and the activity log has exactly
     one event for each."""
     db = tmp_path / "bc.json"
-    db.write_bytes(demo_file.read_bytes())
+    copy_database(demo_file, db)
     tags, count = [f"w{n}" for n in range(4)], 250
     for tag in tags:
         workers.append(Worker(str(db), "request", tag, str(count)))

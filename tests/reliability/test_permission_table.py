@@ -36,7 +36,7 @@ from bc_tui.ids import SeededIds
 from bc_tui.services import Actor, Services
 from bc_tui.services.base import ServiceBase
 from bc_tui.services.seed import demo_fixture, load_demo
-from bc_tui.store import Store
+from bc_tui.store import Store, copy_database
 from tests.conftest import LABS, NORTHWIND, as_user
 
 PARTNER_ADMIN = "pat.okafor@labs.example"
@@ -168,7 +168,7 @@ def table_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def table(table_db: Path, tmp_path: Path) -> Services:
     db = tmp_path / "bc.json"
-    db.write_bytes(table_db.read_bytes())
+    copy_database(table_db, db)
     return Services(Store(db), FakeClock(), SeededIds(6))
 
 

@@ -21,6 +21,7 @@ from bc_tui import cli
 from bc_tui.app import BusinessCenterApp, configure_log
 from bc_tui.domain.models import RequestKind, TtAccountRole
 from bc_tui.services import Services
+from bc_tui.store import events_path
 from tests.apps import Typed, demo_services, play
 from tests.conftest import as_user
 
@@ -86,10 +87,14 @@ def test_not_in_the_audit_log_nor_anywhere_but_the_requests(
     assert "Visa" in audit and "5556" in audit  # the events are there, naming cards safely
     assert_no_secrets(audit, tokens, "the audit log")
     data = services.store.storage.read()
-    elsewhere = {name: table for name, table in data.items() if name != "authorization_requests"}
+    requests = "authorization_requests"
+    elsewhere = {name: dict(t.items()) for name, t in data.items() if name != requests}
     assert_no_secrets(json.dumps(elsewhere, ensure_ascii=False), tokens, "the database")
+    on_disk = events_path(services.store.path).read_text("utf-8")
+    assert "Visa" in on_disk  # the audit log's side file, as written
+    assert_no_secrets(on_disk, tokens, "the audit log file")
     # the requests hold their own token, and no card number
-    assert_no_secrets(json.dumps(data["authorization_requests"]), [], "authorization requests")
+    assert_no_secrets(json.dumps(data[requests]), [], "authorization requests")
 
 
 def test_not_in_the_export(

@@ -27,7 +27,7 @@ from bc_tui.domain.errors import Conflict
 from bc_tui.domain.models import RequestKind, RequestStatus, TtAccountRole
 from bc_tui.ids import RandomIds, SeededIds
 from bc_tui.services import Services
-from bc_tui.store import Store
+from bc_tui.store import Store, copy_database
 from tests.conftest import as_user
 
 BC_TUI = Path(__file__).resolve().parents[2] / "bc_tui"
@@ -65,7 +65,7 @@ def test_every_program_makes_its_ids_and_tokens_with_random_ids() -> None:
 
 def fresh(demo_file: Path, folder: Path, clock: FakeClock, ttl: int = 300) -> Services:
     db = folder / "bc.json"
-    shutil.copyfile(demo_file, db)
+    copy_database(demo_file, db)
     return Services(Store(db), clock, SeededIds(2), qr_ttl=ttl)
 
 

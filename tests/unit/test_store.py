@@ -44,7 +44,8 @@ from bc_tui.store import (
     restore_backup,
 )
 
-NEW_FILE = b'{"_meta":{"1":{"schema_version":1}}}'
+V = database.SCHEMA_VERSION
+NEW_FILE = b'{"_meta":{"1":{"schema_version":%d}}}' % V
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_new_database_is_created_with_folder_and_meta(tmp_path: Path) -> None:
     with Store(path) as s:
         assert path.read_bytes() == NEW_FILE
         assert s.revision == 0
-        assert s.table("_meta").get(doc_id=1) == {"schema_version": 1}
+        assert s.table("_meta").get(doc_id=1) == {"schema_version": V}
     assert not backup_path(path).exists()  # nothing to back up yet
     assert stray_files(path.parent) == []
 
@@ -284,7 +285,7 @@ def test_storage_write_outside_transaction_raises_and_restores_memory(db: Path) 
     data["_meta"]["1"]["schema_version"] = 42  # as TinyDB would, before calling write()
     with pytest.raises(RuntimeError):
         storage.write(data)
-    assert storage.read()["_meta"]["1"]["schema_version"] == 1
+    assert storage.read()["_meta"]["1"]["schema_version"] == V
     assert db.read_bytes() == NEW_FILE
     storage.close()
 
@@ -472,7 +473,7 @@ def test_error_messages_read_well(db: Path) -> None:
         Store(db)
     assert str(too_new.value) == (
         f"{db} was written by a newer bc-tui (schema version 7; this bc-tui understands up to "
-        f"1). It was left untouched. Upgrade bc-tui to open it, or start a new database with "
+        f"{V}). It was left untouched. Upgrade bc-tui to open it, or start a new database with "
         f"`--db NEW_PATH`."
     )
 
@@ -560,7 +561,7 @@ def test_readonly_file_simulated(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert db.read_bytes() == NEW_FILE
     assert not backup_path(db).exists()
     with Store(db, readonly=True) as s:  # still fine for reading (export)
-        assert s.table("_meta").get(doc_id=1) == {"schema_version": 1}
+        assert s.table("_meta").get(doc_id=1) == {"schema_version": V}
 
 
 def test_readonly_folder_simulated(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -767,14 +768,14 @@ def test_migration_runs_once_and_backup_restores_v1(
         for account in doc["accounts"].values():
             account["status"] = "ENABLE"
 
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database, "MIGRATIONS", {1: to_v2})
+    monkeypatch.setattr(database, "SCHEMA_VERSION", V + 1)
+    monkeypatch.setattr(database, "MIGRATIONS", {V: to_v2})
     with Store(db) as s:
-        assert calls == [1]
+        assert calls == [V]
         assert docs(s, "accounts") == {1: {"name": "a", "status": "ENABLE"}}
-        assert s.table("_meta").get(doc_id=1) == {"schema_version": 2}
+        assert s.table("_meta").get(doc_id=1) == {"schema_version": V + 1}
     v2 = db.read_bytes()
-    assert json.loads(v2)["_meta"]["1"]["schema_version"] == 2
+    assert json.loads(v2)["_meta"]["1"]["schema_version"] == V + 1
     assert json.loads(v2)["accounts"]["1"]["status"] == "ENABLE"
     assert backup_path(db).read_bytes() == v1
 
@@ -783,8 +784,8 @@ def test_migration_runs_once_and_backup_restores_v1(
     assert displaced_path(db).read_bytes() == v2  # restoring destroys nothing
 
     with Store(db) as s:  # the restored v1 file is migrated again on open
-        assert calls == [1, 1]
-        assert s.table("_meta").get(doc_id=1) == {"schema_version": 2}
+        assert calls == [V, V]
+        assert s.table("_meta").get(doc_id=1) == {"schema_version": V + 1}
 
 
 def test_new_database_gets_current_schema(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -795,11 +796,11 @@ def test_new_database_gets_current_schema(db: Path, monkeypatch: pytest.MonkeyPa
 
 def test_readonly_open_migrates_in_memory_only(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Store(db).close()
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database, "MIGRATIONS", {1: lambda doc: doc.setdefault("new", {})})
+    monkeypatch.setattr(database, "SCHEMA_VERSION", V + 1)
+    monkeypatch.setattr(database, "MIGRATIONS", {V: lambda doc: doc.setdefault("new", {})})
     with Store(db, readonly=True) as s:
         assert "new" in s.tables()
-        assert s.table("_meta").get(doc_id=1) == {"schema_version": 2}
+        assert s.table("_meta").get(doc_id=1) == {"schema_version": V + 1}
     assert db.read_bytes() == NEW_FILE
     assert not backup_path(db).exists()
 
@@ -817,11 +818,11 @@ def test_failing_migration_leaves_file(
     db: Path, monkeypatch: pytest.MonkeyPatch, migrations: dict[int, Callable[[dict], None]]
 ) -> None:
     Store(db).close()
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database, "MIGRATIONS", migrations)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", V + 1)
+    monkeypatch.setattr(database, "MIGRATIONS", {V + k - 1: m for k, m in migrations.items()})
     with pytest.raises(DatabaseMigrationFailed) as caught:
         Store(db)
-    assert "from schema version 1 to 2" in one_line(caught.value, db)
+    assert f"from schema version {V} to {V + 1}" in one_line(caught.value, db)
     assert db.read_bytes() == NEW_FILE
     assert not backup_path(db).exists()
 
