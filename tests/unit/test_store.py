@@ -464,7 +464,7 @@ def test_error_messages_read_well(db: Path) -> None:
     with pytest.raises(DatabaseCorrupt) as caught:
         Store(db)
     assert str(caught.value) == (
-        f"{db} is not a bc-tui database (invalid JSON at line 3, column 26). It was left "
+        f"{db} is not a bc-tui database (invalid JSON at line 3, column 27). It was left "
         f"untouched. There is no automatic backup ({db}.bak does not exist): fix the file or "
         f"start a new database with `--db NEW_PATH`."
     )
