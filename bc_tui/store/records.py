@@ -63,9 +63,19 @@ def _decoder(hint: Any) -> typing.Callable[[Any], Any]:
         return lambda value: None if value is None else decode_inner(value)
     if origin is tuple:
         decode_item = _decoder(typing.get_args(hint)[0])
-        return lambda value: tuple(decode_item(item) for item in value)
+        return lambda value: tuple(map(decode_item, value))
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint
+        # A dict lookup: calling the enum class costs ~1 µs a value, a third of decoding
+        # 10,000 accounts. An unknown value still raises the enum's own ValueError.
+        members = {member.value: member for member in hint}
+
+        def decode_enum(value: Any) -> Any:
+            try:
+                return members[value]
+            except (KeyError, TypeError):  # unknown or unhashable: the enum says why
+                return hint(value)
+
+        return decode_enum
     if hint is datetime:
         return datetime.fromisoformat
     return lambda value: value
