@@ -6,9 +6,12 @@ sees only assets assigned to them) is applied here. Billing's are in billing_vie
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bc_tui.clock import Clock
 from bc_tui.domain import labels
@@ -157,6 +160,8 @@ class ViewService(ServiceBase):
         self._tiktok_memo: (
             tuple[tuple[Actor, int], datetime | None, list[TikTokAccountRow], list[str]] | None
         ) = None
+        #: ((store revision, Business Center, filter), matching positions newest first)
+        self._activity_memo: tuple[tuple[int, str, str], array[int]] | None = None
 
     def header(self, actor: Actor) -> HeaderView:
         center = self.business_center(actor.bc_id)
@@ -426,29 +431,13 @@ class ViewService(ServiceBase):
         if not can(member, Action.VIEW_ACTIVITY):
             return ActivityView(allowed=False, reason=why_not(member, Action.VIEW_ACTIVITY))
         names = self._user_names()
-        # Filter and sort the raw documents, and build objects for one page only: at 100,000
-        # events that is the difference between a second and a blink. Times are stored as
-        # ISO 8601 in UTC, so their strings sort in time order.
-        docs = [
-            doc
-            for doc in self.repo.documents(AuditEvent)
-            if doc["bc_id"] == actor.bc_id
-            and (
-                not query
-                or _matches(
-                    query,
-                    doc["activity_log"],
-                    names.get(doc["operator_id"], ""),
-                    doc["activity_type"],
-                )
-            )
-        ]
-        docs.sort(key=lambda doc: doc["time"], reverse=True)
-        pages = max(1, -(-len(docs) // ACTIVITY_PAGE))
+        docs = self.repo.documents(AuditEvent)
+        order = self._activity_order(actor, query, docs, names)
+        pages = max(1, -(-len(order) // ACTIVITY_PAGE))
         page = min(max(0, page), pages - 1)
         events = [
-            from_doc(AuditEvent, doc)
-            for doc in docs[page * ACTIVITY_PAGE : (page + 1) * ACTIVITY_PAGE]
+            from_doc(AuditEvent, docs[index])
+            for index in order[page * ACTIVITY_PAGE : (page + 1) * ACTIVITY_PAGE]
         ]
         rows = tuple(
             ActivityRow(
@@ -460,8 +449,39 @@ class ViewService(ServiceBase):
             for event in events
         )
         return ActivityView(
-            allowed=True, reason="", rows=rows, total=len(docs), page=page, pages=pages
+            allowed=True, reason="", rows=rows, total=len(order), page=page, pages=pages
         )
+
+    def _activity_order(
+        self, actor: Actor, query: str, docs: Sequence[dict[str, Any]], names: dict[str, str]
+    ) -> array[int]:
+        """Positions in `docs` of the events that match, newest first.
+
+        Worked out from the raw documents (no objects) once per store revision, Business
+        Center and filter, and kept as a compact array: at 100,000 events that takes ~0.2 s
+        (the audit log is decoded line by line), and then each page costs only its own 500
+        events. Times are stored as ISO 8601 in UTC, so their strings sort in time order."""
+        key = (self.repo.store.revision, actor.bc_id, query)
+        if self._activity_memo is not None and self._activity_memo[0] == key:
+            return self._activity_memo[1]
+        matching = [
+            (doc["time"], index)
+            for index, doc in enumerate(docs)
+            if doc["bc_id"] == actor.bc_id
+            and (
+                not query
+                or _matches(
+                    query,
+                    doc["activity_log"],
+                    names.get(doc["operator_id"], ""),
+                    doc["activity_type"],
+                )
+            )
+        ]
+        matching.sort(reverse=True)
+        order = array("l", (index for _, index in matching))
+        self._activity_memo = (key, order)
+        return order
 
     def _asset_names(self, bc_id: str) -> dict[tuple[AssetType, str], str]:
         names: dict[tuple[AssetType, str], str] = {}

@@ -15,7 +15,7 @@ makes a backup of the main file alone consistent.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +188,11 @@ class EventLog(MutableMapping[str, dict[str, Any]]):
     def __getitem__(self, key: str) -> dict[str, Any]:
         return self._decode(self.lines()[self._ids()[key]])
 
+    def documents(self) -> Sequence[dict[str, Any]]:
+        """The documents in file order as a sequence that decodes an item only when it is
+        indexed: a reader can order the log once and then decode just the page it shows."""
+        return _Decoded(self)
+
     def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
         """The documents in file order, decoded one at a time (no index built)."""
         return (self._decode(line) for line in self.lines())
@@ -214,3 +219,20 @@ class EventLog(MutableMapping[str, dict[str, Any]]):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class _Decoded(Sequence[dict[str, Any]]):
+    """An EventLog's documents by position, decoded on access (see ``EventLog.documents``)."""
+
+    def __init__(self, log: EventLog) -> None:
+        self._log = log
+        self._lines = log.lines()
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        return self._log._decode(self._lines[index])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._log._decode, self._lines)

@@ -13,12 +13,13 @@ rebuilt from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar
 
 from bc_tui.store.database import Store, Transaction
+from bc_tui.store.eventlog import EventLog
 from bc_tui.store.records import TABLES, encode_value, from_doc, to_doc
 
 T = TypeVar("T")
@@ -112,12 +113,15 @@ class Repository:
         ids = table.ids(match)
         return table.objects[ids[0]] if ids else None
 
-    def documents(self, cls: type[T]) -> Iterable[dict[str, Any]]:
-        """The stored documents of `cls` as they are, read-only, without building objects.
+    def documents(self, cls: type[T]) -> Sequence[dict[str, Any]]:
+        """The stored documents of `cls` as they are, read-only, without building objects,
+        in stored order and indexable.
 
         For the few reads that must scan a very large table (the activity log at 100,000
-        events) and turn only the rows they show into objects (`from_doc`)."""
-        return self.store.storage.read().get(TABLES[cls], {}).values()
+        events) and turn only the rows they show into objects (`from_doc`). The audit log's
+        documents are decoded only as they are iterated or indexed."""
+        table = self.store.storage.read().get(TABLES[cls], {})
+        return table.documents() if isinstance(table, EventLog) else list(table.values())
 
     def count(self, cls: type[T], **match: Any) -> int:
         return len(self._table(cls).ids(match))

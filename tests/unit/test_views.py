@@ -145,3 +145,17 @@ def test_an_account_in_another_center_is_found_there(demo: Services) -> None:
 def test_activity_filters_by_type_too(demo: Services) -> None:
     rows = demo.views.activity(as_user("ava"), "billing").rows
     assert [row.activity_type.value for row in rows] == ["BILLING"]
+
+
+def test_activity_pages_follow_a_new_event_and_the_filter(demo: Services) -> None:
+    """The order is kept between pages of one revision; a change or a new filter redoes it."""
+    ava = as_user("ava")
+    before = demo.views.activity(ava)
+    demo.members.resend_invitation(ava, as_user("sam").user_id)
+    after = demo.views.activity(ava)
+    assert after.total == before.total + 1
+    assert "resent" in after.rows[0].activity_log
+    assert after.rows[1:] == before.rows
+    billing = demo.views.activity(ava, "billing")
+    assert [row.activity_type.value for row in billing.rows] == ["BILLING"]
+    assert demo.views.activity(ava).rows == after.rows
