@@ -16,6 +16,7 @@ from typing import NoReturn
 import platformdirs
 
 from bc_tui import __version__
+from bc_tui.argtypes import bounded
 from bc_tui.clock import SystemClock
 from bc_tui.domain.errors import DomainError
 from bc_tui.ids import RandomIds
@@ -116,28 +117,9 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 1,000,000)")
-    return value
-
-
-def _port(text: str) -> int:
-    value = _count(text)
-    if not 1 <= value <= 65_535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port (1 to 65535)")
-    return value
-
-
-def _seconds(text: str) -> int:
-    value = _count(text)
-    if not 10 <= value <= 86_400:
-        raise argparse.ArgumentTypeError(f"{value} s is out of range (10 s to 1 day)")
-    return value
+_count = bounded(int, 0, 1_000_000, what="a whole number", limits="0 to 1,000,000")
+_port = bounded(int, 1, 65_535, what="a port number", limits="1 to 65535")
+_seconds = bounded(int, 10, 86_400, what="a whole number of seconds", limits="10 s to 1 day")
 
 
 def _fail(message: str) -> int:

@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from bc_tui.argtypes import bounded
 from bc_tui.ssh.config import (
     DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_SESSIONS,
@@ -26,34 +27,9 @@ from bc_tui.ssh.config import (
 INSTALL_HINT = "the SSH server needs asyncssh: pip install 'bc-tui[ssh]'"
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port (0 to 65535; 0 = any free)")
-    return value
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
-
-
-def _duration(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 <= value <= 7 * 86_400:
-        raise argparse.ArgumentTypeError(f"{text} s is out of range (0 to 7 days)")
-    return value
+_port = bounded(int, 0, 65_535, what="a port number", limits="0 to 65535; 0 = any free")
+_positive = bounded(int, 1, 1_000_000, what="a whole number", limits="1 to 1,000,000")
+_duration = bounded(float, 0.0, 7 * 86_400.0, what="a number of seconds", limits="0 to 7 days")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
