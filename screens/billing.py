@@ -194,7 +194,7 @@ class BillingScreen(AreaScreen):
                         style="yellow",
                     )
                 )
-            if row.payment_method_id is None and row.status is not AdAccountStatus.DISABLED:
+            if row.unpaid:
                 attention.append(Text(f"  No payment method: {row.name}", style="yellow"))
         for invoice in view.invoices:
             if invoice.status is InvoiceStatus.OVERDUE:

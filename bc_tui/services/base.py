@@ -54,6 +54,10 @@ class ServiceBase:
             raise NotFound(f"No user with ID {user_id}.")
         return user
 
+    def user_names(self) -> dict[str, str]:
+        """Every user's name by user id, for views that name many people at once."""
+        return {user.user_id: user.user_name for user in self.repo.all(User)}
+
     def user_name(self, user_id: str) -> str:
         user = self.repo.first(User, user_id=user_id)
         return user.user_name if user else user_id

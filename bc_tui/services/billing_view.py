@@ -26,7 +26,6 @@ from bc_tui.domain.models import (
     Portfolio,
     Transaction,
     TransactionType,
-    User,
 )
 from bc_tui.domain.permissions import Action, can, require, why_not
 from bc_tui.services.base import Actor, ServiceBase
@@ -58,6 +57,11 @@ class AdAccountRow:
     @property
     def low(self) -> bool:
         return self.status is AdAccountStatus.ACTIVE and self.cash_balance < LOW_BALANCE
+
+    @property
+    def unpaid(self) -> bool:
+        """In use (not disabled) with no card to pay for it."""
+        return self.payment_method_id is None and self.status is not AdAccountStatus.DISABLED
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +163,7 @@ class BillingViews(ServiceBase):
             Assignment, bc_id=actor.bc_id, asset_type=AssetType.ADVERTISER
         ):
             assigned[assignment.asset_id] = assigned.get(assignment.asset_id, 0) + 1
-        names = {user.user_id: user.user_name for user in self.repo.all(User)}
+        names = self.user_names()
         now = self.clock.now()
         invoices = [
             self._invoice_row(invoice, account_name, now)
@@ -259,7 +263,7 @@ class BillingViews(ServiceBase):
         reason = why_not(member, Action.VIEW_BILLING)
         if member is None or member.relation_status is not MemberStatus.BOUND:
             return reason
-        names = {user.user_id: user.user_name for user in self.repo.all(User)}
+        names = self.user_names()
         holders = [
             f"{names.get(m.user_id, m.user_id)} ({labels.FINANCE_ROLE[m.finance_role]})"
             for m in self.repo.find(Member, bc_id=actor.bc_id)

@@ -199,7 +199,7 @@ class ViewService(ServiceBase):
         for member in members:
             sizes[member.bc_id] += 1
         bc_id = min(sizes, key=lambda bc: (-sizes[bc], bc))
-        names = self._user_names()
+        names = self.user_names()
         candidates = sorted(
             (m for m in members if m.bc_id == bc_id),
             key=lambda m: (m.user_role is not UserRole.ADMIN, names.get(m.user_id, "")),
@@ -276,7 +276,7 @@ class ViewService(ServiceBase):
 
     def account_members(self, actor: Actor, handle: str) -> list[tuple[str, str, AssetRole]]:
         """(user_id, name, role) of everyone with a role on one TikTok account, by name."""
-        names = self._user_names()
+        names = self.user_names()
         found = [
             (a.user_id, names.get(a.user_id, a.user_id), a.role)
             for a in self.repo.find(
@@ -329,7 +329,7 @@ class ViewService(ServiceBase):
             return memo[2], memo[3]
         visible = self._visible_assets(actor)
         accounts = {account.handle: account for account in self.repo.all(TikTokAccount)}
-        names = self._user_names()
+        names = self.user_names()
         people: dict[str, list[str]] = defaultdict(list)
         for assignment in self.repo.find(
             Assignment, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT
@@ -430,7 +430,7 @@ class ViewService(ServiceBase):
         member = self.membership(actor)
         if not can(member, Action.VIEW_ACTIVITY):
             return ActivityView(allowed=False, reason=why_not(member, Action.VIEW_ACTIVITY))
-        names = self._user_names()
+        names = self.user_names()
         docs = self.repo.documents(AuditEvent)
         order = self._activity_order(actor, query, docs, names)
         pages = max(1, -(-len(order) // ACTIVITY_PAGE))
@@ -492,9 +492,6 @@ class ViewService(ServiceBase):
         for asset in self.repo.all(Asset):
             names[asset.asset_type, asset.asset_id] = asset.name
         return names
-
-    def _user_names(self) -> dict[str, str]:
-        return {user.user_id: user.user_name for user in self.repo.all(User)}
 
     def _partners(self, actor: Actor) -> tuple[PartnerRow, ...]:
         return tuple(

@@ -289,6 +289,7 @@ def test_overview_shows_who_shares_what(demo: Services) -> None:
         "Urban Peak — Always on": "Mastercard •••• 5454",
     }
     assert [row.name for row in view.ad_accounts if row.low] == ["Urban Peak — Always on"]
+    assert [row.name for row in view.ad_accounts if row.unpaid] == ["Mira Makes — LIVE"]
     assert view.default_method is not None and view.default_method.label == "Visa •••• 4242"
     assert view.default_method.pays_for == ("Brightlane — Launch", "Northwind Coffee — US")
     assert view.bc_balance == 2_500_000
