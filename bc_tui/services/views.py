@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bc_tui.clock import Clock
 from bc_tui.domain import labels
@@ -56,8 +56,10 @@ class HeaderView:
     role: str  # "Admin", "Standard + Finance Analyst", "Not a member"
 
 
-@dataclass(frozen=True, slots=True)
-class TikTokAccountRow:
+class TikTokAccountRow(NamedTuple):
+    """One account in the list. A named tuple: 10,000 are built after each change, at a
+    third of a frozen dataclass's cost."""
+
     handle: str
     display_name: str
     region: str
@@ -328,7 +330,12 @@ class ViewService(ServiceBase):
         ):
             return memo[2], memo[3]
         visible = self._visible_assets(actor)
-        accounts = {account.handle: account for account in self.repo.all(TikTokAccount)}
+        accounts = {
+            handle: (display, region)
+            for handle, display, region in self.repo.values(
+                TikTokAccount, ("handle", "display_name", "region")
+            )
+        }
         names = self.user_names()
         people: dict[str, list[str]] = defaultdict(list)
         for assignment in self.repo.find(
@@ -348,26 +355,31 @@ class ViewService(ServiceBase):
             if request.status_at(now) is RequestStatus.NOT_USED
         }
         found = []
-        for link in self.repo.find(AssetLink, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
-            if visible is not None and (AssetType.TT_ACCOUNT, link.asset_id) not in visible:
+        links = self.repo.values(
+            AssetLink,
+            ("asset_id", "relation_type", "relation_status", "tt_account_roles"),
+            bc_id=actor.bc_id,
+            asset_type=AssetType.TT_ACCOUNT,
+        )
+        for handle, relation_type, relation_status, roles in links:
+            if visible is not None and (AssetType.TT_ACCOUNT, handle) not in visible:
                 continue
-            account = accounts.get(link.asset_id)
-            display = account.display_name if account else ""
-            status = labels.RELATION_STATUS[link.relation_status]
-            ownership = labels.RELATION_TYPE[link.relation_type]
+            display, region = accounts.get(handle, ("", ""))
+            status = labels.RELATION_STATUS[relation_status]
+            ownership = labels.RELATION_TYPE[relation_type]
             row = TikTokAccountRow(
-                handle=link.asset_id,
+                handle=handle,
                 display_name=display,
-                region=account.region if account else "",
-                relation_type=link.relation_type,
-                relation_status=link.relation_status,
-                scopes=tuple(labels.SCOPE[scope] for scope in link.tt_account_roles),
-                members=tuple(sorted(people[link.asset_id])),
-                pending_until=pending.get(link.asset_id),
-                partners=tuple(shared[link.asset_id]),
+                region=region,
+                relation_type=relation_type,
+                relation_status=relation_status,
+                scopes=tuple(labels.SCOPE[scope] for scope in roles),
+                members=tuple(sorted(people[handle])) if handle in people else (),
+                pending_until=pending.get(handle),
+                partners=tuple(shared[handle]) if handle in shared else (),
             )
-            haystack = "\0".join((link.asset_id, display, status, ownership)).casefold()
-            found.append((row.handle.casefold(), row, haystack))
+            haystack = "\0".join((handle, display, status, ownership)).casefold()
+            found.append((handle.casefold(), row, haystack))
         found.sort(key=lambda entry: entry[0])
         rows, haystacks = [entry[1] for entry in found], [entry[2] for entry in found]
         expiry = min(pending.values(), default=None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import types
 import typing
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from datetime import datetime
 from enum import Enum
 from functools import cache
@@ -67,18 +67,32 @@ def _decoder(hint: Any) -> typing.Callable[[Any], Any]:
     if isinstance(hint, type) and issubclass(hint, Enum):
         # A dict lookup: calling the enum class costs ~1 µs a value, a third of decoding
         # 10,000 accounts. An unknown value still raises the enum's own ValueError.
-        members = {member.value: member for member in hint}
-
-        def decode_enum(value: Any) -> Any:
-            try:
-                return members[value]
-            except (KeyError, TypeError):  # unknown or unhashable: the enum says why
-                return hint(value)
-
-        return decode_enum
+        return _EnumDecoder(hint)
     if hint is datetime:
         return datetime.fromisoformat
-    return lambda value: value
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+class _EnumDecoder:
+    """A stored value as its enum member, by dict lookup: calling the enum class costs ~1 µs
+    a value, a third of decoding 10,000 accounts. An unknown value still raises the enum's
+    own ValueError."""
+
+    __slots__ = ("enum", "members")
+
+    def __init__(self, enum: type[Enum]) -> None:
+        self.enum = enum
+        self.members = {member.value: member for member in enum}
+
+    def __call__(self, value: Any) -> Any:
+        try:
+            return self.members[value]
+        except (KeyError, TypeError):  # unknown or unhashable: the enum says why
+            return self.enum(value)
 
 
 @cache
@@ -90,3 +104,35 @@ def _plan(cls: type) -> tuple[tuple[str, typing.Callable[[Any], Any]], ...]:
 def from_doc(cls: type[T], doc: dict[str, Any]) -> T:
     """A stored document as an instance of `cls`; unknown keys are ignored, missing use defaults."""
     return cls(**{name: decode(doc[name]) for name, decode in _plan(cls) if name in doc})
+
+
+@cache
+def stored_defaults(cls: type) -> dict[str, Any]:
+    """The defaults of `cls`'s fields as stored: what a document without the field means."""
+    return {f.name: encode_value(f.default) for f in fields(cls) if f.default is not MISSING}
+
+
+@cache
+def column_reader(cls: type, name: str) -> typing.Callable[[list[dict[str, Any]]], list[Any]]:
+    """Reads one field of many stored documents of `cls` at once, decoded as `from_doc`
+    decodes it (the field's default where a document lacks it): a column of a view, without
+    a function call per document for plain fields or enums."""
+    decode = dict(_plan(cls))[name]
+    defaults = stored_defaults(cls)
+    default, optional = defaults.get(name), name in defaults
+
+    def read(docs: list[dict[str, Any]]) -> list[Any]:
+        if optional:
+            values = [doc.get(name, default) for doc in docs]
+        else:
+            values = [doc[name] for doc in docs]
+        if decode is _same:
+            return values
+        if isinstance(decode, _EnumDecoder):
+            try:
+                return list(map(decode.members.__getitem__, values))
+            except (KeyError, TypeError):
+                pass  # an unknown value: the slow path raises the enum's own error
+        return list(map(decode, values))
+
+    return read

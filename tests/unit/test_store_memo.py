@@ -5,11 +5,22 @@ transaction touched, agree with the file after every kind of change."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bc_tui.domain.models import Member, MemberStatus, User, UserRole
+from bc_tui.domain.models import (
+    AssetLink,
+    AssetType,
+    Member,
+    MemberStatus,
+    RelationStatus,
+    RelationType,
+    TtAccountRole,
+    User,
+    UserRole,
+)
 from bc_tui.store import Store
 from bc_tui.store.repository import Repository
 
@@ -84,3 +95,43 @@ def test_another_process_s_change_is_read_after_refresh(repo: Repository) -> Non
         writer.insert(member("u10"))
     assert on_disk(repo.store.path) == repo.store.storage.read()
     assert [m.user_id for m in repo.all(Member)] == ["u0", "u1", "u2", "u3", "u9", "u10"]
+
+
+def test_fields_read_without_objects_agree_with_the_objects(tmp_path: Path) -> None:
+    """`values` and the indexes read the stored documents, not the objects: they must decode
+    and default exactly as `from_doc` does, for a document written before a field existed
+    too."""
+    path = tmp_path / "bc.json"
+    writing = Repository(Store(path))
+    links = [
+        AssetLink(BC, AssetType.TT_ACCOUNT, "old", RelationType.OWNER_BC, RelationStatus.BOUND),
+        AssetLink(
+            BC,
+            AssetType.TT_ACCOUNT,
+            "new",
+            RelationType.OWNER_INDIVIDUAL,
+            RelationStatus.PENDING,
+            (TtAccountRole.POST, TtAccountRole.LIVE),
+            datetime(2026, 11, 26, 5, 0, tzinfo=UTC),
+        ),
+    ]
+    with writing.writing() as writer:
+        writer.insert_many(links)
+    writing.store.close()
+    stored = on_disk(path)
+    old = stored["asset_links"]["1"]  # type: ignore[index]
+    del old["tt_account_roles"], old["updated_at"]  # as a file from before these fields
+    path.write_text(json.dumps(stored), "utf-8")
+
+    repo = Repository(Store(path))
+    names = ("asset_id", "relation_status", "tt_account_roles", "updated_at")
+    assert repo.values(AssetLink, names) == [
+        tuple(getattr(link, name) for name in names) for link in links
+    ]
+    assert repo.all(AssetLink) == links
+    assert [link.asset_id for link in repo.find(AssetLink, tt_account_roles=())] == ["old"]
+    assert repo.values(AssetLink, ["asset_id"], updated_at=links[1].updated_at) == [("new",)]
+    assert repo.values(AssetLink, ["asset_id"], relation_status="PENDING") == [("new",)]
+    with repo.writing() as writer:
+        writer.remove(AssetLink, asset_id="old")
+    assert repo.values(AssetLink, ["asset_id"], tt_account_roles=()) == []
