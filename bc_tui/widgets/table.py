@@ -103,8 +103,9 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         #: Content width of each column: it grows to fit every row shown since the columns
         #: were set and never shrinks (as DataTable's), so a filter does not make them jump.
         self._widths: list[int] = []
-        #: id(row) -> (row, its cell widths), for the rows measured since the columns were set.
-        self._measured: dict[int, tuple[Row, tuple[int, ...]]] = {}
+        #: id(row) -> row, for the rows measured since the columns were set (the row is kept so
+        #: its id is not reused).
+        self._measured: dict[int, Row] = {}
         self._most = 0  # the most rows shown at once (bounds the memo)
         self._cursor = 0
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
@@ -153,15 +154,12 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         if len(memo) + len(fresh) > 2 * self._most + 1024:
             memo.clear()  # let go of rows no longer shown (replaced ones); widths are kept
             fresh = list(rows)
-        texts_of = self._texts
-        measured = []
         for row in fresh:
-            row_widths = tuple(map(_text_width, texts_of(row)))
-            memo[id(row)] = (row, row_widths)  # the row is kept so its id is not reused
-            measured.append(row_widths)
-        for column, width in enumerate(map(max, zip(*measured, strict=False))):
+            memo[id(row)] = row
+        texts = list(map(self._texts, fresh))
+        for column, cells in enumerate(zip(*texts, strict=False)):
             if column < len(widths):
-                widths[column] = max(widths[column], width)
+                widths[column] = max(widths[column], _widest(cells))
         return widths
 
     @property
@@ -372,6 +370,17 @@ def _cell_segments(
     ]
     segments.append(Segment(" " * (width - text_width + _PADDING), edge))
     return segments
+
+
+def _widest(texts: Sequence[str]) -> int:
+    """The widest of one column's cells. Each distinct text is measured once (a status or
+    a "—" repeats thousands of times), and a column of printable ASCII, one cell per
+    character, by length without asking Rich about each character."""
+    distinct = set(texts)
+    joined = "".join(distinct)
+    if joined.isascii() and joined.isprintable():
+        return max(map(len, distinct))
+    return max(map(_text_width, distinct))
 
 
 def _text_width(text: str) -> int:
