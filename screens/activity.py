@@ -8,13 +8,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from bc_tui.domain import labels
 from bc_tui.screens.base import AreaScreen
 from bc_tui.services.views import ACTIVITY_PAGE, ActivityRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
+from bc_tui.widgets.summary import Summary
 from bc_tui.widgets.table import VirtualTable
 
 
@@ -34,7 +35,7 @@ class ActivityScreen(AreaScreen):
         self._zone = ZoneInfo("UTC")  # the Business Center's, set on load
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="summary")
+        yield Summary()
         columns = ("Time", "Who", "Type", "What happened")
         yield VirtualTable(columns, self._cells, id="activity")
 
@@ -51,11 +52,11 @@ class ActivityScreen(AreaScreen):
         view = app.services.views.activity(app.actor, self.query_text, self._page)
         self._page = view.page
         table = self.query_one("#activity", VirtualTable)
-        summary = self.query_one("#summary", Static)
+        summary = self.query_one(Summary)
         table.display = view.allowed
         if not view.allowed:
             table.show(())
-            summary.update(Text(view.reason, style="bold"))
+            summary.say(Text(view.reason, style="bold"))
             return
         self._zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
         table.show(view.rows)
@@ -69,7 +70,7 @@ class ActivityScreen(AreaScreen):
             )
         if self.query_text:
             text += f" · filter: {self.query_text}"
-        summary.update(Text(text))
+        summary.say(Text(text))
 
     def action_page(self, step: int) -> None:
         self._page = max(0, self._page + step)

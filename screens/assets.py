@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
@@ -21,6 +21,7 @@ from bc_tui.screens.partner import PartnerDialog
 from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
+from bc_tui.widgets.summary import Summary
 from bc_tui.widgets.table import VirtualTable
 
 PARTNERS = "PARTNERS"
@@ -46,7 +47,7 @@ class AssetsScreen(AreaScreen):
         self._overview: AssetsOverview | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="summary")
+        yield Summary()
         with Horizontal(id="assets-split"):
             yield OptionList(id="groups")
             yield VirtualTable(ASSET_COLUMNS, _cells, id="assets")
@@ -68,7 +69,7 @@ class AssetsScreen(AreaScreen):
         text = labels.count(total, "asset") + " · ↑↓ choose a type, enter to browse it"
         if overview.only_assigned:
             text += " · you see only the assets assigned to you"
-        self.query_one("#summary", Static).update(Text(text))
+        self.query_one(Summary).say(Text(text))
         self._show_group()
 
     @on(OptionList.OptionHighlighted, "#groups")

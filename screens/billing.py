@@ -32,6 +32,7 @@ from bc_tui.screens.transfer import TransferDialog
 from bc_tui.services.billing_view import AdAccountRow, BillingView, InvoiceStatus
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
+from bc_tui.widgets.summary import Summary
 
 TABS = ("overview", "payment-methods", "ad-accounts", "transactions", "invoices")
 
@@ -91,7 +92,7 @@ class BillingScreen(AreaScreen):
         self._view: BillingView | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="summary")
+        yield Summary()
         with TabbedContent(id="billing-tabs"):
             with TabPane("Overview", id="overview"), VerticalScroll(id="overview-scroll"):
                 yield Static(id="overview-text")
@@ -121,14 +122,14 @@ class BillingScreen(AreaScreen):
         view = app.services.billing_views.overview(app.actor)
         self._view = view
         tabs = self.query_one("#billing-tabs", TabbedContent)
-        summary = self.query_one("#summary", Static)
+        summary = self.query_one(Summary)
         tabs.display = view.allowed
         self.refresh_bindings()
         if not view.allowed:
-            summary.update(Text(view.reason, style="bold"))
+            summary.say(Text(view.reason, style="bold"))
             return
         zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
-        summary.update(self._summary(view))
+        summary.say(self._summary(view))
         self.query_one("#overview-text", Static).update(self._overview(view))
         self._fill_payment_methods(view)
         self._fill_ad_accounts(view)

@@ -6,7 +6,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.permissions import Action
@@ -17,6 +16,7 @@ from bc_tui.services.members import Invitation
 from bc_tui.services.views import MemberRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import member_status, plain
+from bc_tui.widgets.summary import Summary
 from bc_tui.widgets.table import VirtualTable
 
 
@@ -31,7 +31,7 @@ class MembersScreen(AreaScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="summary")
+        yield Summary()
         columns = ("Name", "Email", "Role", "Finance role", "Status", "Assets")
         yield VirtualTable(columns, _cells, key=_user_id, id="members")
 
@@ -43,7 +43,7 @@ class MembersScreen(AreaScreen):
         summary = f"{labels.count(len(rows), 'member')} · {labels.count(admins, 'admin')}"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
-        self.query_one("#summary", Static).update(Text(summary))
+        self.query_one(Summary).say(Text(summary))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "invite":

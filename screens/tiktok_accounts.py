@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import RelationStatus, RelationType, RequestKind
@@ -23,6 +22,7 @@ from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.services.views import TikTokAccountRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
+from bc_tui.widgets.summary import Summary
 from bc_tui.widgets.table import VirtualTable
 
 #: Most telling first: at 80 columns the right-hand ones scroll out of view.
@@ -51,7 +51,7 @@ class TikTokAccountsScreen(AreaScreen):
         self._measured_chosen: set[str] = set()  # the picks the table's widths include
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="summary")
+        yield Summary()
         yield VirtualTable(COLUMNS, self._cells, key=_handle, texts=self._texts, id="accounts")
 
     def on_mount(self) -> None:
@@ -169,7 +169,7 @@ class TikTokAccountsScreen(AreaScreen):
             if app.may(Action.ADD_TIKTOK_ACCOUNT):
                 summary += "Press a to add one. "
             summary += "Expected some? Press b to check you are in the right Business Center."
-        self.query_one("#summary", Static).update(Text(summary))
+        self.query_one(Summary).say(Text(summary))
 
     def _selected(self) -> TikTokAccountRow | None:
         table = self._table
