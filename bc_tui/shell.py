@@ -30,12 +30,37 @@ class ServicesApp(App[None]):
         self.services = services
         self.generation = 0  # screens compare it to know whether to reload on resume
         self._watch_interval = watch_interval
+        self._gc_threshold: tuple[int, int, int] | None = None  # while our GC policy holds
 
     def on_mount(self) -> None:
         if self._watch_interval > 0:
             self.set_interval(self._watch_interval, self._watch_store)
-        self.call_after_refresh(_settled)
+        self.call_after_refresh(self._settled)
         self.set_interval(COLLECT_EVERY, _collect)
+
+    def on_unmount(self) -> None:
+        """Hand the collector back as it was (a test process runs many apps in turn)."""
+        if self._gc_threshold is not None:
+            gc.unfreeze()
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
+
+    def _settled(self) -> None:
+        """Once the first screen is up, move everything alive into the collector's permanent
+        generation, and leave full collections to `_collect`'s slow cadence.
+
+        At 10,000 accounts the parsed database, its indexes and the views are a few hundred
+        thousand objects, and CPython's automatic full collection walked them all every few
+        seconds of activity: a 40-70 ms stall in the middle of a keystroke or a screen
+        switch. Frozen objects are still freed by reference counting when dropped; young
+        ones are still collected as usual, only the full (oldest-generation) pass waits.
+        """
+        if self._gc_threshold is not None:
+            return
+        self._gc_threshold = gc.get_threshold()
+        gc.freeze()
+        young, middle, _ = self._gc_threshold
+        gc.set_threshold(young, middle, 1_000_000_000)
 
     def notify(
         self,
@@ -66,23 +91,8 @@ class ServicesApp(App[None]):
             self.data_changed()
 
 
-#: Seconds between the app's own full garbage collections (see `_settled`).
+#: Seconds between the app's own full garbage collections (see `ServicesApp._settled`).
 COLLECT_EVERY = 10.0
-
-
-def _settled() -> None:
-    """Once the first screen is up, move everything alive into the collector's permanent
-    generation, and leave full collections to `_collect`'s slow cadence.
-
-    At 10,000 accounts the parsed database, its indexes and the views are a few hundred
-    thousand objects, and CPython's automatic full collection walked them all every few
-    seconds of activity: a 40-70 ms stall in the middle of a keystroke or a screen switch.
-    Frozen objects are still freed by reference counting when dropped; the young ones are
-    still collected as usual, only the full (oldest-generation) pass waits for `_collect`.
-    """
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 1_000_000_000)
 
 
 def _collect() -> None:

@@ -1,0 +1,28 @@
+"""The app's garbage-collection policy: what was alive at first paint is frozen and full
+collections wait for the app's timer while it runs; the process gets the collector back as
+it was when the app ends (a test process or the ssh server runs many apps in turn)."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from bc_tui import shell
+from tests.apps import demo_app
+
+
+async def test_first_paint_freezes_the_heap_and_exit_gives_the_collector_back(
+    tmp_path: Path,
+) -> None:
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[:2] == before[:2]
+        assert gc.get_threshold()[2] > 10**6  # no automatic full collection
+        shell._collect()  # what the timer runs: a full pass over what is not frozen
+        assert gc.get_count()[2] == 0
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
