@@ -148,6 +148,13 @@ class ActivityView:
     pages: int = 1
 
 
+def _event_matches(query: str, doc: dict[str, Any], names: dict[str, str]) -> bool:
+    """Whether a stored audit event matches the Activity filter: its text, who did it, or
+    its type."""
+    operator = names.get(doc["operator_id"], "")
+    return _matches(query, doc["activity_log"], operator, doc["activity_type"])
+
+
 def _matches(query: str, *fields: str) -> bool:
     needle = query.casefold()
     return any(needle in value.casefold() for value in fields)
@@ -469,27 +476,22 @@ class ViewService(ServiceBase):
     ) -> array[int]:
         """Positions in `docs` of the events that match, newest first.
 
-        Worked out from the raw documents (no objects) once per store revision, Business
-        Center and filter, and kept as a compact array: at 100,000 events that takes ~0.2 s
-        (the audit log is decoded line by line), and then each page costs only its own 500
-        events. Times are stored as ISO 8601 in UTC, so their strings sort in time order."""
+        Worked out once per store revision, Business Center and filter, and kept as a compact
+        array, so each page then costs only its own 500 events. The Business Center and time
+        of every event come from the log's stored columns (read from its raw lines, kept and
+        extended by the log): at 100,000 events ~0.1 s the first time, ~15 ms after a change
+        (decoding every event took ~0.2 s each time). A text filter decodes this Business
+        Center's events. Times are stored as ISO 8601 in UTC, so their strings sort in time
+        order."""
         key = (self.repo.store.revision, actor.bc_id, query)
         if self._activity_memo is not None and self._activity_memo[0] == key:
             return self._activity_memo[1]
-        matching = [
-            (doc["time"], index)
-            for index, doc in enumerate(docs)
-            if doc["bc_id"] == actor.bc_id
-            and (
-                not query
-                or _matches(
-                    query,
-                    doc["activity_log"],
-                    names.get(doc["operator_id"], ""),
-                    doc["activity_type"],
-                )
-            )
-        ]
+        bc_ids = self.repo.column(AuditEvent, "bc_id")
+        times = self.repo.column(AuditEvent, "time")
+        here = [index for index, bc_id in enumerate(bc_ids) if bc_id == actor.bc_id]
+        if query:
+            here = [index for index in here if _event_matches(query, docs[index], names)]
+        matching = [(times[index], index) for index in here]
         matching.sort(reverse=True)
         order = array("l", (index for _, index in matching))
         self._activity_memo = (key, order)

@@ -15,6 +15,7 @@ makes a backup of the main file alone consistent.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,8 @@ class EventLog(MutableMapping[str, dict[str, Any]]):
         self._inode: int | None = None
         self.pending: list[bytes] = []
         self._index: dict[str, int] | None = None
+        #: Field name -> its stored value in each committed line read so far (`column`).
+        self._columns: dict[str, list[Any]] = {}
 
     def record(self) -> LogRecord:
         """The ``_log`` record once the pending lines are committed."""
@@ -130,6 +133,8 @@ class EventLog(MutableMapping[str, dict[str, Any]]):
         ):
             return
         lines = list(previous._lines)  # our own: committed() extends it in place
+        # The same committed prefix: what was read of its columns still holds.
+        self._columns = {name: list(values) for name, values in previous._columns.items()}
         if previous.size < self.size:
             with open(self.path, "rb") as file:
                 file.seek(previous.size)
@@ -157,6 +162,38 @@ class EventLog(MutableMapping[str, dict[str, Any]]):
             else:  # nothing committed: there may be no side file at all
                 self._lines = []
         return self._lines + self.pending if self.pending else self._lines
+
+    def column(self, name: str) -> list[Any]:
+        """One field's stored value in every line (None where a document lacks it), in file
+        order, without decoding the documents.
+
+        For the Activity view at 100,000 events, which needs every event's Business Center
+        and time to order a page and decoding every line took ~0.15 s. Committed lines never
+        change, so their values are kept and only lines committed since are read; pending
+        lines (which a rollback may drop) are read each time."""
+        self.lines()  # reads the committed lines on first use
+        committed = self._lines
+        assert committed is not None
+        values = self._columns.setdefault(name, [])
+        if len(values) < len(committed):
+            values += self._read_column(name, committed[len(values) :])
+        if self.pending:
+            return values + self._read_column(name, self.pending)
+        return list(values)
+
+    def _read_column(self, name: str, lines: list[bytes]) -> list[Any]:
+        """`name`'s value in each of `lines`: a string found in the encoded line as it is
+        (a string without escapes cannot hide another key's `"name":"` inside it, since its
+        own quotes are escaped), anything else by decoding that line."""
+        pattern = re.compile(b'"' + re.escape(name.encode()) + rb'":"([^"\\]*)"')
+        found = pattern.findall(b"\n".join(lines))
+        if len(found) == len(lines):  # one per line (a document has each key once): aligned
+            return b"\n".join(found).decode().split("\n") if found else []
+        values = []
+        for line in lines:
+            match = pattern.search(line)
+            values.append(match[1].decode() if match else self._decode(line).get(name))
+        return values
 
     def _decode(self, line: bytes) -> dict[str, Any]:
         try:

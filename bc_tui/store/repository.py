@@ -171,6 +171,16 @@ class Repository:
         table = self.store.storage.read().get(TABLES[cls], {})
         return table.documents() if isinstance(table, EventLog) else list(table.values())
 
+    def column(self, cls: type, name: str) -> list[Any]:
+        """One field's stored value (as in the file: enums as strings, times as ISO 8601) for
+        every document of `cls`, in stored order, without decoding the documents; the audit
+        log reads it from its raw lines and keeps it. Positions match `documents(cls)`."""
+        table = self.store.storage.read().get(TABLES[cls], {})
+        if isinstance(table, EventLog):
+            return table.column(name)
+        default = stored_defaults(cls).get(name)
+        return [doc.get(name, default) for doc in table.values()]
+
     def count(self, cls: type[T], **match: Any) -> int:
         return len(self._table(cls).ids(match))
 

@@ -251,3 +251,38 @@ def test_restore_refuses_when_the_side_file_lost_the_backups_events(db: Path) ->
     with pytest.raises(EventsCorrupt):
         restore_backup(db)
     assert db.read_bytes() == before
+
+
+def test_a_column_read_from_the_raw_lines_agrees_with_the_documents(db: Path) -> None:
+    """`EventLog.column` finds a field in the encoded lines without decoding them, keeps what
+    it read of the committed lines and reads only new ones: it must give what decoding gives
+    for every kind of value, across commits, a rollback and another process's appends."""
+    docs: list[dict[str, Any]] = [
+        {"k": "plain", "n": 1},
+        {"k": 'with "quotes" and \\ back', "n": 2},  # escaped in the line: decoded instead
+        {"k": None, "n": 3},
+        {"n": 4},  # no such field
+        {"k": "ünïcode ✓", "n": 5, "x": '"k":"decoy"'},  # a decoy inside another value
+    ]
+    with Store(db) as store:
+        with store.transaction() as tx:
+            tx.table(LOG_TABLE).insert_multiple(docs)
+
+        def column() -> list[Any]:
+            return store.storage.read()[LOG_TABLE].column("k")
+
+        expected = [doc.get("k") for doc in docs]
+        assert column() == expected
+        with pytest.raises(RuntimeError), store.transaction() as tx:
+            tx.table(LOG_TABLE).insert({"k": "rolled back"})
+            assert column() == [*expected, "rolled back"]  # pending lines count inside
+            raise RuntimeError
+        assert column() == expected
+        with Store(db) as other, other.transaction() as tx:
+            tx.table(LOG_TABLE).insert({"k": "theirs"})
+        assert store.refresh()
+        with store.transaction() as tx:
+            tx.table(LOG_TABLE).insert({"k": "ours"})
+        assert column() == [*expected, "theirs", "ours"]
+    with Store(db, readonly=True) as fresh:
+        assert fresh.storage.read()[LOG_TABLE].column("k") == [*expected, "theirs", "ours"]
