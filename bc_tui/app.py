@@ -6,12 +6,13 @@ their errors as notices, and tells screens when the data changed.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -22,15 +23,7 @@ from bc_tui.domain.cards import luhn_ok
 from bc_tui.domain.errors import DomainError
 from bc_tui.domain.models import Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
-from bc_tui.screens.activity import ActivityScreen
-from bc_tui.screens.assets import AssetsScreen
 from bc_tui.screens.base import AreaScreen
-from bc_tui.screens.billing import BillingScreen
-from bc_tui.screens.help import HelpScreen
-from bc_tui.screens.members import MembersScreen
-from bc_tui.screens.picker import PickerDialog
-from bc_tui.screens.qr_dialog import QrDialog
-from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.services import Actor, Services
 from bc_tui.shell import ServicesApp
 from bc_tui.store.errors import StoreError
@@ -71,12 +64,14 @@ class BusinessCenterApp(ServicesApp):
             "activity.tcss",
         )
     ]
+    # Each area's module is imported when the area is first shown: start-up loads only the
+    # screen it opens on (and its dialogs).
     MODES = {
-        "assets": AssetsScreen,
-        "tiktok_accounts": TikTokAccountsScreen,
-        "members": MembersScreen,
-        "billing": BillingScreen,
-        "activity": ActivityScreen,
+        "assets": lambda: _area_screen("assets", "AssetsScreen"),
+        "tiktok_accounts": lambda: _area_screen("tiktok_accounts", "TikTokAccountsScreen"),
+        "members": lambda: _area_screen("members", "MembersScreen"),
+        "billing": lambda: _area_screen("billing", "BillingScreen"),
+        "activity": lambda: _area_screen("activity", "ActivityScreen"),
     }
     DEFAULT_MODE = "assets"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -166,6 +161,8 @@ class BusinessCenterApp(ServicesApp):
 
     def token_on_screen(self) -> str | None:
         """The token of the QR code the admin's screen shows, for the phone's scanner."""
+        from bc_tui.screens.qr_dialog import QrDialog
+
         screen = self.screen
         if isinstance(screen, QrDialog) and screen.request.method is RequestMethod.QR:
             return screen.request.token
@@ -182,6 +179,8 @@ class BusinessCenterApp(ServicesApp):
                 severity="warning",
             )
             return
+        from bc_tui.screens.qr_dialog import QrDialog
+
         session.visible = not session.visible
         screen = self.screen
         if isinstance(screen, AreaScreen | QrDialog):
@@ -223,10 +222,14 @@ class BusinessCenterApp(ServicesApp):
             ("tab", "Next part of the screen"),
             ("esc", "Close a dialog or clear the filter"),
         ]
+        from bc_tui.screens.help import HelpScreen
+
         sections = [("This screen", here), ("Everywhere", everywhere), ("Moving", moving)]
         self.push_screen(HelpScreen([section for section in sections if section[1]]))
 
     def action_switch_user(self) -> None:
+        from bc_tui.screens.picker import PickerDialog
+
         views = self.services.views
         choices = [
             (
@@ -246,6 +249,8 @@ class BusinessCenterApp(ServicesApp):
         self.push_screen(PickerDialog("Act as", choices, self.actor.user_id), done)
 
     def action_switch_center(self) -> None:
+        from bc_tui.screens.picker import PickerDialog
+
         views = self.services.views
         choices = [
             (center.bc_id, f"{center.name} — {center.bc_id}")
@@ -270,6 +275,12 @@ class BusinessCenterApp(ServicesApp):
             for title, help_text, action in screen.screen_commands():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_action(a))
         yield from super().get_system_commands(screen)
+
+
+def _area_screen(module: str, name: str) -> AreaScreen:
+    """A new area screen, its module imported on first use."""
+    screen_class = getattr(importlib.import_module(f"bc_tui.screens.{module}"), name)
+    return cast(AreaScreen, screen_class())
 
 
 class _NoCardNumbers(logging.Formatter):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 
 from rich.text import Text
 from textual import on, work
@@ -44,7 +45,6 @@ class TikTokAccountsScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: dict[str, TikTokAccountRow] = {}
         self._cursor_to: str | None = None  # a handle to select on the next load
         self._chosen: set[str] = set()  # accounts picked with space, for m
         self._pending: list[TikTokAccountRow] = []  # rows whose countdown ticks
@@ -140,17 +140,19 @@ class TikTokAccountsScreen(AreaScreen):
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.tiktok_accounts(app.actor, self.query_text)
-        self._rows = {row.handle: row for row in rows}
         self._pending = [row for row in rows if row.pending_until is not None]
         table = self._table
-        self._chosen &= set(self._rows)
         changed = self._chosen ^ self._measured_chosen  # their ✓ changes a width
-        table.remeasure(self._rows[handle] for handle in changed if handle in self._rows)
-        self._measured_chosen = set(self._chosen)
+        if changed or self._chosen:
+            by_handle = {row.handle: row for row in rows}
+            self._chosen.intersection_update(by_handle)
+            table.remeasure(by_handle[handle] for handle in changed if handle in by_handle)
+            self._measured_chosen = set(self._chosen)
         table.show(rows)
-        if self._cursor_to in self._rows:
-            table.move_cursor(row=table.row_index(self._cursor_to))
-            self._cursor_to = None
+        if self._cursor_to is not None:
+            with suppress(KeyError):  # not shown (filtered out, or gone)
+                table.move_cursor(row=table.row_index(self._cursor_to))
+                self._cursor_to = None
         active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
         summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
         if self._chosen:

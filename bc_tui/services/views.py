@@ -35,6 +35,7 @@ from bc_tui.domain.models import (
     RelationType,
     RequestStatus,
     TikTokAccount,
+    TtAccountRole,
     User,
     UserRole,
 )
@@ -368,10 +369,14 @@ class ViewService(ServiceBase):
             bc_id=actor.bc_id,
             asset_type=AssetType.TT_ACCOUNT,
         )
+        scopes: dict[tuple[TtAccountRole, ...], tuple[str, ...]] = {}  # one tuple per set
         for handle, relation_type, relation_status, roles in links:
             if visible is not None and (AssetType.TT_ACCOUNT, handle) not in visible:
                 continue
             display, region = accounts.get(handle, ("", ""))
+            scope_labels = scopes.get(roles)
+            if scope_labels is None:
+                scope_labels = scopes[roles] = tuple(labels.SCOPE[scope] for scope in roles)
             status = labels.RELATION_STATUS[relation_status]
             ownership = labels.RELATION_TYPE[relation_type]
             row = TikTokAccountRow(
@@ -380,7 +385,7 @@ class ViewService(ServiceBase):
                 region=region,
                 relation_type=relation_type,
                 relation_status=relation_status,
-                scopes=tuple(labels.SCOPE[scope] for scope in roles),
+                scopes=scope_labels,
                 members=tuple(sorted(people[handle])) if handle in people else (),
                 pending_until=pending.get(handle),
                 partners=tuple(shared[handle]) if handle in shared else (),

@@ -107,6 +107,21 @@ def from_doc(cls: type[T], doc: dict[str, Any]) -> T:
 
 
 @cache
+def repeating_fields(cls: type) -> tuple[str, ...]:
+    """The fields of `cls` whose values repeat across documents: enums (alone or in a
+    tuple) and the ids of Business Centers."""
+
+    def repeats(name: str, hint: Any) -> bool:
+        if name == "bc_id" or name.endswith("_bc_id"):
+            return True
+        kinds = typing.get_args(hint) or (hint,)
+        return any(isinstance(kind, type) and issubclass(kind, Enum) for kind in kinds)
+
+    hints = typing.get_type_hints(cls)
+    return tuple(f.name for f in fields(cls) if repeats(f.name, hints[f.name]))
+
+
+@cache
 def stored_defaults(cls: type) -> dict[str, Any]:
     """The defaults of `cls`'s fields as stored: what a document without the field means."""
     return {f.name: encode_value(f.default) for f in fields(cls) if f.default is not MISSING}

@@ -26,6 +26,7 @@ from bc_tui.store.records import (
     column_reader,
     encode_value,
     from_doc,
+    repeating_fields,
     stored_defaults,
     to_doc,
 )
@@ -53,6 +54,22 @@ def _stored_key(value: Any) -> Any:
     return tuple(map(_stored_key, value)) if type(value) is list else value
 
 
+def _share_values(cls: type, raw: dict[str, dict[str, Any]]) -> None:
+    """Make equal values of the fields that repeat (ids of Business Centers, enums) one
+    string object, in place: the parser makes a new string for every occurrence. At 10,000
+    accounts that is ~4 MB of the parsed file for ~20 ms, once per load."""
+    docs = list(raw.values())
+    for name in repeating_fields(cls):
+        shared: dict[str, str] = {}
+        share = shared.setdefault
+        for doc in docs:
+            value = doc.get(name)
+            if value.__class__ is str:
+                doc[name] = share(value, value)
+            elif value.__class__ is list:
+                doc[name] = [share(item, item) if item.__class__ is str else item for item in value]
+
+
 class _Table:
     """One table's documents by id, in file order, with indexes by field values; each
     document becomes an object the first time it is read (a view that reads a few fields of
@@ -65,6 +82,8 @@ class _Table:
         self.raw = raw
         self.objects: dict[str, Any] = {}
         self.indexes: dict[tuple[str, ...], dict[Key, list[str]]] = {}
+        if not isinstance(raw, EventLog):
+            _share_values(cls, raw)
 
     def get(self, doc_id: str) -> Any:
         obj = self.objects.get(doc_id)
