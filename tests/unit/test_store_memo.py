@@ -135,3 +135,14 @@ def test_fields_read_without_objects_agree_with_the_objects(tmp_path: Path) -> N
     with repo.writing() as writer:
         writer.remove(AssetLink, asset_id="old")
     assert repo.values(AssetLink, ["asset_id"], tt_account_roles=()) == []
+
+
+def test_repeated_values_are_one_object_once_a_table_is_read(repo: Repository) -> None:
+    """Sharing repeated values (ids of Business Centers, enums) is what keeps a parsed
+    10,000-account file ~4 MB smaller; the values themselves do not change."""
+    repo.store.close()
+    fresh = Repository(Store(repo.store.path))
+    assert [m.user_id for m in fresh.all(Member)] == ["u0", "u1", "u2", "u3", "u4"]
+    docs = list(fresh.store.storage.read()["members"].values())
+    assert all(doc["bc_id"] is docs[0]["bc_id"] for doc in docs)
+    assert all(doc["user_role"] is docs[0]["user_role"] == "STANDARD" for doc in docs)
