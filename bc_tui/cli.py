@@ -25,7 +25,7 @@ from bc_tui.services import seed as seeding
 from bc_tui.services.export import export_state
 from bc_tui.services.integrity import check_integrity
 from bc_tui.services.linking import DEFAULT_QR_TTL
-from bc_tui.store.database import Store, restore_backup
+from bc_tui.store.database import Store, displaced_path, restore_backup
 from bc_tui.store.errors import StoreError
 from bc_tui.store.repository import Repository
 
@@ -187,7 +187,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.db_command == "check":
             return _check(path)
         restore_backup(path)
-        print(f"Restored {path} from its backup.")
+        print(
+            f"Restored {path} from its backup. The file it replaced is kept, with its audit "
+            f"events, as {displaced_path(path)} (open it with --db)."
+        )
         return 0
     return _run_app(args, clock)
 

@@ -40,6 +40,7 @@ from .errors import (
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnusable,
+    StoreError,
     backup_path,
     events_path,
     lock_path,
@@ -122,6 +123,31 @@ def copy_database(source: str | os.PathLike[str], target: str | os.PathLike[str]
     shutil.copyfile(source, target)
 
 
+def _keep_events(db: Path, current_raw: bytes) -> None:
+    """Copy the audit events that the file being displaced by a restore commits to the side
+    file of ``<db>.before-restore`` (called under the lock).
+
+    The restored file commits fewer events, so its next commit truncates the shared side
+    file to them, and the displaced file would then no longer open. If the displaced file
+    or the side file cannot be read as it should, the whole side file is kept as it is.
+    """
+    side, kept = events_path(db), events_path(displaced_path(db))
+    try:
+        events = side.read_bytes()
+    except FileNotFoundError:
+        with suppress(FileNotFoundError):
+            os.unlink(kept)  # a previous restore's: this displaced file has none
+        return
+    except OSError as error:
+        raise DatabaseUnusable(db, f"Cannot read {side}: {error.strerror or error}.") from None
+    try:
+        record, _ = check_log(parse_document(current_raw, db), db)
+        events = events[: record["bytes"]]
+    except StoreError:
+        pass  # damaged: keep everything there is
+    atomic_write(kept, events)
+
+
 def displaced_path(path: str | os.PathLike[str]) -> Path:
     """Where ``restore_backup`` keeps the file it replaced (``<path>.before-restore``)."""
     p = Path(path)
@@ -131,7 +157,8 @@ def displaced_path(path: str | os.PathLike[str]) -> Path:
 def _stale_temp_pattern(path: Path) -> re.Pattern[str]:
     """Names of temp files our writes leave behind if the process is killed mid-write."""
     return re.compile(
-        rf"\.{re.escape(path.name)}(\.bak|\.before-restore)?\.[a-z0-9_]{{8}}\.tmp", re.ASCII
+        rf"\.{re.escape(path.name)}(\.bak|\.before-restore(\.events)?)?\.[a-z0-9_]{{8}}\.tmp",
+        re.ASCII,
     )
 
 
@@ -581,9 +608,11 @@ def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) 
 
     The backup is checked first (a corrupt backup is refused, naming it; so is a side file
     that no longer holds the audit events the backup records). The current file, if
-    any, is kept as ``<path>.before-restore`` so restoring never destroys anything. Both writes
-    are atomic and made under the database's lock, so a running bc-tui sees the restored file
-    on its next refresh. Returns the backup's path.
+    any, is kept as ``<path>.before-restore``, with the audit events it commits beside it
+    (``<path>.before-restore.events``), so restoring never destroys anything: that copy
+    opens as a database of its own. The writes are atomic and made under the database's
+    lock, so a running bc-tui sees the restored file on its next refresh. Returns the
+    backup's path.
     """
     db = Path(path).expanduser()
     bak = backup_path(db)
@@ -609,6 +638,7 @@ def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) 
                 raise not_a_file_error(db, current)
             current_raw, _, fd = read_bytes(db)
             os.close(fd)
+            _keep_events(db, current_raw)
             atomic_write(displaced_path(db), current_raw, mode=current.st_mode)
         atomic_write(db, raw, mode=(current or bak_stat).st_mode)
     return bak
