@@ -149,6 +149,25 @@ class ActivityView:
     pages: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class _ActivityOrder:
+    """Which events of the log match the Activity view, newest first."""
+
+    key: tuple[str, str, int | None]  # Business Center, filter, store revision if filtered
+    mark: tuple[str, int] | None  # the log's `log_mark` when worked out
+    order: array[int]
+    newest: str  # the time of the newest event in it
+
+    def extends_to(self, mark: tuple[str, int] | None) -> bool:
+        """Whether the log is still this one, with events only added since."""
+        return (
+            self.mark is not None
+            and mark is not None
+            and mark[0] == self.mark[0]
+            and mark[1] > self.mark[1]
+        )
+
+
 def _event_matches(query: str, doc: dict[str, Any], names: dict[str, str]) -> bool:
     """Whether a stored audit event matches the Activity filter: its text, who did it, or
     its type."""
@@ -172,8 +191,8 @@ class ViewService(ServiceBase):
         ) = None
         #: (the rows of `_tiktok_memo`, the text a filter searches in each)
         self._haystacks: tuple[list[TikTokAccountRow], list[str]] | None = None
-        #: ((store revision, Business Center, filter), matching positions newest first)
-        self._activity_memo: tuple[tuple[int, str, str], array[int]] | None = None
+        #: The Activity order last worked out (see `_activity_order`).
+        self._activity_memo: _ActivityOrder | None = None
 
     def header(self, actor: Actor) -> HeaderView:
         center = self.business_center(actor.bc_id)
@@ -499,25 +518,36 @@ class ViewService(ServiceBase):
     ) -> array[int]:
         """Positions in `docs` of the events that match, newest first.
 
-        Worked out once per store revision, Business Center and filter, and kept as a compact
-        array, so each page then costs only its own 500 events. The Business Center and time
-        of every event come from the log's stored columns (read from its raw lines, kept and
-        extended by the log): at 100,000 events ~0.1 s the first time, ~15 ms after a change
-        (decoding every event took ~0.2 s each time). A text filter decodes this Business
-        Center's events. Times are stored as ISO 8601 in UTC, so their strings sort in time
-        order."""
-        key = (self.repo.store.revision, actor.bc_id, query)
-        if self._activity_memo is not None and self._activity_memo[0] == key:
-            return self._activity_memo[1]
-        bc_ids = self.repo.column(AuditEvent, "bc_id")
-        times = self.repo.column(AuditEvent, "time")
-        here = [index for index, bc_id in enumerate(bc_ids) if bc_id == actor.bc_id]
+        Kept as a compact array, so each page then costs only its own 500 events. The
+        Business Center and time of each event are read off the log's raw lines (at 100,000
+        events ~0.1 s; decoding every event took ~0.2 s). Without a filter the order is
+        extended when events are only added, as after each change: only the new ones are
+        read, ~2 ms. A text filter (which also matches people's names) is worked out again
+        for each store revision; it decodes this Business Center's events. Times are stored
+        as ISO 8601 in UTC, so their strings sort in time order."""
+        mark = self.repo.log_mark(AuditEvent)
+        key = (actor.bc_id, query, self.repo.store.revision if query else None)
+        memo = self._activity_memo
+        if memo is not None and memo.key == key and memo.mark == mark:
+            return memo.order
+        start = 0
+        if memo is not None and memo.key == key and memo.extends_to(mark):
+            start = memo.mark[1]  # type: ignore[index]
+        bc_ids, times = self.repo.columns(AuditEvent, "bc_id", "time", start=start)
+        here = [start + n for n, bc_id in enumerate(bc_ids) if bc_id == actor.bc_id]
         if query:
             here = [index for index in here if _event_matches(query, docs[index], names)]
-        matching = [(times[index], index) for index in here]
-        matching.sort(reverse=True)
+        matching = sorted(((times[index - start], index) for index in here), reverse=True)
         order = array("l", (index for _, index in matching))
-        self._activity_memo = (key, order)
+        newest = matching[0][0] if matching else ""
+        if start and memo is not None:
+            if not matching or matching[-1][0] >= memo.newest:  # all newer: they go first
+                order.extend(memo.order)
+                newest = max(newest, memo.newest)
+            else:  # an event older than some before it (another clock): sort them all again
+                self._activity_memo = None
+                return self._activity_order(actor, query, docs, names)
+        self._activity_memo = _ActivityOrder(key, mark, order, newest)
         return order
 
     def _asset_names(self, bc_id: str) -> dict[tuple[AssetType, str], str]:

@@ -190,15 +190,24 @@ class Repository:
         table = self.store.storage.read().get(TABLES[cls], {})
         return table.documents() if isinstance(table, EventLog) else list(table.values())
 
-    def column(self, cls: type, name: str) -> list[Any]:
-        """One field's stored value (as in the file: enums as strings, times as ISO 8601) for
-        every document of `cls`, in stored order, without decoding the documents; the audit
-        log reads it from its raw lines and keeps it. Positions match `documents(cls)`."""
+    def columns(self, cls: type, *names: str, start: int = 0) -> list[list[Any]]:
+        """Some fields' stored values (as in the file: enums as strings, times as ISO 8601)
+        of the documents of `cls` from position `start` on, one list per name, in stored
+        order, without decoding the documents (the audit log reads them off its raw lines).
+        Positions match `documents(cls)`."""
         table = self.store.storage.read().get(TABLES[cls], {})
         if isinstance(table, EventLog):
-            return table.column(name)
-        default = stored_defaults(cls).get(name)
-        return [doc.get(name, default) for doc in table.values()]
+            return table.columns(*names, start=start)
+        defaults = stored_defaults(cls)
+        docs = list(table.values())[start:]
+        return [[doc.get(name, defaults.get(name)) for doc in docs] for name in names]
+
+    def log_mark(self, cls: type) -> tuple[str, int] | None:
+        """For the append-only audit log: (epoch, documents). While the epoch stays the
+        same, documents are only added after that many, so a reader may keep what it read
+        and read only the rest. None for other tables."""
+        table = self.store.storage.read().get(TABLES[cls])
+        return table.mark() if isinstance(table, EventLog) else None
 
     def count(self, cls: type[T], **match: Any) -> int:
         return len(self._table(cls).ids(match))

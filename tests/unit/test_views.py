@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bc_tui.domain.models import AssetType, RelationStatus, RelationType
+from bc_tui.ids import SeededIds
 from bc_tui.services import Services
 from bc_tui.services.views import ACTIVITY_PAGE
+from bc_tui.store import Store
 from tests.conftest import LABS, as_user
 
 
@@ -159,3 +161,24 @@ def test_activity_pages_follow_a_new_event_and_the_filter(demo: Services) -> Non
     billing = demo.views.activity(ava, "billing")
     assert [row.activity_type.value for row in billing.rows] == ["BILLING"]
     assert demo.views.activity(ava).rows == after.rows
+
+
+def test_activity_order_kept_across_changes_is_the_one_worked_out_afresh(
+    demo: Services, clock
+) -> None:
+    """After a change only the new events are read and put first; an event stamped earlier
+    than ones before it (another process's clock) makes it sort everything again. Either
+    way the pages are what a fresh process shows."""
+    ava, sam = as_user("ava"), as_user("sam").user_id
+    demo.views.activity(ava)
+    clock.advance(60)
+    demo.members.resend_invitation(ava, sam)
+    kept = demo.views.activity(ava)
+    assert "resent" in kept.rows[0].activity_log
+    clock.advance(-3600 * 24 * 365)  # older than every event so far
+    demo.members.resend_invitation(ava, sam)
+    kept = demo.views.activity(ava)
+    fresh = Services(Store(demo.store.path, readonly=True), clock, SeededIds(1))
+    assert kept == fresh.views.activity(ava)
+    assert "resent" in kept.rows[-1].activity_log  # the oldest
+    assert kept.total == 15
