@@ -19,12 +19,12 @@ from bc_tui import __version__
 from bc_tui.argtypes import bounded
 from bc_tui.clock import SystemClock
 from bc_tui.domain.errors import DomainError
+from bc_tui.domain.models import DEFAULT_QR_TTL
 from bc_tui.ids import RandomIds
 from bc_tui.services import Actor, Services
 from bc_tui.services import seed as seeding
 from bc_tui.services.export import export_state
 from bc_tui.services.integrity import check_integrity
-from bc_tui.services.linking import DEFAULT_QR_TTL
 from bc_tui.store.database import Store, displaced_path, restore_backup
 from bc_tui.store.errors import StoreError
 from bc_tui.store.repository import Repository

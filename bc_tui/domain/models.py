@@ -179,6 +179,11 @@ class Assignment:
     role: AssetRole
 
 
+#: How long an authorization request's QR code or link stays valid, in seconds (TikTok
+#: documents no figure; `--qr-ttl` changes it).
+DEFAULT_QR_TTL = 300
+
+
 @dataclass(frozen=True, slots=True)
 class AuthorizationRequest:
     """What "Add TikTok account" creates: a single-use token the account's owner approves."""

@@ -15,6 +15,7 @@ from bc_tui.clock import Clock
 from bc_tui.domain import labels, validation
 from bc_tui.domain.errors import Conflict, NotFound, ValidationError
 from bc_tui.domain.models import (
+    DEFAULT_QR_TTL,
     ActivityType,
     AssetLink,
     AssetType,
@@ -33,8 +34,6 @@ from bc_tui.ids import IdSource
 from bc_tui.services.base import Actor, ServiceBase
 from bc_tui.services.center import unbind_tiktok_account
 from bc_tui.store.repository import Repository, Writer
-
-DEFAULT_QR_TTL = 300  # seconds; TikTok documents no figure
 
 _USED = {
     RequestStatus.APPROVED: "was already approved",

@@ -1,4 +1,4 @@
-"""The simulated TikTok app on the account owner's phone: its pages, and what tapping does.
+"""The simulated TikTok app on the account owner's phone: what its pages show, what taps do.
 
 Pure Python, so the pane in the admin app, the `bc-tui phone` process and the tests all drive
 the same model. A page is computed from the database each time it is shown; the navigation
@@ -7,10 +7,6 @@ stack (where the owner is) belongs to whoever shows the phone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-from bc_tui import qr
 from bc_tui.clock import Clock
 from bc_tui.domain import labels, validation
 from bc_tui.domain.errors import DomainError, NotFound
@@ -29,94 +25,8 @@ from bc_tui.domain.models import (
 from bc_tui.ids import IdSource
 from bc_tui.services.base import ServiceBase
 from bc_tui.services.linking import LinkingService
+from bc_tui.services.phone_pages import Do, Item, Navigation, Page, PageParts, PhonePage, Place
 from bc_tui.store.repository import Repository
-
-
-class Page(StrEnum):
-    PROFILE = "Profile"
-    MENU = "Menu"
-    SETTINGS = "Settings and privacy"
-    QR_CODE = "QR code"
-    SCANNER = "Scan"
-    AUTHORIZE = "Authorize"
-    INBOX = "Inbox"
-    ALL_ACTIVITY = "All activity"
-    FROM_TIKTOK = "From TikTok"
-    BUSINESS_CENTERS = "Business Centers"
-    BC_ACCESS = "Business Center access"
-    CONFIRM_REMOVE = "Remove access?"
-    ACCOUNTS = "Switch account"
-    RESULT = "Done"
-
-
-class Do(StrEnum):
-    OPEN = "open"
-    AUTHORIZE = "authorize"
-    DECLINE = "decline"
-    SWITCH = "switch"
-    REMOVE_ACCESS = "remove access"
-    HOME = "home"
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """Something to tap: open a page, or act (authorize, decline, switch, remove access)."""
-
-    label: str
-    do: Do
-    page: Page | None = None
-    arg: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    page: Page
-    arg: str = ""  # the token, BC id or message the page is about
-
-
-@dataclass(frozen=True, slots=True)
-class PhonePage:
-    """One screen of the TikTok app, ready to draw."""
-
-    place: Place
-    title: str
-    lines: tuple[str, ...]
-    items: tuple[Item, ...]
-    account: str | None  # the active account, shown in the title bar
-    takes_code: bool = False  # the scanner also accepts a typed code
-
-
-#: What a page builder returns: the title, the lines of text, the items to tap.
-PageParts = tuple[str, list[str], list[Item]]
-
-
-class Navigation:
-    """Where the owner is in the app: a stack of places; back goes one step up."""
-
-    def __init__(self) -> None:
-        self.stack: list[Place] = [Place(Page.PROFILE)]
-
-    @property
-    def current(self) -> Place:
-        return self.stack[-1]
-
-    def open(self, page: Page, arg: str = "") -> None:
-        self.stack.append(Place(page, arg))
-
-    def back(self) -> bool:
-        """One step up; False when already at the top (Profile)."""
-        if len(self.stack) == 1:
-            return False
-        self.stack.pop()
-        return True
-
-    def home(self) -> None:
-        del self.stack[1:]
-
-    def show_result(self, message: str) -> None:
-        """An outcome replaces the path that led to it, so back returns to Profile."""
-        self.home()
-        self.open(Page.RESULT, message)
 
 
 class PhoneService(ServiceBase):
@@ -208,6 +118,8 @@ class PhoneService(ServiceBase):
 
     def scan(self, nav: Navigation, scanned: str) -> None:
         """Point the camera at a code (or type the code shown under it)."""
+        from bc_tui import qr  # QR decoding, loaded when the phone first scans
+
         nav.open(Page.AUTHORIZE, qr.token_from(scanned))
 
     # --- page builders: (phone, the page's arg, the token on the admin's screen) ------------

@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"bc-tui: {INSTALL_HINT}", file=sys.stderr)
         return 2
     from bc_tui.cli import default_db_path, demo_db_path
-    from bc_tui.services.linking import DEFAULT_QR_TTL
+    from bc_tui.domain.models import DEFAULT_QR_TTL
     from bc_tui.ssh.server import serve
 
     qr_ttl = getattr(args, "qr_ttl", DEFAULT_QR_TTL)

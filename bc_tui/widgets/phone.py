@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from bc_tui.domain.errors import DomainError
 from bc_tui.services import Services
-from bc_tui.services.phone import Do, Item, Navigation, PhonePage
+from bc_tui.services.phone_pages import Do, Item, Navigation, PhonePage
 from bc_tui.store.errors import StoreError
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from bc_tui import qr
-
 #: Forced colours: a camera needs dark-on-light with contrast, not the theme's palette.
 QR_STYLE = "rgb(0,0,0) on rgb(255,255,255)"
 
@@ -22,5 +20,8 @@ class QrCode(Static):
 
     @staticmethod
     def _render_code(token: str) -> Text:
+        # Imported with the first code drawn: qrcode costs ~5 ms of every start otherwise.
+        from bc_tui import qr
+
         lines = qr.half_blocks(qr.matrix(qr.payload(token)))
         return Text("\n".join(lines), style=QR_STYLE, no_wrap=True)

@@ -18,7 +18,7 @@ from bc_tui.domain.models import (
     TtAccountRole,
 )
 from bc_tui.services import Services
-from bc_tui.services.phone import Do, Item, Navigation, Page
+from bc_tui.services.phone_pages import Do, Item, Navigation, Page
 from tests.conftest import NORTHWIND, as_user
 
 PHONE = "7500000000000000001"
