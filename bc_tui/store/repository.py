@@ -202,6 +202,14 @@ class Repository:
         docs = list(table.values())[start:]
         return [[doc.get(name, defaults.get(name)) for doc in docs] for name in names]
 
+    def log_search(self, cls: type, text: str, positions: Iterable[int]) -> list[int] | None:
+        """Of `positions`, the documents of the audit log whose stored line may contain
+        `text` in a string (ASCII letters in any case): a prefilter, so a filter decodes
+        only those. None when it cannot narrow them (another table, or a text as a line
+        does not store it: non-ASCII, quotes, backslashes, control characters)."""
+        table = self.store.storage.read().get(TABLES[cls])
+        return table.search(text, positions) if isinstance(table, EventLog) else None
+
     def log_mark(self, cls: type) -> tuple[str, int] | None:
         """For the append-only audit log: (epoch, documents). While the epoch stays the
         same, documents are only added after that many, so a reader may keep what it read

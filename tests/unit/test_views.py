@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bc_tui.domain.models import AssetType, RelationStatus, RelationType
+from bc_tui.domain.models import ActivityType, AssetType, RelationStatus, RelationType
 from bc_tui.ids import SeededIds
 from bc_tui.services import Services
 from bc_tui.services.views import ACTIVITY_PAGE
@@ -182,3 +182,30 @@ def test_activity_order_kept_across_changes_is_the_one_worked_out_afresh(
     assert kept == fresh.views.activity(ava)
     assert "resent" in kept.rows[-1].activity_log  # the oldest
     assert kept.total == 15
+
+
+def test_activity_filter_finds_what_decoding_every_event_finds(demo: Services) -> None:
+    """The filter searches the log's raw lines before decoding: it must still find every
+    event a search of the decoded events finds, whatever the case, non-ASCII folding
+    (ß matches ss), characters a line stores escaped, or a match only in who did it."""
+    ava = as_user("ava")
+    with demo.repo.writing() as writer:
+        for text in ["Straße renamed", 'a "quoted" name', "back\\slash", "MiXeD Case"]:
+            demo.views.audit(writer, ava, ActivityType.USER, text)
+    everything = demo.views.activity(ava).rows
+
+    def by_hand(query: str) -> list[str]:
+        needle = query.casefold()
+        return [
+            row.activity_log
+            for row in everything
+            if any(
+                needle in field.casefold()
+                for field in (row.activity_log, row.operator, row.activity_type.value)
+            )
+        ]
+
+    for query in ["strasse", '"quoted"', "back\\", "mixed case", "marcus", "ASSET", "zzz"]:
+        found = [row.activity_log for row in demo.views.activity(ava, query).rows]
+        assert found == by_hand(query), query
+    assert by_hand("strasse") == ["Straße renamed"] and by_hand("marcus")
