@@ -73,3 +73,10 @@ def timezone(value: str) -> str:
             "timezone", f"{value!r} is not a time zone", "an IANA name such as Europe/London"
         ) from None
     return value
+
+
+def qr_ttl(seconds: int) -> int:
+    """How long a QR code stays valid: a positive number of seconds."""
+    if seconds <= 0:
+        raise ValidationError("qr-ttl", f"{seconds} s is too short", "use a positive number")
+    return seconds

@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bc_tui.clock import Clock
+from bc_tui.domain import validation
 from bc_tui.domain.models import DEFAULT_QR_TTL
 from bc_tui.ids import IdSource
 from bc_tui.services.base import Actor
@@ -40,7 +41,7 @@ class Services:
         self.clock = clock
         self.ids = ids
         self.repo = Repository(store)
-        self.qr_ttl = qr_ttl
+        self.qr_ttl = validation.qr_ttl(qr_ttl)  # refused now, not when a code is first made
         self.views = ViewService(self.repo, clock, ids)
 
     @cached_property

@@ -58,9 +58,7 @@ class LinkingService(ServiceBase):
         self, repo: Repository, clock: Clock, ids: IdSource, *, qr_ttl: int = DEFAULT_QR_TTL
     ) -> None:
         super().__init__(repo, clock, ids)
-        if qr_ttl <= 0:
-            raise ValidationError("qr-ttl", f"{qr_ttl} s is too short", "use a positive number")
-        self.qr_ttl = qr_ttl
+        self.qr_ttl = validation.qr_ttl(qr_ttl)
 
     # --- the admin's side -----------------------------------------------------------------
 

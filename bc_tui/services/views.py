@@ -193,8 +193,10 @@ class ViewService(ServiceBase):
         self._haystacks: tuple[list[TikTokAccountRow], list[str]] | None = None
         #: One Business Center's events, newest first (see `_activity_all`).
         self._activity_memo: _ActivityOrder | None = None
-        #: ((Business Center, filter, store revision), the events that match it)
-        self._activity_filtered: tuple[tuple[str, str, int], array[int]] | None = None
+        #: ((Business Center, filter, store revision, log mark), the events that match it)
+        self._activity_filtered: (
+            tuple[tuple[str, str, int, tuple[str, int] | None], array[int]] | None
+        ) = None
 
     def header(self, actor: Actor) -> HeaderView:
         center = self.business_center(actor.bc_id)
@@ -529,8 +531,9 @@ class ViewService(ServiceBase):
         everything = self._activity_all(actor)
         if not query:
             return everything
-        key = (actor.bc_id, query, self.repo.store.revision)
-        if self._activity_filtered is not None and self._activity_filtered[0] == key:
+        mark = self.repo.log_mark(AuditEvent)
+        key = (actor.bc_id, query, self.repo.store.revision, mark)
+        if mark is not None and self._activity_filtered and self._activity_filtered[0] == key:
             return self._activity_filtered[1]
         candidates = self.repo.log_search(AuditEvent, query, everything)
         if candidates is not None:
@@ -561,7 +564,7 @@ class ViewService(ServiceBase):
         Times are stored as ISO 8601 in UTC, so their strings sort in time order."""
         mark = self.repo.log_mark(AuditEvent)
         memo = self._activity_memo
-        if memo is not None and memo.bc_id == actor.bc_id and memo.mark == mark:
+        if mark is not None and memo is not None and (memo.bc_id, memo.mark) == (actor.bc_id, mark):
             return memo.order
         start = 0
         if memo is not None and memo.bc_id == actor.bc_id and memo.extends_to(mark):
@@ -580,7 +583,9 @@ class ViewService(ServiceBase):
             else:  # an event older than some before it: sort them all again
                 self._activity_memo = None
                 return self._activity_all(actor)
-        self._activity_memo = _ActivityOrder(actor.bc_id, mark, order, newest)
+        self._activity_memo = _ActivityOrder(
+            actor.bc_id, mark, order, newest
+        )  # mark None: never reused
         return order
 
     def _asset_names(self, bc_id: str) -> dict[tuple[AssetType, str], str]:

@@ -20,7 +20,7 @@ class Summary(Static):
         self._said = Text()
 
     def say(self, text: Text) -> None:
-        if text == self._said:
+        if (text, text.style) == (self._said, self._said.style):  # Text == ignores the style
             return
         width = self.content_region.width
 

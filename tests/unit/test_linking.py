@@ -129,6 +129,8 @@ def test_ttl_is_a_setting(demo: Services) -> None:
     assert (request.expires_at - request.created_at).total_seconds() == 30
     with pytest.raises(ValidationError):
         LinkingService(demo.repo, demo.clock, demo.ids, qr_ttl=0)
+    with pytest.raises(ValidationError):  # when the services are built, not at first use
+        Services(demo.store, demo.clock, demo.ids, qr_ttl=0)
 
 
 # --- regenerate, notification, cancel --------------------------------------------------------

@@ -146,3 +146,24 @@ def test_repeated_values_are_one_object_once_a_table_is_read(repo: Repository) -
     docs = list(fresh.store.storage.read()["members"].values())
     assert all(doc["bc_id"] is docs[0]["bc_id"] for doc in docs)
     assert all(doc["user_role"] is docs[0]["user_role"] == "STANDARD" for doc in docs)
+
+
+def test_an_index_over_a_time_stored_in_another_spelling_still_removes(tmp_path: Path) -> None:
+    """Index keys come from the stored values on every path (build, insert, removal), so a
+    time a file spells otherwise than bc-tui would ("Z") cannot break a removal."""
+    path = tmp_path / "bc.json"
+    when = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
+    writing = Repository(Store(path))
+    with writing.writing() as writer:
+        writer.insert(
+            AssetLink(BC, AssetType.TT_ACCOUNT, "x", RelationType.OWNER_BC, RelationStatus.BOUND)
+        )
+    writing.store.close()
+    stored = on_disk(path)
+    stored["asset_links"]["1"]["updated_at"] = "2026-11-26T05:00:00Z"  # type: ignore[index]
+    path.write_text(json.dumps(stored), "utf-8")
+    repo = Repository(Store(path))
+    assert repo.find(AssetLink, updated_at=when) == []  # matched as stored, not by instant
+    with repo.writing() as writer:
+        assert writer.remove(AssetLink, asset_id="x") == 1
+    assert repo.find(AssetLink, updated_at=when) == [] and repo.all(AssetLink) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bc_tui.domain.models import ActivityType, AssetType, RelationStatus, RelationType
 from bc_tui.ids import SeededIds
 from bc_tui.services import Services
@@ -209,3 +211,19 @@ def test_activity_filter_finds_what_decoding_every_event_finds(demo: Services) -
         found = [row.activity_log for row in demo.views.activity(ava, query).rows]
         assert found == by_hand(query), query
     assert by_hand("strasse") == ["Straße renamed"] and by_hand("marcus")
+
+
+def test_activity_read_inside_a_rolled_back_change_is_not_kept(demo: Services) -> None:
+    """Events a transaction added are not there for good until it commits: an order worked
+    out while they were pending is not reused after a rollback."""
+    ava = as_user("ava")
+    before = demo.views.activity(ava)
+    with pytest.raises(RuntimeError), demo.repo.writing() as writer:
+        demo.views.audit(writer, ava, ActivityType.USER, "never happened")
+        assert demo.views.activity(ava).total == before.total + 1
+        assert demo.views.activity(ava, "never").total == 1
+        raise RuntimeError("the use case failed")
+    with demo.repo.writing() as writer:  # as many events as the rolled-back view saw
+        demo.views.audit(writer, as_user("ava", LABS), ActivityType.USER, "elsewhere")
+    assert demo.views.activity(ava) == before  # not the other Business Center's event
+    assert demo.views.activity(ava, "never").total == 0
