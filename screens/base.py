@@ -129,6 +129,10 @@ class AreaScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
+        self.filter_changed()
+
+    def filter_changed(self) -> None:
+        """The filter's text changed: show what matches it now."""
         self.load()
 
     @on(Input.Submitted, "#filter")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bc_tui.domain.models import AssetLink, RelationStatus
 from bc_tui.screens.account_detail import AccountDetail
 from bc_tui.screens.activity import ActivityScreen
@@ -275,3 +277,32 @@ async def test_activity_pages_through_many_events(tmp_path: Path) -> None:
         assert str(table.cells_at(table.row_count - 1)[3]) == "Generated event 0"
         await pilot.press("left_square_bracket")
         assert "page 2 of 3" in summary()
+
+
+async def test_activity_filter_over_a_big_log_waits_for_a_pause_or_enter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over a big log a filter keystroke takes long enough to notice, so the filter waits
+    for typing to pause (or for enter) instead of freezing the screen after each letter."""
+    from bc_tui.app import BusinessCenterApp
+    from bc_tui.clock import FakeClock
+    from bc_tui.ids import SeededIds
+    from bc_tui.services import Actor, Services
+    from bc_tui.services.seed import generate
+    from bc_tui.store.database import Store
+
+    monkeypatch.setattr(ActivityScreen, "PAUSE_FROM", 1000)  # "big" is 20,000 events
+    clock = FakeClock()
+    services = Services(Store(tmp_path / "big.json"), clock, SeededIds(3))
+    seeded = generate(services.repo, clock, seed=3, accounts=20, members=5, events=1200)
+    app = BusinessCenterApp(services, Actor(seeded.user_id, seeded.bc_id), watch_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("5", "slash")
+
+        def summary() -> str:
+            return str(app.screen.query_one("#summary").render())
+
+        await play(pilot, Typed("event 119"))
+        assert summary().startswith("1,200 events · 1–500")  # not yet: typing may go on
+        await pilot.press("enter")
+        assert summary().startswith("11 events · filter: event 119")
