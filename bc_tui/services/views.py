@@ -72,8 +72,10 @@ class TikTokAccountRow(NamedTuple):
     partners: tuple[str, ...] = ()  # "Lumen Creative (Analyst)"
 
 
-@dataclass(frozen=True, slots=True)
-class AssetRow:
+class AssetRow(NamedTuple):
+    """One asset in the Assets list. A named tuple: at 10,000 TikTok accounts the list is
+    built after each change, at a third of a frozen dataclass's cost."""
+
     asset_type: AssetType
     asset_id: str
     name: str
@@ -460,26 +462,31 @@ class ViewService(ServiceBase):
         visible = self._visible_assets(actor)
         names = self._asset_names(actor.bc_id)
         counts: dict[tuple[AssetType, str], int] = defaultdict(int)
-        for assignment in self.repo.find(Assignment, bc_id=actor.bc_id):
-            counts[assignment.asset_type, assignment.asset_id] += 1
+        for key in self.repo.values(Assignment, ("asset_type", "asset_id"), bc_id=actor.bc_id):
+            counts[key] += 1
         shared: dict[tuple[AssetType, str], list[str]] = defaultdict(list)
         for partner in self.repo.find(Partner, bc_id=actor.bc_id):
             for asset_id in partner.asset_ids:
                 shared[partner.asset_type, asset_id].append(partner.name)
         grouped: dict[AssetType, list[AssetRow]] = {asset_type: [] for asset_type in AssetType}
-        for link in self.repo.find(AssetLink, bc_id=actor.bc_id):
-            key = (link.asset_type, link.asset_id)
+        links = self.repo.values(
+            AssetLink,
+            ("asset_type", "asset_id", "relation_type", "relation_status"),
+            bc_id=actor.bc_id,
+        )
+        for asset_type, asset_id, relation_type, relation_status in links:
+            key = (asset_type, asset_id)
             if visible is not None and key not in visible:
                 continue
-            grouped[link.asset_type].append(
+            grouped[asset_type].append(
                 AssetRow(
-                    asset_type=link.asset_type,
-                    asset_id=link.asset_id,
-                    name=names.get(key, link.asset_id),
-                    relation_type=link.relation_type,
-                    relation_status=link.relation_status,
-                    members=counts[key],
-                    partners=tuple(shared[key]),
+                    asset_type=asset_type,
+                    asset_id=asset_id,
+                    name=names.get(key, asset_id),
+                    relation_type=relation_type,
+                    relation_status=relation_status,
+                    members=counts.get(key, 0),
+                    partners=tuple(shared[key]) if key in shared else (),
                 )
             )
         groups = tuple(
@@ -590,8 +597,8 @@ class ViewService(ServiceBase):
 
     def _asset_names(self, bc_id: str) -> dict[tuple[AssetType, str], str]:
         names: dict[tuple[AssetType, str], str] = {}
-        for account in self.repo.all(TikTokAccount):
-            names[AssetType.TT_ACCOUNT, account.handle] = account.display_name
+        for handle, display_name in self.repo.values(TikTokAccount, ("handle", "display_name")):
+            names[AssetType.TT_ACCOUNT, handle] = display_name
         for ad_account in self.repo.find(AdAccount, bc_id=bc_id):
             names[AssetType.ADVERTISER, ad_account.advertiser_id] = ad_account.name
         for asset in self.repo.all(Asset):
