@@ -111,6 +111,8 @@ def check_shape(data: object, path: Path) -> Document:
             raise DatabaseCorrupt(
                 path, f"table {table_name!r} is {_json_kind(table)}, not an object"
             )
+        if _well_formed(table):
+            continue  # checked at C speed (10,000 documents: ~1 ms); else find what is wrong
         for doc_id, doc in table.items():
             if type(doc) is not dict:
                 raise DatabaseCorrupt(
@@ -123,6 +125,16 @@ def check_shape(data: object, path: Path) -> Document:
                     path, f"document id {doc_id!r} of table {table_name!r} is not a number"
                 )
     return data
+
+
+def _well_formed(table: dict[str, Any]) -> bool:
+    """Every document of `table` an object under a non-empty id of ASCII digits."""
+    ids = "".join(table)
+    return (
+        "" not in table
+        and (not ids or (ids.isdecimal() and ids.isascii()))
+        and all(type(doc) is dict for doc in table.values())
+    )
 
 
 def parse_document(raw: bytes, path: Path) -> Document:
