@@ -393,11 +393,14 @@ class ViewService(ServiceBase):
         }
         names = self.user_names()
         people: dict[str, list[str]] = defaultdict(list)
-        for assignment in self.repo.find(
-            Assignment, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT
-        ):
-            role = labels.ASSET_ROLE[assignment.role]
-            people[assignment.asset_id].append(f"{names.get(assignment.user_id, '?')} ({role})")
+        assignments = self.repo.values(
+            Assignment,
+            ("asset_id", "user_id", "role"),
+            bc_id=actor.bc_id,
+            asset_type=AssetType.TT_ACCOUNT,
+        )
+        for handle, user_id, role in assignments:
+            people[handle].append(f"{names.get(user_id, '?')} ({labels.ASSET_ROLE[role]})")
         shared: dict[str, list[str]] = defaultdict(list)
         for partner in self.repo.find(Partner, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
             for handle in partner.asset_ids:
