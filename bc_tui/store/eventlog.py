@@ -224,9 +224,8 @@ class EventLog(MutableMapping[str, dict[str, Any]]):
         return self.epoch, len(self)
 
     def _read_column(self, name: str, lines: _Lines) -> list[Any]:
-        """`name`'s value in each of `lines`: a string found in the encoded line as it is
-        (a string without escapes cannot hide another key's `"name":"` inside it, since its
-        own quotes are escaped), anything else by decoding that line."""
+        """`name`'s value in each of `lines`: a string without escapes as it is found in the
+        encoded line (`_string_field`), anything else by decoding that line."""
         pattern = re.compile(_string_field(name))
         found = pattern.findall(lines.joined())
         if len(found) == len(lines.lines):  # one per line (a key appears once): aligned
