@@ -572,14 +572,13 @@ class ViewService(ServiceBase):
         if memo is not None and memo.bc_id == actor.bc_id and memo.extends_to(mark):
             start = memo.mark[1]  # type: ignore[index]
         bc_ids, times = self.repo.columns(AuditEvent, "bc_id", "time", start=start)
-        matching = sorted(
-            ((times[n], start + n) for n, bc_id in enumerate(bc_ids) if bc_id == actor.bc_id),
-            reverse=True,
-        )
-        order = array("l", (index for _, index in matching))
-        newest = matching[0][0] if matching else ""
+        # Last first, so that the (stable) sort keeps events of the same time newest first.
+        matching = [n for n in range(len(bc_ids) - 1, -1, -1) if bc_ids[n] == actor.bc_id]
+        matching.sort(key=times.__getitem__, reverse=True)
+        order = array("l", (start + n for n in matching))
+        newest = times[matching[0]] if matching else ""
         if start and memo is not None:
-            if not matching or matching[-1][0] >= memo.newest:  # all newer: they go first
+            if not matching or times[matching[-1]] >= memo.newest:  # all newer: they go first
                 order.extend(memo.order)
                 newest = max(newest, memo.newest)
             else:  # an event older than some before it: sort them all again

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -311,3 +312,25 @@ def test_columns_read_from_the_raw_lines_agree_with_the_documents(db: Path) -> N
         assert store.refresh()
         assert log().mark() == (epoch, 6)
         assert log().columns("k", start=5) == [["theirs"]]
+
+
+def test_lines_block_and_tail_read_as_one_sequence() -> None:
+    """The committed lines are kept as one block plus the lines added after it: slicing,
+    scanning for a field and searching must treat both parts as one list of lines, with no
+    match reported in the wrong line and none spanning two."""
+    block = b'[1,{"k":"Alpha"}]\n[2,{"k":"beta"}]\n[3,{"k":"Stra\xc3\x9fe"}]\n'
+    lines = eventlog.split_lines(block, Path("x"), len(block), 3)
+    lines.extend([b'[4,{"k":"ALPHABET"}]', b'[5,{"k":"gamma"}]'])
+    assert len(lines) == 5 and list(lines) == [lines[n] for n in range(5)]
+    assert lines[0] == b'[1,{"k":"Alpha"}]' and lines[2].endswith(b'e"}]') and lines[-1][1] == 53
+    field = re.compile(rb'"k":"([^"\\]*)"')
+    assert lines.findall(field) == [b"Alpha", b"beta", "Straße".encode(), b"ALPHABET", b"gamma"]
+    assert lines.findall(field, start=2) == ["Straße".encode(), b"ALPHABET", b"gamma"]
+    assert lines.findall(field, start=4) == [b"gamma"]
+    # Case-insensitive for ASCII; every non-ASCII line kept (ß may fold to "ss").
+    assert lines.containing(b"alpha") == {0, 2, 3}
+    copy = lines.copy()
+    copy.extend([b'[6,{"k":"alpha"}]'])
+    assert len(lines) == 5 and copy.containing(b"alpha") == {0, 2, 3, 5}
+    with pytest.raises(EventsCorrupt, match="records 4"):
+        eventlog.split_lines(block, Path("x"), len(block), 4)

@@ -186,6 +186,20 @@ def test_activity_order_kept_across_changes_is_the_one_worked_out_afresh(
     assert kept.total == 15
 
 
+def test_activity_events_of_the_same_time_show_the_last_written_first(demo: Services) -> None:
+    """Events stamped with the same time (the clock's resolution, or a batch) keep the order
+    they were written in, newest first: on a fresh read and after a change alike."""
+    ava = as_user("ava")
+    demo.views.activity(ava)
+    with demo.repo.writing() as writer:
+        for text in ("first", "second", "third"):
+            demo.views.audit(writer, ava, ActivityType.USER, text)
+    kept = [row.activity_log for row in demo.views.activity(ava).rows[:3]]
+    fresh = Services(Store(demo.store.path, readonly=True), demo.clock, SeededIds(1))
+    assert kept == [row.activity_log for row in fresh.views.activity(ava).rows[:3]]
+    assert kept == ["third", "second", "first"]
+
+
 def test_activity_filter_finds_what_decoding_every_event_finds(demo: Services) -> None:
     """The filter searches the log's raw lines before decoding: it must still find every
     event a search of the decoded events finds, whatever the case, non-ASCII folding
