@@ -245,5 +245,5 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
     from bc_tui.app import BusinessCenterApp, configure_log
 
     configure_log(Path(platformdirs.user_log_dir(APP_NAME)) / "bc-tui.log")
-    BusinessCenterApp(services, actor).run()
+    BusinessCenterApp(services, actor, build_ahead=True).run()
     return 0

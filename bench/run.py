@@ -135,6 +135,24 @@ def _change(db: Path, label: str) -> list[Row]:
     ]
 
 
+def _ahead(db: Path, repeat: int) -> list[Row]:
+    """What building the other areas in the background costs: time, and memory then."""
+    results = [_child("ahead", str(db)) for _ in range(repeat)]
+    took = statistics.median(r["built_ms"] for r in results)  # type: ignore[index]
+    peak = statistics.median(r["peak_rss_mb"] for r in results)  # type: ignore[index]
+    return [
+        Row(
+            "4. … the other areas built in the background, after the first frame",
+            took,
+            None,
+            "ms",
+            "—",
+            True,
+        ),
+        Row("1. … peak memory (RSS) once every area is built", peak, None, "MiB", "—", True),
+    ]
+
+
 def _switch(db: Path, repeat: int) -> list[Row]:
     ours, base = _in_app("switch", db, repeat)
     p95 = _p95(ours)
@@ -230,6 +248,7 @@ def main() -> None:
         rows += _change(big, f"{args.events:,} events")
         rows += _change(lean, "no events")
         rows += _switch(big, max(1, args.repeat // 2))
+        rows += _ahead(big, max(1, args.repeat // 2))
         rows += _idle(big, max(1, args.repeat // 2))
     if not args.no_tests:
         rows += _tests()
