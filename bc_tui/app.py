@@ -110,6 +110,7 @@ class BusinessCenterApp(ServicesApp):
         super().__init__(services, watch_interval=watch_interval)
         self.actor = actor
         self._build_ahead = build_ahead
+        self._building: str | None = None  # the area being built ahead, unseen
         phones = services.repo.all(Phone)
         self.phone_session = PhoneSession(phones[0].phone_id) if phones else None
 
@@ -123,9 +124,9 @@ class BusinessCenterApp(ServicesApp):
             self.set_timer(BUILD_AHEAD_PAUSE, self._build_ahead_soon)
 
     def unbuilt_areas(self) -> list[str]:
-        """The areas whose screen is not built yet (by a visit or ahead of one): not made, or
-        not through mounting, which works out its view."""
-        return [mode for mode in self.MODES if not self._built(mode)]
+        """The areas whose screen is not built yet (by a visit or ahead of one): not made,
+        not through mounting (which works out its view), or not yet painted unseen."""
+        return [mode for mode in self.MODES if mode == self._building or not self._built(mode)]
 
     def _built(self, mode: str) -> bool:
         try:
@@ -159,14 +160,19 @@ class BusinessCenterApp(ServicesApp):
         if not isinstance(self.screen, AreaScreen):
             self.set_timer(BUILD_AHEAD_PAUSE, self._build_ahead_soon)
             return
-        here = self.current_mode
-        with self.batch_update():
-            await self.switch_mode(todo[0])
-            painted = asyncio.get_running_loop().create_future()
-            self.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(painted, BUILD_AHEAD_WAIT)
-            self.switch_mode(here)
+        here, self._building = self.current_mode, todo[0]
+        try:
+            with self.batch_update():
+                await self.switch_mode(todo[0])
+                painted = asyncio.get_running_loop().create_future()
+                self.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(painted, BUILD_AHEAD_WAIT)
+                if not self.is_running:  # shut down meanwhile (not by a key: those wait)
+                    return
+                self.switch_mode(here)
+        finally:
+            self._building = None
         self.set_timer(BUILD_AHEAD_GAP, self._build_ahead_soon)
 
     # --- data and permissions -------------------------------------------------------------
