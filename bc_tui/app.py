@@ -6,8 +6,6 @@ their errors as notices, and tells screens when the data changed.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import importlib
 import logging
 import re
@@ -20,6 +18,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from bc_tui.ahead import AreasAheadApp
 from bc_tui.domain import labels
 from bc_tui.domain.cards import luhn_ok
 from bc_tui.domain.errors import DomainError
@@ -27,7 +26,6 @@ from bc_tui.domain.models import Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
 from bc_tui.screens.base import AreaScreen
 from bc_tui.services import Actor, Services
-from bc_tui.shell import ServicesApp
 from bc_tui.store.errors import StoreError
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.nav import AREAS
@@ -44,15 +42,7 @@ class Attempt:
     value: Any = None
 
 
-#: Seconds from the first frame to building the other areas, and between two tries while a
-#: dialog is open; between two areas otherwise; and at most for an area's first paint (see
-#: `BusinessCenterApp._build_next_area`).
-BUILD_AHEAD_PAUSE = 0.3
-BUILD_AHEAD_GAP = 0.05
-BUILD_AHEAD_WAIT = 2.0
-
-
-class BusinessCenterApp(ServicesApp):
+class BusinessCenterApp(AreasAheadApp):
     """TikTok Business Center in a terminal."""
 
     TITLE = "bc-tui"
@@ -104,76 +94,17 @@ class BusinessCenterApp(ServicesApp):
         watch_interval: float = 0.5,
         build_ahead: bool = False,
     ) -> None:
-        """`build_ahead`: build the other areas in the background once the first is up (see
-        `_build_next_area`). The CLI asks for it; tests, which start hundreds of apps and
-        want each to do only what it shows, do not."""
-        super().__init__(services, watch_interval=watch_interval)
+        """`build_ahead`: build the other areas in the background once the first is up
+        (`bc_tui.ahead`). The CLI asks for it; tests, which start hundreds of apps and want
+        each to do only what it shows, do not."""
+        super().__init__(services, watch_interval=watch_interval, build_ahead=build_ahead)
         self.actor = actor
-        self._build_ahead = build_ahead
-        self._building: str | None = None  # the area being built ahead, unseen
         phones = services.repo.all(Phone)
         self.phone_session = PhoneSession(phones[0].phone_id) if phones else None
 
     def on_mount(self) -> None:
         # No super().on_mount(): Textual runs ServicesApp's handler too (a second file watch).
         self._update_title()
-
-    def _settled(self) -> None:
-        super()._settled()
-        if self._build_ahead:
-            self.set_timer(BUILD_AHEAD_PAUSE, self._build_ahead_soon)
-
-    def unbuilt_areas(self) -> list[str]:
-        """The areas whose screen is not built yet (by a visit or ahead of one): not made,
-        not through mounting (which works out its view), or not yet painted unseen."""
-        return [mode for mode in self.MODES if mode == self._building or not self._built(mode)]
-
-    def _built(self, mode: str) -> bool:
-        try:
-            stack = self.get_screen_stack(mode)
-        except KeyError:  # Textual's answer for a mode never shown
-            return False
-        return bool(stack) and stack[0].is_mounted
-
-    def _build_ahead_soon(self) -> None:
-        """Build the next area from the app's message queue, not a timer's task: keys wait
-        in that queue while an area is on top unseen, so none can reach it."""
-        self.call_later(self._build_next_area)
-
-    async def _build_next_area(self) -> None:
-        """Build one area that has not been shown yet behind the one on screen, then, after
-        a pause for whatever the user does meanwhile, the next.
-
-        A first visit builds the area's screen: some forty widgets mounted, styled, laid
-        out and painted, and its view worked out (at 10,000 accounts 0.1-0.3 s, Activity's
-        100,000 events the most); a later visit only restyles, lays out and paints what
-        changed (~25 ms). Built here, between the user's keys, every visit is a later one.
-
-        With public API only: inside one batch of updates (nothing reaches the terminal),
-        switch to the area, wait for its first paint, switch back. Keys typed meanwhile wait
-        and then go to the screen the user sees. Not while a dialog is open: it would be
-        suspended and resumed for nothing.
-        """
-        todo = self.unbuilt_areas()
-        if not todo:
-            return
-        if not isinstance(self.screen, AreaScreen):
-            self.set_timer(BUILD_AHEAD_PAUSE, self._build_ahead_soon)
-            return
-        here, self._building = self.current_mode, todo[0]
-        try:
-            with self.batch_update():
-                await self.switch_mode(todo[0])
-                painted = asyncio.get_running_loop().create_future()
-                self.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(painted, BUILD_AHEAD_WAIT)
-                if not self.is_running:  # shut down meanwhile (not by a key: those wait)
-                    return
-                self.switch_mode(here)
-        finally:
-            self._building = None
-        self.set_timer(BUILD_AHEAD_GAP, self._build_ahead_soon)
 
     # --- data and permissions -------------------------------------------------------------
 

@@ -62,6 +62,12 @@ class ServicesApp(App[None]):
         young, middle, _ = self._gc_threshold
         gc.set_threshold(young, middle, 1_000_000_000)
 
+    def freeze_heap(self) -> None:
+        """Freeze what was made since the first frame too, when it will live as long as
+        what was frozen then (the areas built ahead): see `_settled`."""
+        if self._gc_threshold is not None:
+            gc.freeze()
+
     def notify(
         self,
         message: str,

@@ -136,10 +136,7 @@ async def _built(app: App[None]) -> float:
     if not isinstance(app, BusinessCenterApp):
         return 0.0
     start = time.perf_counter()
-    while app.unbuilt_areas():
-        if time.perf_counter() - start > 30:
-            raise TimeoutError(f"areas still not built: {app.unbuilt_areas()}")
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(app.areas_built.wait(), timeout=30)
     return (time.perf_counter() - start) * 1000
 
 

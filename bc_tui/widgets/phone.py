@@ -78,6 +78,7 @@ class PhonePane(Vertical):
     def __init__(self) -> None:
         super().__init__(id="phone")
         self._items: tuple[Item, ...] = ()
+        self._page: PhonePage | None = None  # the page drawn
         self._focus_when_mounted = False
         self.display = False  # until sync(): hidden widgets never take the first focus
 
@@ -120,11 +121,17 @@ class PhonePane(Vertical):
             )
         except DomainError as error:
             self.query_one("#phone-body", Static).update(Text(str(error)))
+            self._page = None
             return
         self._draw(page)
 
     def _draw(self, page: PhonePage) -> None:
+        """Draw `page`, unless it is the one drawn already: then the list keeps its cursor
+        and the focus stays where it is (a screen shown again syncs its phone)."""
         self._show_time()
+        if page == self._page:
+            return
+        self._page = page
         title = Text(page.title, style="bold")
         if page.account and page.title != f"@{page.account}":
             title.append(f"  @{page.account}", style="dim")

@@ -1,21 +1,29 @@
-"""Building the areas ahead (what `bc-tui` asks for): once the first screen is up, the other
-areas are built behind it, one at a time, so that a first visit costs what a later one does,
-without the user seeing a thing, losing focus, or being shown stale rows later."""
+"""Building the areas ahead (what `bc-tui` asks for, `bc_tui.ahead`): once the first screen
+is up, the other areas are built behind it, one at a time, so that a first visit costs what
+a later one does, without the user seeing a thing, losing a key, a click, the focus or the
+phone's cursor, or being shown stale rows later."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
+from textual import events
+from textual.pilot import _get_mouse_message_arguments
+from textual.widget import Widget
+from textual.widgets import OptionList
 
-from bc_tui import app as app_module
+from bc_tui import ahead
 from bc_tui.app import BusinessCenterApp
 from bc_tui.screens.assets import AssetsScreen
 from bc_tui.screens.help import HelpScreen
+from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.filter_bar import FilterBar
+from bc_tui.widgets.nav import NavItem
 from tests.apps import demo_services
 from tests.conftest import as_user
 from tests.ui.test_navigation import handles
@@ -28,32 +36,40 @@ def building_app(folder: Path, *, build_ahead: bool = True) -> BusinessCenterApp
     return BusinessCenterApp(services, actor, watch_interval=0, build_ahead=build_ahead)
 
 
-async def until_built(app: BusinessCenterApp, pilot: Pilot[None]) -> None:
-    for _ in range(200):
-        if not app.unbuilt_areas():
-            return
-        await pilot.pause()
-    raise AssertionError(f"still not built: {app.unbuilt_areas()}")
+async def until_built(app: BusinessCenterApp) -> None:
+    await asyncio.wait_for(app.areas_built.wait(), timeout=30)
+    assert app.unbuilt_areas() == []
+
+
+def click(app: BusinessCenterApp, widget: Widget) -> None:
+    """A click as the terminal driver sends it: into the app's queue."""
+    arguments = _get_mouse_message_arguments(widget, (2, 0), button=1)
+    app.post_message(events.MouseDown(**arguments))
+    app.post_message(events.MouseUp(**arguments))
 
 
 @pytest.fixture(autouse=True)
 def no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_module, "BUILD_AHEAD_PAUSE", 0.001)
-    monkeypatch.setattr(app_module, "BUILD_AHEAD_GAP", 0.001)
+    monkeypatch.setattr(ahead, "BUILD_AHEAD_PAUSE", 0.001)
+    monkeypatch.setattr(ahead, "BUILD_AHEAD_GAP", 0.001)
+    monkeypatch.setattr(ahead, "BUILD_AHEAD_QUIET", 0)
 
 
 async def test_areas_are_built_behind_the_first_and_shown_as_built(tmp_path: Path) -> None:
     """Built unseen, an area is shown as it was built; and its rows are those of the moment
-    it is shown: here the acting user changed in between (what the `u` picker does)."""
+    it is shown: here the acting user changed in between (what the `u` picker does). What
+    was built joins the collector's frozen generation."""
     app = building_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        first, focused = app.screen, app.focused
+        (first,) = app.get_screen_stack("assets")  # (app.screen is another during a step)
+        focused = first.focused
         assert isinstance(first, AssetsScreen) and focused is not None
-        await until_built(app, pilot)
+        await until_built(app)
         assert app.screen is first and app.focused is focused
         (built,) = app.get_screen_stack("tiktok_accounts")
         assert isinstance(built, TikTokAccountsScreen)
+        assert not any(thing is built for thing in gc.get_objects())  # frozen ones are not
         app.actor = as_user("lena")
         app.data_changed()
         await pilot.press("2")
@@ -61,13 +77,13 @@ async def test_areas_are_built_behind_the_first_and_shown_as_built(tmp_path: Pat
         assert handles(app) == ["@brightlane.studio", "@mira.makes"]
 
 
-async def test_nothing_is_built_while_a_dialog_is_open(
+async def test_nothing_is_built_while_a_dialog_is_open_or_keys_come(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A step that finds a dialog open tries again later (here: not within the test); the
-    next step builds the rest, one after another, and the dialog's screen is left as it
-    was."""
-    monkeypatch.setattr(app_module, "BUILD_AHEAD_PAUSE", 60)
+    """A step that finds a dialog open, or a key pressed a moment ago, tries again later
+    (here: not within the test); the next step builds the rest, one after another, and the
+    dialog's screen is left as it was."""
+    monkeypatch.setattr(ahead, "BUILD_AHEAD_PAUSE", 60)
     app = building_app(tmp_path, build_ahead=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("question_mark")
@@ -76,8 +92,13 @@ async def test_nothing_is_built_while_a_dialog_is_open(
         await pilot.pause()
         assert len(app.unbuilt_areas()) == 4
         await pilot.press("escape")
+        monkeypatch.setattr(ahead, "BUILD_AHEAD_QUIET", 60)
         app._build_ahead_soon()
-        await until_built(app, pilot)
+        await pilot.pause()
+        assert len(app.unbuilt_areas()) == 4
+        monkeypatch.setattr(ahead, "BUILD_AHEAD_QUIET", 0)
+        app._build_ahead_soon()
+        await until_built(app)
         assert isinstance(app.screen, AssetsScreen)
 
 
@@ -97,3 +118,42 @@ async def test_keys_typed_while_an_area_is_built_reach_the_screen_on_display(
         assert members.query_one(FilterBar).value == "len"
         (tiktok,) = app.get_screen_stack("tiktok_accounts")
         assert tiktok.is_mounted and tiktok.query_one(FilterBar).value == ""
+
+
+async def test_a_click_handled_as_a_step_begins_acts_where_the_user_clicked(
+    tmp_path: Path,
+) -> None:
+    """A click the app handed on just before a step is handled by its widget during the
+    step. Choosing an area in the sidebar, or opening a member's dialog, then happens on
+    the user's screen, not behind it."""
+    app = building_app(tmp_path, build_ahead=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        (activity,) = (item for item in app.screen.query(NavItem) if item.area == "activity")
+        click(app, activity)
+        app._build_ahead_soon()
+        await until_built(app)
+        assert app.current_mode == "activity"
+
+        await pilot.press("3")
+        members = app.screen
+        app.post_message(events.Key("enter", "\r"))  # handed to the table, as a click would be
+        app._build_ahead_soon()
+        for _ in range(20):
+            await pilot.pause()
+        assert isinstance(app.screen, MemberDialog)
+        assert app.screen_stack == [members, app.screen]
+        assert [len(app.get_screen_stack(mode)) for mode in app.MODES] == [1, 1, 2, 1, 1]
+
+
+async def test_the_phone_keeps_its_cursor_and_the_focus_across_a_step(tmp_path: Path) -> None:
+    """The user's screen is resumed after each step: its phone is not drawn again."""
+    app = building_app(tmp_path, build_ahead=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p", "down")
+        options = app.screen.query_one("#phone-items", OptionList)
+        before, focused = options.highlighted, app.focused
+        assert before == 1 and focused is options
+        app._build_ahead_soon()
+        await until_built(app)
+        assert (options.highlighted, app.focused) == (before, focused)

@@ -323,6 +323,9 @@ def test_lines_block_and_tail_read_as_one_sequence() -> None:
     lines.extend([b'[4,{"k":"ALPHABET"}]', b'[5,{"k":"gamma"}]'])
     assert len(lines) == 5 and list(lines) == [lines[n] for n in range(5)]
     assert lines[0] == b'[1,{"k":"Alpha"}]' and lines[2].endswith(b'e"}]') and lines[-1][1] == 53
+    for outside in (5, -6):
+        with pytest.raises(IndexError):
+            lines[outside]
     field = re.compile(rb'"k":"([^"\\]*)"')
     assert lines.findall(field) == [b"Alpha", b"beta", "Straße".encode(), b"ALPHABET", b"gamma"]
     assert lines.findall(field, start=2) == ["Straße".encode(), b"ALPHABET", b"gamma"]
