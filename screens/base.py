@@ -1,7 +1,9 @@
 """What every area screen shares: header, sidebar, footer, the `/` filter and reloading.
 
-A screen loads its rows from the view service when it is first shown and again whenever the
-app says the data changed (its own change, another process's, or a switch of acting user).
+A screen loads its rows from the view service when it is built (on its first visit, or
+ahead of it: `bc_tui.ahead`) and again whenever the app says the data changed (its own
+change, another process's, or a switch of acting user), or when it is shown after a change
+it was not on top for.
 """
 
 from __future__ import annotations
