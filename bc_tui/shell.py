@@ -9,6 +9,8 @@ on top, which reloads what it shows. Other screens reload when they are shown ag
 from __future__ import annotations
 
 import gc
+import select
+import sys
 
 from textual.app import App
 from textual.message import Message
@@ -37,6 +39,15 @@ class ServicesApp(App[None]):
             self.set_interval(self._watch_interval, self._watch_store)
         self.call_after_refresh(self._settled)
         self.set_interval(COLLECT_EVERY, _collect)
+        if not self.is_headless:
+            self.set_interval(HANGUP_CHECK_EVERY, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """End when the terminal is gone, as a closed SSH connection under `make demo` leaves
+        it: the app is not sent SIGHUP then (make is), and Textual's input thread would read
+        an endless end-of-file at full speed, forever."""
+        if sys.__stdin__ is not None and _hung_up(sys.__stdin__.fileno()):
+            self.exit()
 
     def on_unmount(self) -> None:
         """Hand the collector back as it was (a test process runs many apps in turn)."""
@@ -99,6 +110,19 @@ class ServicesApp(App[None]):
 
 #: Seconds between the app's own full garbage collections (see `ServicesApp._settled`).
 COLLECT_EVERY = 10.0
+#: Seconds between two looks at whether the terminal is still there.
+HANGUP_CHECK_EVERY = 1.0
+
+
+def _hung_up(fd: int) -> bool:
+    """Whether the other end of `fd` (a terminal, or the web server's pipe) has closed, asked
+    of poll without reading; False where there is no poll."""
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLHUP)  # (hang-ups and errors are reported whatever is asked)
+    gone = select.POLLHUP | select.POLLERR | select.POLLNVAL
+    return any(events & gone for _, events in poller.poll(0))
 
 
 def _collect() -> None:

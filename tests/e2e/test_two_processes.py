@@ -100,3 +100,30 @@ def test_bc_tui_phone_runs_in_a_terminal_and_quits(tmp_path: Path) -> None:
             process.kill()
             process.wait(timeout=5)
         os.close(parent)
+
+
+def test_the_app_ends_when_its_terminal_goes_away(tmp_path: Path) -> None:
+    """A terminal closed under an app that is not sent SIGHUP (here it has no controlling
+    terminal; under `make demo` make is sent it, not the app): the app ends by itself
+    instead of spinning on end-of-file forever."""
+    parent, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bc_tui", "--demo", "--db", str(tmp_path / "demo.json")],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        start_new_session=True,  # and no controlling terminal: no SIGHUP can come
+    )
+    os.close(child)
+    try:
+        try:
+            assert b"Northwind" in _read_until(parent, b"Northwind", timeout=30)
+        finally:
+            os.close(parent)  # the terminal goes away
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
