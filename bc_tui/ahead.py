@@ -16,12 +16,14 @@ What makes that safe for the user:
   dialog is open, so an event handed on before it began is long handled.
 - If something still changes the screens while an area is on top unseen (a widget that
   took a click just before the step and opens a dialog or switches area), the user's
-  screen is put back first, and what was asked for then happens there.
+  screen is put back first, and what was asked for then happens there; it shows once the
+  step's batch ends (at most one area's build later).
 - What was built lives as long as the app: it joins the garbage collector's frozen
   generation when the last area is built (see `ServicesApp._settled`).
 
 Its price, paid by every session: ~1 s of CPU after start-up, the memory of every area,
-and one repaint of the screen on display per area built.
+and one repaint of the screen on display per area built (which also forgets the mouse
+hover until the mouse moves).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class AreasAheadApp(ServicesApp):
         self._building: str | None = None  # the area on top, unseen, during a step
         self._building_from = ""  # the area the user sees meanwhile
         self._last_input = 0.0  # time.monotonic() of the last key or mouse event
-        #: Set once every area is built, by visits or ahead of them (for tests and the bench).
+        #: Set when building ahead finds every area built (for tests and the bench).
         self.areas_built = asyncio.Event()
 
     def _settled(self) -> None:

@@ -199,8 +199,10 @@ class BusinessCenterApp(AreasAheadApp):
             screen.focus_next()
 
     def action_area(self, area: str) -> None:
-        if self.current_mode != area:
-            self.switch_mode(area)
+        # Unconditionally: while an area is built ahead, `current_mode` names it, not the one
+        # the user sees, and switch_mode puts the user's back first (Textual does nothing
+        # for the current mode).
+        self.switch_mode(area)
 
     def action_keys(self) -> None:
         """Show the keys of the current screen and the global ones, from the bindings."""

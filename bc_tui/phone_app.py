@@ -50,7 +50,7 @@ class PhoneApp(ServicesApp):
         self.phone_session: PhoneSession | None = PhoneSession(phone_id, visible=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # No super().on_mount(): Textual runs ServicesApp's handler too (a second file watch).
         phone = self.services.phone.device(self.phone_session.phone_id)  # type: ignore[union-attr]
         self.sub_title = phone.name
         self.push_screen(PhoneScreen())

@@ -121,8 +121,8 @@ def _hung_up(fd: int) -> bool:
         return False
     poller = select.poll()
     poller.register(fd, select.POLLHUP)  # (hang-ups and errors are reported whatever is asked)
-    gone = select.POLLHUP | select.POLLERR | select.POLLNVAL
-    return any(events & gone for _, events in poller.poll(0))
+    # Not POLLNVAL: macOS's poll answers it for every device, /dev/tty included.
+    return any(events & (select.POLLHUP | select.POLLERR) for _, events in poller.poll(0))
 
 
 def _collect() -> None:

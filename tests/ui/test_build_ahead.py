@@ -120,30 +120,40 @@ async def test_keys_typed_while_an_area_is_built_reach_the_screen_on_display(
         assert tiktok.is_mounted and tiktok.query_one(FilterBar).value == ""
 
 
-async def test_a_click_handled_as_a_step_begins_acts_where_the_user_clicked(
-    tmp_path: Path,
+@pytest.mark.parametrize("area", ["tiktok_accounts", "activity"])
+async def test_a_click_handled_as_a_step_begins_goes_where_the_user_clicked(
+    tmp_path: Path, area: str
 ) -> None:
     """A click the app handed on just before a step is handled by its widget during the
-    step. Choosing an area in the sidebar, or opening a member's dialog, then happens on
-    the user's screen, not behind it."""
+    step: choosing an area in the sidebar, even the very area being built (TikTok accounts
+    is the first), takes the user there, not behind the step."""
     app = building_app(tmp_path, build_ahead=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        (activity,) = (item for item in app.screen.query(NavItem) if item.area == "activity")
-        click(app, activity)
+        (item,) = (item for item in app.screen.query(NavItem) if item.area == area)
+        click(app, item)
         app._build_ahead_soon()
         await until_built(app)
-        assert app.current_mode == "activity"
+        assert app.current_mode == area
 
+
+async def test_a_member_opened_as_a_step_begins_opens_over_the_members(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key (or click) a table took just before a step opens its dialog on the user's
+    screen, not on the stack of the area built meanwhile."""
+    monkeypatch.setattr(ahead, "BUILD_AHEAD_PAUSE", 60)  # the next step waits for the dialog
+    app = building_app(tmp_path, build_ahead=False)
+    async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("3")
         members = app.screen
-        app.post_message(events.Key("enter", "\r"))  # handed to the table, as a click would be
+        app.post_message(events.Key("enter", "\r"))
         app._build_ahead_soon()
         for _ in range(20):
             await pilot.pause()
         assert isinstance(app.screen, MemberDialog)
         assert app.screen_stack == [members, app.screen]
-        assert [len(app.get_screen_stack(mode)) for mode in app.MODES] == [1, 1, 2, 1, 1]
+        assert len(app.get_screen_stack("tiktok_accounts")) == 1
 
 
 async def test_the_phone_keeps_its_cursor_and_the_focus_across_a_step(tmp_path: Path) -> None:
