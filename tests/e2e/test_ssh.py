@@ -154,9 +154,13 @@ async def test_an_approval_on_the_phone_shows_in_the_admin_session(
         await phone.wait_for(expected)
     await phone.wait_for("Authorized. Northwind Media")
 
-    screen = await admin.wait_gone("scan to approve")
-    row = next(line for line in screen.splitlines() if "@solstice.skin" in line)
-    assert "Active" in row, screen
+    # The dialog closes and the row turns Active in one frame; the terminal may be read
+    # half-way through writing it (a byte stream over SSH), so wait for both.
+    def approved(screen: str) -> bool:
+        rows = [line for line in screen.splitlines() if "@solstice.skin" in line]
+        return "scan to approve" not in screen and any("Active" in row for row in rows)
+
+    await admin.wait_until(approved, "the QR dialog gone and @solstice.skin Active")
     admin.close()
     phone.close()
 
