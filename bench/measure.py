@@ -25,6 +25,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.pilot import Pilot
 from textual.screen import Screen
 
 
@@ -129,15 +130,19 @@ def _bc_app(db: str, watch: Stopwatch) -> App[None]:
     return BusinessCenterApp(services, actor, build_ahead=True)
 
 
-async def _built(app: App[None]) -> float:
-    """Wait (at most 30 s) until bc-tui has built every area ahead; ms waited (bare: 0)."""
+async def _built(app: App[None], pilot: Pilot[None]) -> float:
+    """Once the first frame is up, wait (at most 30 s) until bc-tui has built every area
+    ahead, then until it is idle; the ms waited for the areas (bare: 0)."""
     from bc_tui.app import BusinessCenterApp
 
-    if not isinstance(app, BusinessCenterApp):
-        return 0.0
-    start = time.perf_counter()
-    await asyncio.wait_for(app.areas_built.wait(), timeout=30)
-    return (time.perf_counter() - start) * 1000
+    await pilot.pause()
+    took = 0.0
+    if isinstance(app, BusinessCenterApp):
+        start = time.perf_counter()
+        await asyncio.wait_for(app.areas_built.wait(), timeout=30)
+        took = (time.perf_counter() - start) * 1000
+    await pilot.pause()
+    return took
 
 
 def _bare_app(watch: Stopwatch) -> App[None]:
@@ -153,9 +158,7 @@ async def typing(target: str, db: str | None) -> list[float]:
     app = _bare_app(watch) if target == "bare" else _bc_app(str(db), watch)
     samples = []
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await _built(app)
-        await pilot.pause()
+        await _built(app, pilot)
         if target == "bare":
             app.screen.query_one("#filter").focus()
             word = "northwind"
@@ -188,9 +191,7 @@ async def switch(target: str, db: str | None) -> list[float]:
     app = _bare_app(watch) if target == "bare" else _bc_app(str(db), watch)
     samples = []
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await _built(app)
-        await pilot.pause()
+        await _built(app, pilot)
         for _ in range(5):
             for key in "21345":
                 samples.append(await watch.press(app, key, key))
@@ -206,9 +207,7 @@ async def idle(target: str, db: str | None, seconds: float = 10.0) -> list[float
     else:
         app = _bc_app(str(db), Stopwatch())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await _built(app)
-        await pilot.pause()
+        await _built(app, pilot)
         if target != "bare":
             from bc_tui.screens.qr_dialog import QrDialog
 
@@ -227,8 +226,7 @@ async def ahead(db: str) -> dict[str, float]:
     memory then: what building ahead costs each session."""
     app = _bc_app(db, Stopwatch())
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        took = await _built(app)
+        took = await _built(app, pilot)
     return {"built_ms": took, "peak_rss_mb": _peak_rss_mb()}
 
 

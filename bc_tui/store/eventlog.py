@@ -100,6 +100,11 @@ def _lines_holding(text: bytes, needle: bytes, starts: array[int]) -> Iterator[i
         position = text.find(needle, starts[line + 1])
 
 
+def _non_ascii(text: bytes, starts: array[int]) -> Iterator[int]:
+    """The lines of `text` (which start at `starts`) with a byte outside ASCII."""
+    return _lines_holding(text.translate(_HIGH), b"\x80", starts)
+
+
 #: A translation that turns every non-ASCII byte into 0x80 and every other into 0x00.
 _HIGH = bytes(0x80 if byte > 0x7F else 0 for byte in range(256))
 
@@ -169,10 +174,7 @@ class Lines(Sequence[bytes]):
         if self.tail:
             text = b"\n".join(self.tail) + b"\n"
             starts = _starts(text)
-            for lines in (
-                _lines_holding(text.lower(), key, starts),
-                _lines_holding(text.translate(_HIGH), b"\x80", starts),
-            ):
+            for lines in (_lines_holding(text.lower(), key, starts), _non_ascii(text, starts)):
                 found.update(self.in_block + line for line in lines)
         return found
 
@@ -180,9 +182,7 @@ class Lines(Sequence[bytes]):
         """The lines of the block with a non-ASCII byte (worked out once: it never changes)."""
         if self._high_lines is None:
             self._high_lines = (
-                []
-                if self.block.isascii()
-                else list(_lines_holding(self.block.translate(_HIGH), b"\x80", self.starts()))
+                [] if self.block.isascii() else list(_non_ascii(self.block, self.starts()))
             )
         return self._high_lines
 

@@ -317,7 +317,7 @@ def test_columns_read_from_the_raw_lines_agree_with_the_documents(db: Path) -> N
 def test_lines_block_and_tail_read_as_one_sequence() -> None:
     """The committed lines are kept as one block plus the lines added after it: slicing,
     scanning for a field and searching must treat both parts as one list of lines, with no
-    match reported in the wrong line and none spanning two."""
+    match reported in the wrong line."""
     block = b'[1,{"k":"Alpha"}]\n[2,{"k":"beta"}]\n[3,{"k":"Stra\xc3\x9fe"}]\n'
     lines = eventlog.split_lines(block, Path("x"), len(block), 3)
     lines.extend([b'[4,{"k":"ALPHABET"}]', b'[5,{"k":"gamma"}]'])
