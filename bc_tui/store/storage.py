@@ -25,6 +25,7 @@ import shlex
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ _POSIX = os.name == "posix"
 LOG_RECORD_TABLE = "_log"
 _EMPTY_RECORD: LogRecord = {"bytes": 0, "count": 0, "last_id": 0, "epoch": ""}
 _TEMP_SUFFIX = ".tmp"
+
+#: One worker thread that closes the pins of replaced versions (see ``_release``).
+_releaser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bc-tui-release")
 
 
 def signature_of(st: os.stat_result) -> Signature:
@@ -570,7 +574,9 @@ class CachedAtomicStorage(Storage):
 
     def _accept(self, data: Document, st: os.stat_result, fd: int | None) -> None:
         """Make ``data`` (the content of the file described by ``st``) the current state."""
-        self.close()
+        if self._pin is not None:
+            _release(self._pin)
+            self._pin = None
         if fd is not None:
             if _POSIX:
                 self._pin = fd
@@ -736,6 +742,22 @@ class CachedAtomicStorage(Storage):
             log.committed()
         self._encoded = encoded
         self.writes += 1
+
+
+def _release(fd: int) -> None:
+    """Close ``fd``, the pin of a version that was just replaced, on the worker thread.
+
+    The pin is the last reference to that version's inode, so closing it frees the file's
+    blocks: ~2 ms of a commit's ~10 on a disk mounted with ``discard``, and nothing waits on
+    it (nobody reads through that descriptor again, and its number stays taken until it is
+    closed, so it cannot be closed twice).
+    """
+    _releaser.submit(_close_quietly, fd)
+
+
+def _close_quietly(fd: int) -> None:
+    with suppress(OSError):
+        os.close(fd)
 
 
 def check_log(data: Document, db: Path) -> tuple[LogRecord, int | None]:

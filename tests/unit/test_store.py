@@ -25,6 +25,7 @@ from tinydb import Query
 from tinydb.table import Document
 
 import bc_tui.store.database as database
+import bc_tui.store.storage as storage_module
 from bc_tui.store import (
     BackupMissing,
     CachedAtomicStorage,
@@ -369,6 +370,24 @@ def test_own_write_is_not_seen_as_external_change(store: Store) -> None:
         tx.table("a").insert({"n": 2})
     assert store.storage.loads == loads
     assert store.revision == 2
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd")
+def test_replaced_versions_are_let_go(db: Path) -> None:
+    """Each version written or reloaded is held open (its inode pinned) only until the next
+    one replaces it; the old descriptor is closed on a worker thread, but it is closed."""
+    with Store(db) as a, Store(db) as b:
+        with a.transaction() as tx:
+            tx.table("t").insert({"n": 0})
+        storage_module._releaser.submit(lambda: None).result(timeout=10)
+        before = len(os.listdir("/proc/self/fd"))
+        for n in range(1, 21):
+            with a.transaction() as tx:
+                tx.table("t").insert({"n": n})
+            assert b.refresh() is True
+        storage_module._releaser.submit(lambda: None).result(timeout=10)  # closes done
+        assert len(os.listdir("/proc/self/fd")) == before
+        assert len(docs(b, "t")) == 21
 
 
 def test_no_doc_id_clash_after_external_insert(db: Path) -> None:
