@@ -92,7 +92,11 @@ class AreasAheadApp(ServicesApp):
 
     async def _build_next_area(self) -> None:
         """Build the first area not built yet behind the one on screen, then schedule the
-        next; or try again later if the user is busy."""
+        next; or try again later if the user is busy. Nothing once the app is exiting:
+        Textual mounts no more widgets then, so the area's screen would find none of its own
+        and end the app with an error."""
+        if self.return_code is not None:  # set by exit(), ahead of the shut-down
+            return
         todo = self.unbuilt_areas()
         if not todo:
             self._all_built()

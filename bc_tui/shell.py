@@ -45,9 +45,14 @@ class ServicesApp(App[None]):
     def _check_terminal(self) -> None:
         """End when the terminal is gone, as a closed SSH connection under `make demo` leaves
         it: the app is not sent SIGHUP then (make is), and Textual's input thread would read
-        an endless end-of-file at full speed, forever."""
+        an endless end-of-file at full speed, forever.
+
+        The exit goes through the app's message queue, as a quit key does: called from this
+        timer's own task, it could land while an area is being built ahead, and Textual
+        mounts nothing once the app is exiting, so that area's screen would find none of its
+        widgets and end the app with an error instead."""
         if sys.__stdin__ is not None and _hung_up(sys.__stdin__.fileno()):
-            self.exit()
+            self.call_later(self.exit)
 
     def on_unmount(self) -> None:
         """Hand the collector back as it was (a test process runs many apps in turn)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from textual.pilot import _get_mouse_message_arguments
 from textual.widget import Widget
 from textual.widgets import OptionList
 
-from bc_tui import ahead
+from bc_tui import ahead, shell
 from bc_tui.app import BusinessCenterApp
 from bc_tui.screens.assets import AssetsScreen
 from bc_tui.screens.help import HelpScreen
@@ -167,3 +168,35 @@ async def test_the_phone_keeps_its_cursor_and_the_focus_across_a_step(tmp_path: 
         app._build_ahead_soon()
         await until_built(app)
         assert (options.highlighted, app.focused) == (before, focused)
+
+
+async def test_a_terminal_gone_during_a_step_ends_the_app_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hang-up check finds the terminal gone while an area is being built unseen: the
+    app ends with status 0 once the step is over, and starts no other (Textual mounts nothing
+    once an app is exiting, so a screen built then would find none of its widgets)."""
+    monkeypatch.setattr(shell, "_hung_up", lambda fd: True)
+    app = building_app(tmp_path)
+
+    async def until(done: Callable[[], bool]) -> None:
+        while not done():
+            await asyncio.sleep(0)  # (a turn of the loop: the app works meanwhile)
+
+    async with app.run_test(size=(120, 36)):
+        await asyncio.wait_for(until(lambda: app._building is not None), timeout=30)
+        app._check_terminal()  # from outside the app's queue, as its timer does
+        await asyncio.wait_for(until(lambda: not app.is_running), timeout=30)
+    assert app.return_code == 0
+
+
+async def test_no_step_starts_once_the_app_is_exiting(tmp_path: Path) -> None:
+    """A step queued before a quit but run after it does nothing (see the test above)."""
+    app = building_app(tmp_path, build_ahead=False)  # no steps but the one run here
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        unbuilt = app.unbuilt_areas()
+        app.exit()
+        await app._build_next_area()
+        assert app.unbuilt_areas() == unbuilt
+    assert app.return_code == 0
