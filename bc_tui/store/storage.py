@@ -752,7 +752,10 @@ def _release(fd: int) -> None:
     it (nobody reads through that descriptor again, and its number stays taken until it is
     closed, so it cannot be closed twice).
     """
-    _releaser.submit(_close_quietly, fd)
+    try:
+        _releaser.submit(_close_quietly, fd)
+    except RuntimeError:  # the interpreter is shutting down: no new work for the thread
+        _close_quietly(fd)
 
 
 def _close_quietly(fd: int) -> None:
