@@ -236,9 +236,9 @@ def change(db: str, repeat: int = 15) -> dict[str, list[float]]:
     file. Each side works on its own copy.
 
     Ours is timed twice: at a person's pace (a change, then 50 ms untimed before the next, as
-    a person takes far longer to pick the next one), which is the target; and back to back.
-    Back to back, a commit can meet the work the previous one left to a worker thread
-    (freeing the replaced file) still going on."""
+    a person takes far longer to pick the next one), and back to back, like stock's, where a
+    commit can meet the work the previous one left to a worker thread (freeing the replaced
+    file) still going on."""
     from tinydb import Query, TinyDB
 
     from bc_tui.clock import SystemClock

@@ -131,9 +131,16 @@ def _change(db: Path, label: str) -> list[Row]:
     burst = statistics.median(result["burst"])
     what = f"3. one persisted change, {label} ({result['mb']:.0f} MB)"
     return [
-        Row(f"{what}: time", ours, None, "ms", "< 10 ms", ours < 10),
-        Row(f"{what}: vs stock TinyDB", ours, stock, "ms", "≤ 0.1x", ours <= stock / 10),
-        Row(f"{what}: … back to back, no pause", burst, None, "ms", "—", True),
+        Row(f"{what}: at a person's pace", ours, None, "ms", "< 10 ms", ours < 10),
+        Row(f"{what}: back to back", burst, None, "ms", "< 10 ms", burst < 10),
+        Row(
+            f"{what}: back to back vs stock TinyDB",
+            burst,
+            stock,
+            "ms",
+            "≤ 0.1x",
+            burst <= stock / 10,
+        ),
     ]
 
 

@@ -751,11 +751,14 @@ def _release(fd: int) -> None:
     blocks: ~2 ms of a commit's ~10 on a disk mounted with ``discard``, and nothing waits on
     it (nobody reads through that descriptor again, and its number stays taken until it is
     closed, so it cannot be closed twice).
+
+    ``submit`` refuses work once the interpreter is shutting down (the process is ending:
+    its descriptors go with it) and raises if it cannot start the thread (the work is queued
+    by then, for the next start to do). Either way the commit is done and must not fail, and
+    closing here could close the same number twice.
     """
-    try:
+    with suppress(RuntimeError):
         _releaser.submit(_close_quietly, fd)
-    except RuntimeError:  # the interpreter is shutting down: no new work for the thread
-        _close_quietly(fd)
 
 
 def _close_quietly(fd: int) -> None:
