@@ -403,7 +403,8 @@ class ViewService(ServiceBase):
             )
             if request.status_at(now) is RequestStatus.NOT_USED
         }
-        found = []
+        found: list[TikTokAccountRow] = []
+        add = found.append
         links = self.repo.values(
             AssetLink,
             ("asset_id", "relation_type", "relation_status", "tt_account_roles"),
@@ -418,19 +419,20 @@ class ViewService(ServiceBase):
             scope_labels = scopes.get(roles)
             if scope_labels is None:
                 scope_labels = scopes[roles] = tuple(labels.SCOPE[scope] for scope in roles)
-            row = TikTokAccountRow(
-                handle=handle,
-                display_name=display,
-                region=region,
-                relation_type=relation_type,
-                relation_status=relation_status,
-                scopes=scope_labels,
-                members=tuple(sorted(people[handle])) if handle in people else (),
-                pending_until=pending.get(handle),
-                partners=tuple(shared[handle]) if handle in shared else (),
+            add(  # the fields in order: by keyword, a row costs twice as much to make
+                TikTokAccountRow(
+                    handle,
+                    display,
+                    region,
+                    relation_type,
+                    relation_status,
+                    scope_labels,
+                    tuple(sorted(people[handle])) if handle in people else (),
+                    pending.get(handle),
+                    tuple(shared[handle]) if handle in shared else (),
+                )
             )
-            found.append(row)
-        found.sort(key=lambda row: row.handle.casefold())
+        found.sort(key=lambda row: row[0].casefold())  # by handle
         expiry = min(pending.values(), default=None)
         self._tiktok_memo = ((actor, self.repo.store.revision), expiry, found)
         return found

@@ -148,6 +148,39 @@ def test_repeated_values_are_one_object_once_a_table_is_read(repo: Repository) -
     assert all(doc["user_role"] is docs[0]["user_role"] == "STANDARD" for doc in docs)
 
 
+def test_a_list_of_enum_values_is_decoded_once_and_bad_ones_still_refused(
+    tmp_path: Path,
+) -> None:
+    """Equal stored lists of scopes decode to one shared tuple (the TikTok accounts view
+    reads 10,000 of them); a list holding an unknown or unhashable value is refused as
+    before, and is not remembered."""
+    path = tmp_path / "bc.json"
+    writing = Repository(Store(path))
+    roles = (TtAccountRole.POST, TtAccountRole.LIVE)
+    with writing.writing() as writer:
+        writer.insert_many(
+            [
+                AssetLink(
+                    BC, AssetType.TT_ACCOUNT, h, RelationType.OWNER_BC, RelationStatus.BOUND, roles
+                )
+                for h in ("a", "b")
+            ]
+        )
+    writing.store.close()
+    repo = Repository(Store(path))
+    first, second = (row[0] for row in repo.values(AssetLink, ["tt_account_roles"]))
+    assert first == second == roles and first is second
+    assert repo.all(AssetLink)[0].tt_account_roles is first
+    for bad in (["POST", "NOT_A_SCOPE"], ["POST", {"x": 1}]):
+        stored = on_disk(path)
+        stored["asset_links"]["2"]["tt_account_roles"] = bad  # type: ignore[index]
+        path.write_text(json.dumps(stored), "utf-8")
+        reread = Repository(Store(path))
+        with pytest.raises(ValueError, match="TtAccountRole"):
+            reread.values(AssetLink, ["tt_account_roles"])
+        reread.store.close()
+
+
 def test_an_index_over_a_time_stored_in_another_spelling_still_removes(tmp_path: Path) -> None:
     """Index keys come from the stored values on every path (build, insert, removal), so a
     time a file spells otherwise than bc-tui would ("Z") cannot break a removal."""
