@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bc_tui.domain.models import ActivityType, AssetType, RelationStatus, RelationType
+from bc_tui.domain.models import ActivityType, AssetRole, AssetType, RelationStatus, RelationType
 from bc_tui.ids import SeededIds
 from bc_tui.services import Services
 from bc_tui.services.views import ACTIVITY_PAGE
@@ -20,6 +20,24 @@ def test_admin_sees_every_tiktok_account_in_every_state(demo: Services) -> None:
     assert coffee.scopes == ("Spark Ads", "LIVE ads")
     assert coffee.members == ("Diego Alvarez (Analyst)",)
     assert "labs.prototype" not in {row.handle for row in rows}
+
+
+def test_rows_a_change_left_as_they_were_are_the_rows_shown_before(demo: Services) -> None:
+    """After a change the list is built again, but a row equal to one shown before is that
+    same object (the table measures only rows it has not seen: 10,000 rows took longer to
+    measure again than to build); the row the change touched is new and says so."""
+    ava = as_user("ava")
+    before = {row.handle: row for row in demo.views.tiktok_accounts(ava)}
+    coffee = before["northwind.coffee"]
+    lena = as_user("lena").user_id
+    demo.center.assign_member(
+        ava, lena, AssetType.TT_ACCOUNT, "northwind.coffee", AssetRole.OPERATOR
+    )
+    after = {row.handle: row for row in demo.views.tiktok_accounts(ava)}
+    assert after.keys() == before.keys()
+    assert after["northwind.coffee"] is not coffee
+    assert after["northwind.coffee"].members == ("Diego Alvarez (Analyst)", "Lena Park (Operator)")
+    assert all(after[handle] is before[handle] for handle in before if handle != coffee.handle)
 
 
 def test_standard_member_sees_only_assigned_accounts(demo: Services) -> None:
