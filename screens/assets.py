@@ -45,6 +45,9 @@ class AssetsScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self._overview: AssetsOverview | None = None
+        #: (acting user, group) of the list on show: the same list again keeps its cursor and
+        #: its column widths (a change anywhere reloads the screen).
+        self._shown: tuple[object, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -85,18 +88,21 @@ class AssetsScreen(AreaScreen):
         groups = self.query_one("#groups", OptionList)
         table = self.query_one("#assets", VirtualTable)
         if overview is None or groups.highlighted is None:
+            self._shown = None
             table.set_columns(())
             table.show(())
             return
         option_id = groups.get_option_at_index(groups.highlighted).id
         rows: tuple[AssetRow | PartnerRow, ...]
         if option_id == PARTNERS:
-            table.set_columns(PARTNER_COLUMNS)
             rows = overview.partners
         else:
-            table.set_columns(ASSET_COLUMNS)
             rows = next(g for g in overview.groups if g.asset_type.value == option_id).rows
-        table.move_cursor(row=0)  # another list: start at its top, as a new list does
+        shown = (self.bc_app.actor, option_id)
+        if shown != self._shown:  # another list: start at its top, as a new list does
+            self._shown = shown
+            table.set_columns(PARTNER_COLUMNS if option_id == PARTNERS else ASSET_COLUMNS)
+            table.move_cursor(row=0)
         table.show(rows)
 
     def focus_table(self) -> None:

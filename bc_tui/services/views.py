@@ -184,6 +184,8 @@ class ViewService(ServiceBase):
         ) = None
         #: (the rows of `_tiktok_memo`, the text a filter searches in each)
         self._haystacks: tuple[list[TikTokAccountRow], list[str]] | None = None
+        #: The rows of the last Assets overview, by (asset type, id): see `assets_overview`.
+        self._asset_rows: dict[tuple[AssetType, str], AssetRow] = {}
         #: One Business Center's events, newest first (see `_activity_all`).
         self._activity_memo: _ActivityOrder | None = None
         #: ((Business Center, filter, store revision, log mark), the events that match it)
@@ -458,8 +460,13 @@ class ViewService(ServiceBase):
         return found
 
     def assets_overview(self, actor: Actor) -> AssetsOverview:
-        """Every asset type with its assets, and the partners the Business Center works with."""
+        """Every asset type with its assets, and the partners the Business Center works with.
+
+        A row equal to one of the last overview's is that same object, as in the TikTok
+        accounts list (see `_tiktok_rows`): its table measures only rows it has not seen."""
         visible = self._visible_assets(actor)
+        before, self._asset_rows = self._asset_rows, {}
+        kept = self._asset_rows
         names = self._asset_names(actor.bc_id)
         counts: dict[tuple[AssetType, str], int] = defaultdict(int)
         for key in self.repo.values(Assignment, ("asset_type", "asset_id"), bc_id=actor.bc_id):
@@ -478,17 +485,18 @@ class ViewService(ServiceBase):
             key = (asset_type, asset_id)
             if visible is not None and key not in visible:
                 continue
-            grouped[asset_type].append(
-                AssetRow(
-                    asset_type=asset_type,
-                    asset_id=asset_id,
-                    name=names.get(key, asset_id),
-                    relation_type=relation_type,
-                    relation_status=relation_status,
-                    members=counts.get(key, 0),
-                    partners=tuple(shared[key]) if key in shared else (),
-                )
+            row = AssetRow(  # the fields in order: by keyword, twice the cost
+                asset_type,
+                asset_id,
+                names.get(key, asset_id),
+                relation_type,
+                relation_status,
+                counts.get(key, 0),
+                tuple(shared[key]) if key in shared else (),
             )
+            old = before.get(key)
+            row = kept[key] = old if old == row else row
+            grouped[asset_type].append(row)
         groups = tuple(
             AssetGroup(asset_type, tuple(sorted(rows, key=lambda row: row.name.casefold())))
             for asset_type, rows in grouped.items()

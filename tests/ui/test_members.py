@@ -218,3 +218,24 @@ async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> N
         assert [(a.asset_id, a.role) for a in held] == [
             ("7214550918300000102", AssetRole.ANALYST)  # Brightlane — Launch, first by name
         ]
+
+
+async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_top(
+    tmp_path: Path,
+) -> None:
+    """A change shows the list again where the user was (it used to jump to the top after
+    every change, anyone's); another type's list starts at its top."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "down", "enter", "down", "down")  # Ad accounts, third row
+        table = app.screen.query_one("#assets", VirtualTable)
+        before = table.row_at(2)
+        await pilot.press("m")
+        app.screen.query_one("#people", SelectionList).select(as_user("diego").user_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table.cursor_row == 2
+        assert table.row_at(2).asset_id == before.asset_id
+        assert table.row_at(2).members == before.members + 1  # shown again, changed
+        await pilot.press("shift+tab", "down")  # the types list: the next type
+        assert app.focused is app.screen.query_one("#groups") and table.cursor_row == 0

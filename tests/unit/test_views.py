@@ -7,7 +7,7 @@ import pytest
 from bc_tui.domain.models import ActivityType, AssetRole, AssetType, RelationStatus, RelationType
 from bc_tui.ids import SeededIds
 from bc_tui.services import Services
-from bc_tui.services.views import ACTIVITY_PAGE
+from bc_tui.services.views import ACTIVITY_PAGE, AssetRow
 from bc_tui.store import Store
 from tests.conftest import LABS, as_user
 
@@ -38,6 +38,27 @@ def test_rows_a_change_left_as_they_were_are_the_rows_shown_before(demo: Service
     assert after["northwind.coffee"] is not coffee
     assert after["northwind.coffee"].members == ("Diego Alvarez (Analyst)", "Lena Park (Operator)")
     assert all(after[handle] is before[handle] for handle in before if handle != coffee.handle)
+
+
+def test_assets_a_change_left_as_they_were_are_the_rows_shown_before(demo: Services) -> None:
+    """The same for the Assets overview: one object per unchanged row across a change."""
+    ava = as_user("ava")
+
+    def rows() -> dict[tuple[AssetType, str], AssetRow]:
+        overview = demo.views.assets_overview(ava)
+        return {(r.asset_type, r.asset_id): r for g in overview.groups for r in g.rows}
+
+    before = rows()
+    lena = as_user("lena").user_id
+    demo.center.assign_member(
+        ava, lena, AssetType.TT_ACCOUNT, "northwind.coffee", AssetRole.OPERATOR
+    )
+    after = rows()
+    changed = (AssetType.TT_ACCOUNT, "northwind.coffee")
+    assert after.keys() == before.keys()
+    assert after[changed] is not before[changed]
+    assert after[changed].members == before[changed].members + 1
+    assert all(after[key] is before[key] for key in before if key != changed)
 
 
 def test_standard_member_sees_only_assigned_accounts(demo: Services) -> None:
