@@ -43,6 +43,8 @@ class ActivityScreen(AreaScreen):
         self._zone = ZoneInfo("UTC")  # the Business Center's, set on load
         self._events = 0  # in the log as last shown: decides whether the filter waits
         self._waiting: Timer | None = None  # a filter to apply when typing pauses
+        #: (acting user, filter, page) on show: the same again keeps the cursor on its event.
+        self._shown: tuple[object, str, int] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -70,12 +72,19 @@ class ActivityScreen(AreaScreen):
         summary = self.query_one(Summary)
         table.display = view.allowed
         if not view.allowed:
+            self._shown = None
             table.show(())
             summary.say(Text(view.reason, style="bold"))
             return
         self._zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
+        shown = (app.actor, self.query_text, view.page)
+        at = table.row_at(table.cursor_row) if table.row_count else None
         table.show(view.rows)
-        table.move_cursor(row=0)  # a new page or filter starts at its newest event
+        if shown != self._shown:  # a new page or filter starts at its newest event
+            table.move_cursor(row=0)
+        elif at in view.rows:  # a change (new events on top): stay on the event one was on
+            table.move_cursor(row=view.rows.index(at))
+        self._shown = shown
         text = labels.count(view.total, "event")
         if view.pages > 1:
             first = view.page * ACTIVITY_PAGE + 1

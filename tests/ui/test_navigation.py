@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_tui.domain.models import AssetLink, RelationStatus
+from bc_tui.domain.models import AssetLink, AssetRole, AssetType, RelationStatus
 from bc_tui.screens.account_detail import AccountDetail
 from bc_tui.screens.activity import ActivityScreen
 from bc_tui.screens.assets import AssetsScreen
@@ -306,3 +306,22 @@ async def test_activity_filter_over_a_big_log_waits_for_a_pause_or_enter(
         assert summary().startswith("1,200 events · 1–500")  # not yet: typing may go on
         await pilot.press("enter")
         assert summary().startswith("11 events · filter: event 119")
+
+
+async def test_activity_stays_on_its_event_when_new_ones_arrive(tmp_path: Path) -> None:
+    """A change adds an event on top: the cursor stays on the event it was on (it used to
+    jump to the newest after every change, anyone's); a filter starts at the newest."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("5", "down", "down", "down")
+        table = app.screen.query_one("#activity", VirtualTable)
+        event = table.row_at(3)
+        ava, lena = app.actor, as_user("lena").user_id
+        app.services.center.assign_member(
+            ava, lena, AssetType.TT_ACCOUNT, "northwind.coffee", AssetRole.OPERATOR
+        )
+        app.data_changed()
+        await pilot.pause()
+        assert table.row_at(4) == event and table.cursor_row == 4
+        await play(pilot, "slash", Typed("Lena"), "enter")
+        assert table.cursor_row == 0
