@@ -80,10 +80,10 @@ class ActivityScreen(AreaScreen):
         shown = (app.actor, self.query_text, view.page)
         at = table.row_at(table.cursor_row) if table.row_count else None
         table.show(view.rows)
-        if shown != self._shown:  # a new page or filter starts at its newest event
+        if shown == self._shown and at in view.rows:  # a change added events on top:
+            table.move_cursor(row=view.rows.index(at))  # stay on the event one was on
+        else:  # a new page or filter, or the event went to the next page: the newest
             table.move_cursor(row=0)
-        elif at in view.rows:  # a change (new events on top): stay on the event one was on
-            table.move_cursor(row=view.rows.index(at))
         self._shown = shown
         text = labels.count(view.total, "event")
         if view.pages > 1:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from contextlib import suppress
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -53,7 +56,7 @@ class AssetsScreen(AreaScreen):
         yield Summary()
         with Horizontal(id="assets-split"):
             yield OptionList(id="groups")
-            yield VirtualTable(ASSET_COLUMNS, _cells, texts=_texts, id="assets")
+            yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=_texts, id="assets")
 
     def load(self) -> None:
         app = self.bc_app
@@ -103,7 +106,13 @@ class AssetsScreen(AreaScreen):
             self._shown = shown
             table.set_columns(PARTNER_COLUMNS if option_id == PARTNERS else ASSET_COLUMNS)
             table.move_cursor(row=0)
+            table.show(rows)
+            return
+        at = table.cursor_key  # the same list again: the cursor stays on its asset
         table.show(rows)
+        if at is not None:
+            with suppress(KeyError):  # (gone: the cursor keeps its place in the list)
+                table.move_cursor(row=table.row_index(at))
 
     def focus_table(self) -> None:
         self.query_one("#assets", VirtualTable).focus()
@@ -197,6 +206,13 @@ class AssetsScreen(AreaScreen):
             ),
             confirmed,
         )
+
+
+def _key(row: AssetRow | PartnerRow) -> Hashable:
+    """Which asset (or which of a partner's shares) a row shows."""
+    if isinstance(row, PartnerRow):
+        return (PARTNERS, row.partner_bc_id, row.asset_type.value)
+    return (row.asset_type.value, row.asset_id)
 
 
 def _texts(row: AssetRow | PartnerRow) -> tuple[str, ...]:

@@ -223,8 +223,8 @@ async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> N
 async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_top(
     tmp_path: Path,
 ) -> None:
-    """A change shows the list again where the user was (it used to jump to the top after
-    every change, anyone's); another type's list starts at its top."""
+    """A change shows the list again with the cursor on the same asset (it used to jump to
+    the top after every change, anyone's); another type's list starts at its top."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("1", "down", "enter", "down", "down")  # Ad accounts, third row
@@ -237,5 +237,10 @@ async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_
         assert table.cursor_row == 2
         assert table.row_at(2).asset_id == before.asset_id
         assert table.row_at(2).members == before.members + 1  # shown again, changed
+        app.services.billing.create_ad_account(app.actor, "AAA first by name")
+        app.data_changed()  # a row above the cursor: the cursor follows its asset down
+        await pilot.pause()
+        assert table.row_at(0).name == "AAA first by name"
+        assert table.row_at(table.cursor_row).asset_id == before.asset_id
         await pilot.press("shift+tab", "down")  # the types list: the next type
         assert app.focused is app.screen.query_one("#groups") and table.cursor_row == 0

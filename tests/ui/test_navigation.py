@@ -325,3 +325,29 @@ async def test_activity_stays_on_its_event_when_new_ones_arrive(tmp_path: Path) 
         assert table.row_at(4) == event and table.cursor_row == 4
         await play(pilot, "slash", Typed("Lena"), "enter")
         assert table.cursor_row == 0
+
+
+async def test_activity_starts_at_the_newest_when_its_event_left_the_page(tmp_path: Path) -> None:
+    """The event under the cursor, last on a full page, is pushed to the next page by a new
+    one: the cursor goes to the newest rather than staying on an unrelated event."""
+    from bc_tui.app import BusinessCenterApp
+    from bc_tui.clock import FakeClock
+    from bc_tui.ids import SeededIds
+    from bc_tui.services import Actor, Services
+    from bc_tui.services.seed import generate
+    from bc_tui.store.database import Store
+
+    clock = FakeClock()
+    services = Services(Store(tmp_path / "big.json"), clock, SeededIds(3))
+    seeded = generate(services.repo, clock, seed=3, accounts=20, members=5, events=600)
+    actor = Actor(seeded.user_id, seeded.bc_id)
+    app = BusinessCenterApp(services, actor, watch_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("5")
+        table = app.screen.query_one("#activity", VirtualTable)
+        table.move_cursor(row=499)
+        assert table.cursor_row == table.row_count - 1 == 499
+        services.billing.create_ad_account(actor, "Pushes one event off the page")
+        app.data_changed()
+        await pilot.pause()
+        assert table.cursor_row == 0

@@ -153,7 +153,7 @@ def test_a_list_of_enum_values_is_decoded_once_and_bad_ones_still_refused(
 ) -> None:
     """Equal stored lists of scopes decode to one shared tuple (the TikTok accounts view
     reads 10,000 of them); a list holding an unknown or unhashable value is refused as
-    before, and is not remembered."""
+    before."""
     path = tmp_path / "bc.json"
     writing = Repository(Store(path))
     roles = (TtAccountRole.POST, TtAccountRole.LIVE)
