@@ -173,16 +173,20 @@ def _matches(query: str, *fields: str) -> bool:
     return any(needle in value.casefold() for value in fields)
 
 
+#: Acting users whose TikTok accounts rows are kept (see `ViewService._tiktok_memo`).
+_ACTORS_REMEMBERED = 4
+
+
 class ViewService(ServiceBase):
     """Everything the screens read."""
 
     def __init__(self, repo: Repository, clock: Clock, ids: IdSource) -> None:
         super().__init__(repo, clock, ids)
-        #: ((actor, store revision), earliest live request expiry, rows)
-        self._tiktok_memo: (
-            tuple[tuple[Actor, int], datetime | None, list[TikTokAccountRow]] | None
-        ) = None
-        #: (the rows of `_tiktok_memo`, the text a filter searches in each)
+        #: Acting user -> (store revision, earliest live request expiry, rows), for the last
+        #: few acting users: a filter that finds nothing also reads the user's other Business
+        #: Centers (`found_elsewhere`), and must not throw away the rows it filters.
+        self._tiktok_memo: dict[Actor, tuple[int, datetime | None, list[TikTokAccountRow]]] = {}
+        #: (rows of `_tiktok_memo`, the text a filter searches in each)
         self._haystacks: tuple[list[TikTokAccountRow], list[str]] | None = None
         #: The rows of the last Assets overview, by (asset type, id): see `assets_overview`.
         self._asset_rows: dict[tuple[AssetType, str], AssetRow] = {}
@@ -369,14 +373,16 @@ class ViewService(ServiceBase):
         ~30 ms to build once the file is read, ~2 ms to filter); rebuilt early when a live
         request in it expires, since that changes what the rows show."""
         now = self.clock.now()
-        memo = self._tiktok_memo
+        memo = self._tiktok_memo.pop(actor, None)  # (put back last: the newest stays)
         if (
             memo is not None
-            and memo[0] == (actor, self.repo.store.revision)
+            and memo[0] == self.repo.store.revision
             and (memo[1] is None or now < memo[1])
         ):
+            self._tiktok_memo[actor] = memo
             return memo[2]
-        self._haystacks = None  # of the rows being replaced
+        if memo is not None and self._haystacks is not None and self._haystacks[0] is memo[2]:
+            self._haystacks = None  # of the rows being replaced
         # A row equal to one of the rows being replaced is that same object: what is shown
         # keeps per row (the table's column widths) then holds for it. A change alters a few
         # rows of 10,000, and measuring every row again cost more than building them.
@@ -440,7 +446,9 @@ class ViewService(ServiceBase):
             add(old if old == row else row)
         found.sort(key=lambda row: row[0].casefold())  # by handle
         expiry = min(pending.values(), default=None)
-        self._tiktok_memo = ((actor, self.repo.store.revision), expiry, found)
+        self._tiktok_memo[actor] = (self.repo.store.revision, expiry, found)
+        while len(self._tiktok_memo) > _ACTORS_REMEMBERED:
+            del self._tiktok_memo[next(iter(self._tiktok_memo))]  # the least recently read
         return found
 
     def found_elsewhere(self, actor: Actor, query: str) -> list[tuple[str, str]]:

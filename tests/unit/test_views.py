@@ -185,6 +185,19 @@ def test_an_account_in_another_center_is_found_there(demo: Services) -> None:
     assert demo.views.found_elsewhere(as_user("ava"), " ") == []
 
 
+def test_looking_in_other_centers_keeps_the_rows_being_filtered(demo: Services) -> None:
+    """Each keystroke of a filter that finds nothing also reads the user's other Business
+    Centers; the rows it filters must stay built (they were built again on every key)."""
+    ava = as_user("ava")
+    rows = demo.views._tiktok_rows(ava)
+    assert demo.views.tiktok_accounts(ava, "labs") == []
+    assert demo.views.found_elsewhere(ava, "labs") == [("Northwind Labs", "labs.prototype")]
+    assert demo.views._tiktok_rows(ava) is rows
+    assert demo.views._tiktok_rows(as_user("ava", LABS)) is demo.views._tiktok_rows(
+        as_user("ava", LABS)
+    )
+
+
 def test_activity_filters_by_type_too(demo: Services) -> None:
     rows = demo.views.activity(as_user("ava"), "billing").rows
     assert [row.activity_type.value for row in rows] == ["BILLING"]
