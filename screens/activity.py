@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from bc_tui.domain import labels
 from bc_tui.screens.base import AreaScreen
+from bc_tui.services import Actor
 from bc_tui.services.views import ACTIVITY_PAGE, ActivityRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
@@ -44,7 +45,7 @@ class ActivityScreen(AreaScreen):
         self._events = 0  # in the log as last shown: decides whether the filter waits
         self._waiting: Timer | None = None  # a filter to apply when typing pauses
         #: (acting user, filter, page) on show: the same again keeps the cursor on its event.
-        self._shown: tuple[object, str, int] | None = None
+        self._shown: tuple[Actor, str, int] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Summary()

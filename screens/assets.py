@@ -21,6 +21,7 @@ from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.new_ad_account import NewAdAccountDialog
 from bc_tui.screens.partner import PartnerDialog
+from bc_tui.services import Actor
 from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
@@ -50,7 +51,7 @@ class AssetsScreen(AreaScreen):
         self._overview: AssetsOverview | None = None
         #: (acting user, group) of the list on show: the same list again keeps its cursor and
         #: its column widths (a change anywhere reloads the screen).
-        self._shown: tuple[object, str | None] | None = None
+        self._shown: tuple[Actor, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -102,13 +103,11 @@ class AssetsScreen(AreaScreen):
         else:
             rows = next(g for g in overview.groups if g.asset_type.value == option_id).rows
         shown = (self.bc_app.actor, option_id)
+        at = table.cursor_key if shown == self._shown else None  # the same list: its asset
         if shown != self._shown:  # another list: start at its top, as a new list does
             self._shown = shown
             table.set_columns(PARTNER_COLUMNS if option_id == PARTNERS else ASSET_COLUMNS)
             table.move_cursor(row=0)
-            table.show(rows)
-            return
-        at = table.cursor_key  # the same list again: the cursor stays on its asset
         table.show(rows)
         if at is not None:
             with suppress(KeyError):  # (gone: the cursor keeps its place in the list)
