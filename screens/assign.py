@@ -6,13 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import RadioButton, RadioSet, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.pick_list import Item, PickList
 
 ROLES = (
     (AssetRole.OPERATOR, "Operator — view details, create Spark Ads with its posts, LIVE stats"),
@@ -54,8 +55,9 @@ class AssignDialog(FormDialog[int]):
         with Vertical(classes="dialog"):
             yield Static(Text(f"Assign a new member to {accounts}"), classes="dialog-title")
             yield Static("Members (space selects)", classes="dialog-body")
-            yield SelectionList[str](
-                *((Text(f"{p.user_name} — {p.user_email}"), p.user_id) for p in people),
+            yield PickList(
+                "Member",
+                (Item(f"{p.user_name} — {p.user_email}", p.user_id) for p in people),
                 id="people",
             )
             yield Static("Role", classes="dialog-body")
@@ -73,7 +75,7 @@ class AssignDialog(FormDialog[int]):
 
     def action_submit(self) -> None:
         app = business_app(self)
-        people = list(self.query_one("#people", SelectionList).selected)
+        people = self.query_one("#people", PickList).selected
         role = self.roles[self.query_one("#asset-role", RadioSet).pressed_index][0]
         result = app.attempt(
             app.services.center.assign_members,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from bc_tui.domain.models import AssetType, FinanceRole, UserRole
 from bc_tui.screens.assign import ROLES as ASSET_ROLES
@@ -14,6 +13,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.services.members import Invitation, split_emails
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.pick_list import Item, PickList
 
 ROLES = (
     (UserRole.STANDARD, "Standard — works on the assets assigned to them"),
@@ -49,9 +49,10 @@ class InviteDialog(FormDialog[Invitation]):
                     yield RadioButton(label, value=index == 0)
             yield Static("TikTok accounts that come with it (optional)", classes="dialog-body")
             app = business_app(self)
-            yield SelectionList[str](
-                *(
-                    (Text(f"@{row.asset_id}"), row.asset_id)
+            yield PickList(
+                "TikTok account",
+                (
+                    Item(f"@{row.asset_id}", row.asset_id)
                     for row in app.services.views.assignable_assets(app.actor, AssetType.TT_ACCOUNT)
                 ),
                 id="invite-assets",
@@ -72,7 +73,7 @@ class InviteDialog(FormDialog[Invitation]):
         role = ROLES[self.query_one("#role", RadioSet).pressed_index][0]
         finance = FINANCE[self.query_one("#finance", RadioSet).pressed_index][0]
         emails = split_emails(self.query_one("#emails", Input).value)
-        chosen = self.query_one("#invite-assets", SelectionList).selected
+        chosen = self.query_one("#invite-assets", PickList).selected
         assets = tuple((AssetType.TT_ACCOUNT, handle) for handle in chosen)
         asset_role = ASSET_ROLES[self.query_one("#invite-asset-role", RadioSet).pressed_index][0]
         result = app.attempt(

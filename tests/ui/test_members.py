@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import SelectionList
-
 from bc_tui.domain.models import (
     AssetRole,
     Assignment,
@@ -19,6 +17,7 @@ from bc_tui.screens.assign import AssignDialog
 from bc_tui.screens.invite import InviteDialog
 from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
+from bc_tui.widgets.pick_list import PickList
 from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, play
 from tests.conftest import NORTHWIND, as_user
@@ -116,8 +115,10 @@ async def test_assign_a_new_member_to_selected_accounts(tmp_path: Path) -> None:
         await pilot.press("m")
         assert isinstance(app.screen, AssignDialog)
         assert app.screen.handles == ["mira.makes", "northwind.careers"]
-        people = app.screen.query_one("#people", SelectionList)
-        people.select(as_user("diego").user_id)
+        people = app.screen.query_one("#people", PickList)
+        assert app.focused is people  # the keys pick people at once
+        await pilot.press(*["down"] * people.row_index(as_user("diego").user_id), "space")
+        assert people.selected == [as_user("diego").user_id]
         await pilot.press("enter")
         await pilot.pause()
         roles = {
@@ -138,7 +139,7 @@ async def test_assigning_a_pending_account_is_refused_in_the_dialog(tmp_path: Pa
         table = app.screen.query_one("#accounts", VirtualTable)
         table.move_cursor(row=table.row_index("solstice.skin"))
         await pilot.press("m")
-        app.screen.query_one("#people", SelectionList).select(as_user("diego").user_id)
+        app.screen.query_one("#people", PickList).pick(as_user("diego").user_id)
         await pilot.press("enter")
         assert isinstance(app.screen, AssignDialog)
         assert "only active assets can be assigned" in str(app.screen.query_one("#error").render())
@@ -175,7 +176,7 @@ async def test_add_and_remove_a_partner_from_the_assets_screen(tmp_path: Path) -
         await pilot.press("1", "n")
         assert isinstance(app.screen, PartnerDialog)
         await play(pilot, Typed("7299000000000000999"), "tab", Typed("Bright Agency"))
-        app.screen.query_one("#partner-assets", SelectionList).select("mira.makes")
+        app.screen.query_one("#partner-assets", PickList).pick("mira.makes")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AssetsScreen)
@@ -206,7 +207,7 @@ async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> N
         await pilot.press("m")
         assert isinstance(app.screen, AssignDialog)
         assert app.screen.asset_type is AssetType.ADVERTISER
-        app.screen.query_one("#people", SelectionList).select(as_user("diego").user_id)
+        app.screen.query_one("#people", PickList).pick(as_user("diego").user_id)
         await pilot.press("enter")
         await pilot.pause()
         held = app.services.repo.find(
@@ -231,7 +232,7 @@ async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_
         table = app.screen.query_one("#assets", VirtualTable)
         before = table.row_at(2)
         await pilot.press("m")
-        app.screen.query_one("#people", SelectionList).select(as_user("diego").user_id)
+        app.screen.query_one("#people", PickList).pick(as_user("diego").user_id)
         await pilot.press("enter")
         await pilot.pause()
         assert table.cursor_row == 2

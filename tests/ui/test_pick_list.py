@@ -1,0 +1,86 @@
+"""PickList: the dialogs' list to pick several of, painted a screen at a time."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from bc_tui.widgets.pick_list import Item, PickList
+
+ITEMS = [Item(f"@account{n:05d}", f"account{n:05d}") for n in range(10_000)]
+
+
+class PickApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes = 0
+
+    def compose(self) -> ComposeResult:
+        yield PickList("TikTok account", ITEMS, id="picks")
+
+    def on_pick_list_changed(self, _: PickList.Changed) -> None:
+        self.changes += 1
+
+
+async def test_space_picks_and_unpicks_the_item_under_the_cursor() -> None:
+    app = PickApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        picks = app.query_one(PickList)
+        assert app.focused is picks
+        await pilot.press("space", "down", "down", "space")
+        assert picks.selected == ["account00000", "account00002"]
+        await pilot.press("ctrl+end", "space", "ctrl+home", "space")
+        assert picks.selected == ["account00002", "account09999"]  # in the items' order
+        await pilot.press("down", "down", "space")
+        assert picks.selected == ["account09999"]
+        await pilot.pause()
+        assert app.changes == 5
+        assert "✓" in str(picks.cells_at(9999)[0])
+        assert "✓" not in str(picks.cells_at(2)[0])
+
+
+async def test_a_click_picks_the_line_it_hits() -> None:
+    app = PickApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        picks = app.query_one(PickList)
+        await pilot.click(PickList, offset=(5, 4))  # line 0 is the header
+        assert picks.selected == ["account00003"]
+        assert picks.cursor_row == 3
+        await pilot.click(PickList, offset=(5, 4))
+        assert picks.selected == []
+
+
+async def test_new_items_start_with_nothing_picked_and_the_cursor_on_top() -> None:
+    app = PickApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        picks = app.query_one(PickList)
+        await pilot.press("down", "space")
+        picks.set_items([Item("Brightlane — Launch", "7214550918300000102")])
+        assert picks.selected == []
+        assert picks.cursor_row == 0
+        picks.pick("7214550918300000102")
+        assert picks.selected == ["7214550918300000102"]
+        try:
+            picks.pick("account00001")  # no longer offered
+        except KeyError:
+            pass
+        else:
+            raise AssertionError("picking a value that is not offered must fail")
+        assert picks.selected == ["7214550918300000102"]
+
+
+async def test_only_the_lines_on_screen_are_drawn() -> None:
+    """10,000 items cost what a screenful does: the cells of other lines are never made."""
+    drawn: list[str] = []
+
+    class Counting(PickList):
+        def _item_cells(self, item: Item):  # type: ignore[override]
+            drawn.append(item.value)
+            return super()._item_cells(item)
+
+    class CountingApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Counting("TikTok account", ITEMS)
+
+    async with CountingApp().run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert 0 < len(set(drawn)) <= 20
