@@ -54,7 +54,7 @@ class AssignDialog(FormDialog[int]):
         accounts = self.names
         with Vertical(classes="dialog"):
             yield Static(Text(f"Assign a new member to {accounts}"), classes="dialog-title")
-            yield Static("Members (space selects)", classes="dialog-body")
+            yield Static("Members", classes="dialog-body")
             yield PickList(
                 "Member",
                 (Item(f"{p.user_name} — {p.user_email}", p.user_id) for p in people),
@@ -68,7 +68,7 @@ class AssignDialog(FormDialog[int]):
             yield from self.buttons()
             yield Static(
                 f"{labels.count(len(self.handles), labels.asset_noun(self.asset_type))} · "
-                "space picks people · tab moves · enter assigns",
+                "tab moves · enter assigns",
                 classes="dialog-keys",
             )
         yield KeysFooter()

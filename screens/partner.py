@@ -57,7 +57,7 @@ class PartnerDialog(FormDialog[Partner]):
         app = business_app(self)
         asset_type = self._asset_type()
         assets = self.query_one("#partner-assets", PickList)
-        assets.set_columns(("", labels.ASSET_TYPE[asset_type]))
+        assets.set_column(labels.ASSET_TYPE[asset_type])
         assets.set_items(
             Item(
                 f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.name,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 
+from bc_tui.widgets import pick_list
 from bc_tui.widgets.pick_list import Item, PickList
 
 ITEMS = [Item(f"@account{n:05d}", f"account{n:05d}") for n in range(10_000)]
@@ -84,3 +86,38 @@ async def test_only_the_lines_on_screen_are_drawn() -> None:
     async with CountingApp().run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         assert 0 < len(set(drawn)) <= 20
+
+
+PEOPLE = [
+    Item(name, name.casefold())
+    for name in ("Ava Chen", "Diego Alvarez", "Lena Park", "Liam Ortiz", "Priya Natarajan")
+]
+
+
+class PeopleApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield PickList("Member", [*PEOPLE, Item("@lumen.studio", "lumen.studio")])
+
+
+async def test_typing_jumps_to_what_was_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Letters typed in a row name an item by its start (an "@" aside); a letter typed again
+    goes on to the next item with it; after a pause, letters start a new word."""
+    app = PeopleApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        picks = app.query_one(PickList)
+        await pilot.press("l")
+        assert picks.cursor_row == 2  # Lena Park
+        await pilot.press("l", "l")
+        assert picks.cursor_row == 5  # Liam Ortiz, then @lumen.studio
+        monkeypatch.setattr(pick_list, "TYPING_PAUSE", 0.0)
+        await pilot.press("l")  # after a pause
+        assert picks.cursor_row == 2  # round to Lena Park
+        monkeypatch.setattr(pick_list, "TYPING_PAUSE", 1.0)
+        await pilot.press("i")
+        assert picks.cursor_row == 3  # "li": Liam Ortiz
+        await pilot.press("x")
+        assert picks.cursor_row == 3  # nothing starts with "lix": the cursor stays
+        assert picks.selected == []  # and typing picks nothing
+        monkeypatch.setattr(pick_list, "TYPING_PAUSE", 0.0)
+        await pilot.press("d", "p")
+        assert picks.cursor_row == 4  # Diego, then Priya: a new word each
