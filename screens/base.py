@@ -54,6 +54,14 @@ class AreaScreen(Screen[None]):
         # area is shown: that was 100-150 ms of each first visit. (A private attribute: Textual
         # 8 has no public way to say it.)
         self._css_update_count = self.app._css_update_count
+        # The width class (-narrow, -wide) the screen's first Resize gives it, given now: added
+        # after mounting, it restyled every widget again and laid the first frame out twice
+        # (painted at 80 columns with the wide sidebar, then the narrow one).
+        app = self.app
+        for at, name in sorted(app.HORIZONTAL_BREAKPOINTS or [], reverse=True):
+            if app.size.width >= at:
+                self.add_class(name, update=False)
+                break
 
     @property
     def bc_app(self) -> BusinessCenterApp:

@@ -13,6 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # (not exported by textual.widgets)
 
 
 def _shown(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
@@ -31,7 +32,16 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._drawn = _shown(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Each key as it ends up once mounted: Footer's compact (a binding) but for the
+                # palette key, which keeps its own. Set after mounting, by the reactive's first
+                # watch and then the binding, each restyled every key twice (~10 ms a footer).
+                palette = widget.has_class("-command-palette")
+                compact = widget.compact if palette else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if (

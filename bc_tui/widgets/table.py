@@ -64,7 +64,15 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         Binding("end", "scroll_end", "End", show=False),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES
+    # Only those it paints with: each time a widget is styled, Textual styles one more node
+    # per component class (DataTable has nine), and a table is styled four times on the way
+    # to its first frame.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "datatable--header",
+        "datatable--even-row",
+        "datatable--odd-row",
+        "datatable--cursor",
+    }
 
     # DataTable's own CSS, so the theme styles both alike; a body table fills its space.
     DEFAULT_CSS = DataTable.DEFAULT_CSS.replace("DataTable {", "VirtualTable {", 1).replace(

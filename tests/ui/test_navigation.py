@@ -351,3 +351,28 @@ async def test_activity_starts_at_the_newest_when_its_event_left_the_page(tmp_pa
         app.data_changed()
         await pilot.pause()
         assert table.cursor_row == 0
+
+
+@pytest.mark.parametrize(("width", "expected"), [(80, "-narrow"), (120, "-wide")])
+async def test_an_area_is_laid_out_for_the_width_from_its_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int, expected: str
+) -> None:
+    """The width class is there when the screen mounts: given by the first Resize instead,
+    it restyled every widget and laid out the first frame twice, first for the wrong width
+    (at 80 columns, the wide sidebar)."""
+    from bc_tui.screens.base import AreaScreen
+
+    at_mount: list[set[str]] = []
+    mount = AreaScreen.on_mount
+
+    def on_mount(self: AreaScreen) -> None:
+        at_mount.append(set(self.classes))
+        mount(self)
+
+    monkeypatch.setattr(AreaScreen, "on_mount", on_mount)
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.press("2")
+        assert at_mount
+        assert all(expected in classes for classes in at_mount)
+        assert app.screen.has_class(expected)
