@@ -343,6 +343,20 @@ class Transaction:
             raise RuntimeError("this transaction has ended; open a new store.transaction()")
 
 
+def _back_up(path: Path, raw: bytes, mode: int) -> None:
+    """Keep ``raw``, the file as it opened fine, as the backup of ``path`` (called under the
+    lock), unless the backup already holds exactly these bytes with this mode: reopening a
+    file nobody changed since (a look round, a demo) writes nothing, where rewriting it, 4 MB
+    with its fsyncs at 10,000 accounts, was ~10 ms of every start."""
+    backup = backup_path(path)
+    with suppress(OSError):  # no backup yet, or unreadable: write it
+        if stat.S_IMODE(os.stat(backup).st_mode) == stat.S_IMODE(mode) and (
+            backup.read_bytes() == raw
+        ):
+            return
+    atomic_write(backup, raw, mode=mode)
+
+
 class Store:
     """One bc-tui database file: validated on open, read from memory, changed by transactions.
 
@@ -471,8 +485,7 @@ class Store:
                 self._storage.commit()
                 return
             raw = self._storage.load()  # validates and migrates in memory; raises if unusable
-            st = os.stat(path)
-            atomic_write(backup_path(path), raw, mode=st.st_mode)
+            _back_up(path, raw, os.stat(path).st_mode)
             if self._pending_migration is not None:
                 self._storage.begin()
                 self._storage.write(self._storage.read())

@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import pickle
+import stat
 import tempfile
 import threading
 import time
@@ -123,6 +124,27 @@ def test_reopen_makes_backup_of_existing_file(db: Path) -> None:
         with s.transaction() as tx:
             tx.table("t").insert({"a": 1})
     assert backup_path(db).read_bytes() == before  # backup is the file as it was when opened
+
+
+def test_an_unchanged_file_keeps_its_backup_as_it_is(db: Path) -> None:
+    """Reopening a file nobody changed writes no backup (it holds those bytes already); a
+    changed file, or a backup whose mode differs, is backed up again."""
+    Store(db).close()
+    Store(db).close()
+    kept = backup_path(db).stat()
+    Store(db).close()
+    assert backup_path(db).stat().st_ino == kept.st_ino  # not rewritten
+    with Store(db) as s, s.transaction() as tx:
+        tx.table("t").insert({"a": 1})
+    changed = db.read_bytes()
+    Store(db).close()
+    assert backup_path(db).read_bytes() == changed
+    kept = backup_path(db).stat()
+    os.chmod(db, 0o640)
+    Store(db).close()
+    rewritten = backup_path(db).stat()
+    assert rewritten.st_ino != kept.st_ino
+    assert stat.S_IMODE(rewritten.st_mode) == 0o640
 
 
 def test_path_may_be_str_and_expands_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
