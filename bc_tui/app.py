@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -101,6 +102,7 @@ class BusinessCenterApp(AreasAheadApp):
         each to do only what it shows, do not."""
         super().__init__(services, watch_interval=watch_interval, build_ahead=build_ahead)
         self.actor = actor
+        self._later_css_read = False
         phones = services.repo.all(Phone)
         self.phone_session = PhoneSession(phones[0].phone_id) if phones else None
 
@@ -110,10 +112,25 @@ class BusinessCenterApp(AreasAheadApp):
 
     def _settled(self) -> None:
         super()._settled()
+        self._read_later_css()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            # A key typed while the app was starting (a terminal passes on what was typed
+            # ahead) can be handled before `_settled`, and open a dialog or the phone.
+            self._read_later_css()
+        await super().on_event(event)
+
+    def _read_later_css(self) -> None:
+        """Add LATER_CSS_PATH's rules, once: for the nodes styled from then on (nothing on
+        screen restyles, as none of them applies there)."""
+        if self._later_css_read:
+            return
+        self._later_css_read = True
         sheet = self.stylesheet
         for path in self.LATER_CSS_PATH:
             sheet.read(path)
-        sheet.parse()  # rules for the nodes styled from now on: nothing on screen restyles
+        sheet.parse()
 
     # --- data and permissions -------------------------------------------------------------
 

@@ -376,3 +376,20 @@ async def test_an_area_is_laid_out_for_the_width_from_its_first_frame(
         assert at_mount
         assert all(expected in classes for classes in at_mount)
         assert app.screen.has_class(expected)
+
+
+async def test_the_phone_shown_before_the_app_settles_is_styled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The phone's stylesheet is read once the first frame is up (`_settled`), or at the
+    first key if that comes first: a key typed ahead while the app started can show the
+    phone before then, and it must not show unstyled."""
+    from bc_tui.ahead import AreasAheadApp
+    from bc_tui.app import BusinessCenterApp
+    from bc_tui.widgets.phone import PhonePane
+
+    monkeypatch.setattr(BusinessCenterApp, "_settled", AreasAheadApp._settled)  # not yet
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p")
+        assert app.screen.query_one(PhonePane).outer_size.width == 38  # phone.tcss's
