@@ -62,7 +62,8 @@ class PickList(VirtualTable[Item]):
             return self.pick_list
 
     def __init__(self, column: str, items: Iterable[Item] = (), *, id: str | None = None) -> None:
-        super().__init__(_columns(column), self._item_cells, key=_value, texts=_texts, id=id)
+        super().__init__(_columns(column, True), self._item_cells, key=_value, texts=_texts, id=id)
+        self._column = column
         self._picked: set[str] = set()
         self._typed = ""  # what the last letters typed in a row spell
         self._typed_at = 0.0  # when the last of them came (the key event's time)
@@ -76,13 +77,19 @@ class PickList(VirtualTable[Item]):
 
     def set_items(self, items: Iterable[Item]) -> None:
         """Offer these items instead, none picked, the cursor on the first."""
-        self._picked.clear()
+        self._set(set())
         self.move_cursor(row=0, scroll=False)
         self.show(list(items))
 
     def set_column(self, column: str) -> None:
         """Call the items something else (the header line)."""
-        self.set_columns(_columns(column))
+        self._column = column
+        self.set_columns(_columns(column, bool(self._rows)))
+
+    def show(self, rows: Sequence[Item]) -> None:
+        """Show these items (the header says whether there are any to pick)."""
+        self.set_columns(_columns(self._column, bool(rows)))
+        super().show(rows)
 
     def pick(self, value: str) -> None:
         """Pick the item whose value is `value` (KeyError if none is offered)."""
@@ -102,10 +109,13 @@ class PickList(VirtualTable[Item]):
         if character is None or not character.isprintable() or character == " ":
             return
         extending = event.time - self._typed_at < TYPING_PAUSE
-        typed = (self._typed if extending else "") + character.casefold()
-        self._typed, self._typed_at = typed, event.time
+        self._typed = (self._typed if extending else "") + character.casefold()
+        self._typed_at = event.time
         event.stop()
         event.prevent_default()
+        typed = self._typed.removeprefix("@")  # as the labels are matched
+        if not typed:
+            return
         if len(set(typed)) == 1:  # a letter (again): the next item that starts with it
             found = self._find(typed[0], self.cursor_row + 1)
         else:  # a letter more: the item found so far, if it still fits
@@ -142,9 +152,11 @@ class PickList(VirtualTable[Item]):
         return (_MARK if item.value in self._picked else _BLANK, plain(item.label))
 
 
-def _columns(column: str) -> tuple[str, str]:
-    """The ✓ column and the items', whose header also says how to pick (as markup)."""
-    return ("", f"{escape(column)} [dim](type to jump, space picks)[/]")
+def _columns(column: str, items: bool) -> tuple[str, str]:
+    """The ✓ column and the items', whose header also says how to pick, or that there is
+    nothing to (as markup)."""
+    hint = "type to jump, space picks" if items else "none to pick"
+    return ("", f"{escape(column)} [dim]({hint})[/]")
 
 
 def _value(item: Item) -> str:

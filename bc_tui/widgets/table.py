@@ -8,7 +8,8 @@ widths, which it remembers per row so a new filter over the same rows measures n
 
 It is a drop-in for the way the area screens used DataTable: a row cursor, zebra stripes, a
 fixed header, columns as wide as their widest cell (over all rows, so columns do not jump
-while scrolling), the same keys and the same component classes and CSS, so it looks the same.
+while scrolling), the same keys, and DataTable's CSS and the component classes it paints
+with, so it looks the same.
 """
 
 from __future__ import annotations
@@ -169,6 +170,11 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
             if column < len(widths):
                 widths[column] = max(widths[column], _widest(cells))
         return widths
+
+    @property
+    def column_labels(self) -> list[str]:
+        """The columns' labels as the header shows them (plain text)."""
+        return [label.plain for label in self._labels]
 
     @property
     def row_count(self) -> int:

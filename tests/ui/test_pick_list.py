@@ -58,6 +58,8 @@ async def test_new_items_start_with_nothing_picked_and_the_cursor_on_top() -> No
         await pilot.press("down", "space")
         picks.set_items([Item("Brightlane — Launch", "7214550918300000102")])
         assert picks.selected == []
+        await pilot.pause()
+        assert app.changes == 2  # the pick, then its end with the items
         assert picks.cursor_row == 0
         picks.pick("7214550918300000102")
         assert picks.selected == ["7214550918300000102"]
@@ -102,6 +104,8 @@ class PeopleApp(App[None]):
 async def test_typing_jumps_to_what_was_typed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Letters typed in a row name an item by its start (an "@" aside); a letter typed again
     goes on to the next item with it; after a pause, letters start a new word."""
+    in_a_row, after_a_pause = 3600.0, 0.0  # (TYPING_PAUSE: keys in a test come at once)
+    monkeypatch.setattr(pick_list, "TYPING_PAUSE", in_a_row)
     app = PeopleApp()
     async with app.run_test(size=(60, 20)) as pilot:
         picks = app.query_one(PickList)
@@ -109,15 +113,32 @@ async def test_typing_jumps_to_what_was_typed(monkeypatch: pytest.MonkeyPatch) -
         assert picks.cursor_row == 2  # Lena Park
         await pilot.press("l", "l")
         assert picks.cursor_row == 5  # Liam Ortiz, then @lumen.studio
-        monkeypatch.setattr(pick_list, "TYPING_PAUSE", 0.0)
-        await pilot.press("l")  # after a pause
+        monkeypatch.setattr(pick_list, "TYPING_PAUSE", after_a_pause)
+        await pilot.press("l")
         assert picks.cursor_row == 2  # round to Lena Park
-        monkeypatch.setattr(pick_list, "TYPING_PAUSE", 1.0)
+        monkeypatch.setattr(pick_list, "TYPING_PAUSE", in_a_row)
         await pilot.press("i")
         assert picks.cursor_row == 3  # "li": Liam Ortiz
         await pilot.press("x")
         assert picks.cursor_row == 3  # nothing starts with "lix": the cursor stays
         assert picks.selected == []  # and typing picks nothing
-        monkeypatch.setattr(pick_list, "TYPING_PAUSE", 0.0)
+        monkeypatch.setattr(pick_list, "TYPING_PAUSE", after_a_pause)
         await pilot.press("d", "p")
         assert picks.cursor_row == 4  # Diego, then Priya: a new word each
+        await pilot.press("at")
+        monkeypatch.setattr(pick_list, "TYPING_PAUSE", in_a_row)
+        await pilot.press("l", "u")
+        assert picks.cursor_row == 5  # "@lu", as a handle is written: @lumen.studio
+
+
+async def test_a_list_with_nothing_to_pick_says_so() -> None:
+    app = PeopleApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        picks = app.query_one(PickList)
+        assert picks.column_labels[1] == "Member (type to jump, space picks)"
+        picks.set_items([])
+        assert picks.column_labels[1] == "Member (none to pick)"
+        await pilot.press("space", "down", "a", "enter")  # nothing happens, nothing breaks
+        assert picks.selected == []
+        picks.set_column("Ad account")
+        assert picks.column_labels[1] == "Ad account (none to pick)"
