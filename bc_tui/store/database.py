@@ -345,13 +345,20 @@ class Transaction:
 
 def _back_up(path: Path, raw: bytes, mode: int) -> None:
     """Keep ``raw``, the file as it opened fine, as the backup of ``path`` (called under the
-    lock), unless the backup already holds exactly these bytes with this mode: reopening a
-    file nobody changed since (a look round, a demo) writes nothing, where rewriting it, 4 MB
-    with its fsyncs at 10,000 accounts, was ~10 ms of every start."""
+    lock), unless the backup already is a file of exactly these bytes with this mode:
+    reopening a file nobody changed since (a look round, a demo) writes nothing, where
+    rewriting it, 4 MB with its fsyncs at 10,000 accounts, was ~10 ms of every start.
+
+    Only a regular file of the same size is read (not through a link, which might lead to
+    the database itself, nor a pipe, which would block); anything else is replaced."""
     backup = backup_path(path)
     with suppress(OSError):  # no backup yet, or unreadable: write it
-        if stat.S_IMODE(os.stat(backup).st_mode) == stat.S_IMODE(mode) and (
-            backup.read_bytes() == raw
+        st = os.lstat(backup)
+        if (
+            stat.S_ISREG(st.st_mode)
+            and st.st_size == len(raw)
+            and stat.S_IMODE(st.st_mode) == stat.S_IMODE(mode)
+            and backup.read_bytes() == raw
         ):
             return
     atomic_write(backup, raw, mode=mode)

@@ -147,6 +147,23 @@ def test_an_unchanged_file_keeps_its_backup_as_it_is(db: Path) -> None:
     assert stat.S_IMODE(rewritten.st_mode) == 0o640
 
 
+def test_a_backup_that_is_not_a_plain_file_is_replaced(db: Path) -> None:
+    """A link (here to the database itself, whose bytes always match) or a pipe (reading it
+    would block) is never taken for the backup: it is replaced by a copy."""
+    Store(db).close()
+    Store(db).close()
+    backup = backup_path(db)
+    backup.unlink()
+    backup.symlink_to(db)
+    Store(db).close()
+    assert not backup.is_symlink()
+    assert backup.read_bytes() == db.read_bytes()
+    backup.unlink()
+    os.mkfifo(backup, 0o600)
+    Store(db).close()  # would wait forever reading the pipe
+    assert stat.S_ISREG(backup.lstat().st_mode)
+
+
 def test_path_may_be_str_and_expands_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     with Store("~/x/bc.json") as s:
