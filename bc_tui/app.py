@@ -217,6 +217,7 @@ class BusinessCenterApp(AreasAheadApp):
             return
         from bc_tui.screens.qr_dialog import QrDialog
 
+        self._read_later_css()  # (if run before the first key or `_settled`: a test, a script)
         session.visible = not session.visible
         screen = self.screen
         if isinstance(screen, AreaScreen | QrDialog):
