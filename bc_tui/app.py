@@ -273,8 +273,9 @@ class BusinessCenterApp(AreasAheadApp):
         choices = [
             (
                 row.user_id,
-                f"{row.user_name} — {row.user_email} "
-                f"({labels.member_role(row.user_role, row.finance_role)})",
+                # The role before the email: a long line ends in an ellipsis.
+                f"{row.user_name} ({labels.member_role(row.user_role, row.finance_role)})"
+                f" — {row.user_email}",
             )
             for row in views.members(self.actor)
         ]
@@ -285,7 +286,7 @@ class BusinessCenterApp(AreasAheadApp):
                 self.data_changed()
                 self.notify(f"Now acting as {views.user_name(user_id)}.")
 
-        self.push_screen(PickerDialog("Act as", choices, self.actor.user_id), done)
+        self.push_screen(PickerDialog("Act as", "Member", choices, self.actor.user_id), done)
 
     def action_switch_center(self) -> None:
         from bc_tui.screens.picker import PickerDialog
@@ -302,7 +303,9 @@ class BusinessCenterApp(AreasAheadApp):
                 self.data_changed()
                 self.notify(f"Switched to {views.business_center(bc_id).name}.")
 
-        self.push_screen(PickerDialog("Business Center", choices, self.actor.bc_id), done)
+        self.push_screen(
+            PickerDialog("Switch to", "Business Center", choices, self.actor.bc_id), done
+        )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for key, area, label in AREAS:

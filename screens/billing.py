@@ -455,7 +455,9 @@ class BillingScreen(AreaScreen):
                 label = dict(choices)[choice].replace(" — ", ": ", 1)
                 app.notify(f"{row.name} — {label}.")
 
-        app.push_screen(PickerDialog(f"How is {row.name} billed?", choices, current), chosen)
+        app.push_screen(
+            PickerDialog(f"How is {row.name} billed?", "Billing", choices, current), chosen
+        )
 
     @on(DataTable.RowSelected, "#invoice-table")
     def action_invoice(self) -> None:

@@ -136,7 +136,7 @@ class MemberDialog(ModalScreen[None]):
             label = labels.FINANCE_ROLE[role] if role else "no finance role"
             self._done(result.ok, f"{row.user_name} now has {label}.")
 
-        app.push_screen(PickerDialog("Finance role", choices, current), chosen)
+        app.push_screen(PickerDialog("Finance role", "Finance role", choices, current), chosen)
 
     def action_remove(self) -> None:
         app = business_app(self)

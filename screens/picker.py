@@ -1,4 +1,4 @@
-"""A short list to pick one thing from (acting user, Business Center); returns its id."""
+"""A list to choose one thing from (acting user, Business Center, a role); returns its id."""
 
 from __future__ import annotations
 
@@ -7,43 +7,43 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
+from bc_tui.widgets.pick_list import ChoiceList, Item
+from bc_tui.widgets.table import VirtualTable
 
 
 class PickerDialog(ModalScreen[str | None]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], current: str) -> None:
-        """`choices`: (id, label) pairs; `current` is highlighted first."""
+    def __init__(
+        self, title: str, column: str, choices: list[tuple[str, str]], current: str
+    ) -> None:
+        """`column`: what the choices are (the list's header); `choices`: (id, label) pairs;
+        `current` is under the cursor first."""
         super().__init__()
         self._title = title
+        self._column = column
         self._choices = choices
         self._current = current
 
     def compose(self) -> ComposeResult:
-        options = OptionList(
-            *(Option(plain(label), id=choice_id) for choice_id, label in self._choices),
-            id="choices",
-        )
         with Vertical(classes="dialog"):
             yield Static(plain(self._title), classes="dialog-title")
-            yield options
+            yield ChoiceList(
+                self._column,
+                (Item(label, choice_id) for choice_id, label in self._choices),
+                current=self._current,
+                id="choices",
+            )
             yield Static("↑↓ move · enter choose · esc cancel", classes="dialog-keys")
 
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        ids = [choice_id for choice_id, _ in self._choices]
-        if self._current in ids:
-            options.highlighted = ids.index(self._current)
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+    @on(VirtualTable.RowSelected, "#choices")
+    def _chosen(self, event: VirtualTable.RowSelected) -> None:
+        self.dismiss(str(event.key))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -38,7 +38,7 @@ Row = TypeVar("Row")
 #: What a row shows, one Text per column.
 Cells = Sequence[Text]
 
-_PADDING = 1  # cells on each side of a cell, as DataTable's default cell_padding
+CELL_PADDING = 1  # cells on each side of a cell, as DataTable's default cell_padding
 _HEADER = -1  # the row index of the header line
 
 
@@ -137,7 +137,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         self._widths = self._measure(rows)
         self._cursor = self._clamp(self._cursor)
         self._lines.clear()
-        total = sum(width + 2 * _PADDING for width in self._widths)
+        total = sum(width + 2 * CELL_PADDING for width in self._widths)
         self.virtual_size = Size(total, len(rows) + 1)
         self.refresh()
         self.call_after_refresh(self._scroll_cursor_into_view)
@@ -342,7 +342,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         segments: list[Segment] = []
         for cell, content_width in zip(cells, self._widths, strict=False):
             segments += _cell_segments(console, cell, content_width, pre, edge, post)
-        used = sum(width + 2 * _PADDING for width in self._widths)
+        used = sum(width + 2 * CELL_PADDING for width in self._widths)
         segments.append(Segment(" " * max(0, width - used), edge))
         return segments
 
@@ -369,9 +369,9 @@ def _cell_segments(
     `edge` is `pre + post`, the style of the padding and of unstyled text."""
     text_width = cell.cell_len
     if text_width > width or "\n" in cell.plain:
-        options = console.options.update_dimensions(width + 2 * _PADDING, 1)
+        options = console.options.update_dimensions(width + 2 * CELL_PADDING, 1)
         lines = console.render_lines(
-            Styled(Padding(cell, (0, _PADDING)), pre_style=pre, post_style=post),
+            Styled(Padding(cell, (0, CELL_PADDING)), pre_style=pre, post_style=post),
             options.update(no_wrap=True),
         )
         return lines[0]
@@ -379,11 +379,11 @@ def _cell_segments(
         parts = list(cell.render(console))  # includes the cell's own style
     else:
         parts = [Segment(cell.plain, console.get_style(cell.style) if cell.style else None)]
-    segments = [Segment(" " * _PADDING, edge)]
+    segments = [Segment(" " * CELL_PADDING, edge)]
     segments += [
         Segment(text, edge if style is None else pre + style + post) for text, style, _ in parts
     ]
-    segments.append(Segment(" " * (width - text_width + _PADDING), edge))
+    segments.append(Segment(" " * (width - text_width + CELL_PADDING), edge))
     return segments
 
 

@@ -21,7 +21,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
-from textual.widgets import OptionList
 
 from bc_tui import cli
 from bc_tui.clock import FakeClock
@@ -42,6 +41,7 @@ from bc_tui.ids import SeededIds
 from bc_tui.services import Services
 from bc_tui.services.seed import demo_fixture, load_demo
 from bc_tui.store import Store
+from bc_tui.widgets.pick_list import ChoiceList
 from tests.apps import demo_services
 from tests.conftest import NORTHWIND, as_user
 
@@ -261,9 +261,9 @@ def hostile_services(folder: Path) -> Services:
 async def choose(pilot: Pilot[None], key: str, label: str) -> None:
     """Open the picker behind `key` and choose the entry whose label starts with `label`."""
     await pilot.press(key)
-    options = pilot.app.screen.query_one(OptionList)
-    labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-    options.highlighted = next(i for i, text in enumerate(labels) if text.startswith(label))
+    choices = pilot.app.screen.query_one(ChoiceList)
+    labels = [choices.row_at(i).label for i in range(choices.row_count)]
+    choices.move_cursor(row=next(i for i, text in enumerate(labels) if text.startswith(label)))
     await pilot.press("enter")
 
 

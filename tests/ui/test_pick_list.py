@@ -6,7 +6,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from bc_tui.widgets import pick_list
-from bc_tui.widgets.pick_list import Item, PickList
+from bc_tui.widgets.pick_list import ChoiceList, Item, PickList
 
 ITEMS = [Item(f"@account{n:05d}", f"account{n:05d}") for n in range(10_000)]
 
@@ -142,3 +142,28 @@ async def test_a_list_with_nothing_to_pick_says_so() -> None:
         assert picks.selected == []
         picks.set_column("Ad account")
         assert picks.column_labels[1] == "Ad account (none to pick)"
+
+
+class ChoiceApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield ChoiceList("Member", PEOPLE, current="lena park")
+
+    def on_virtual_table_row_selected(self, event: ChoiceList.RowSelected) -> None:
+        self.chosen.append(event.key)
+
+
+async def test_a_choice_list_starts_on_the_current_item_and_enter_or_a_click_chooses() -> None:
+    app = ChoiceApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        choices = app.query_one(ChoiceList)
+        assert choices.cursor_row == 2  # Lena Park, the current one
+        assert choices.column_labels == ["Member (type to jump, enter chooses)"]
+        await pilot.press("end", "enter")
+        await pilot.click(ChoiceList, offset=(5, 2))  # line 0 is the header: Diego Alvarez
+        await pilot.press("home", "p", "enter")
+        await pilot.pause()
+        assert app.chosen == ["priya natarajan", "diego alvarez", "priya natarajan"]
