@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from bc_tui.widgets import pick_list
 from bc_tui.widgets.pick_list import ChoiceList, Item, PickList
@@ -167,3 +168,22 @@ async def test_a_choice_list_starts_on_the_current_item_and_enter_or_a_click_cho
         await pilot.press("home", "p", "enter")
         await pilot.pause()
         assert app.chosen == ["priya natarajan", "diego alvarez", "priya natarajan"]
+
+
+async def test_a_label_wider_than_the_list_ends_in_an_ellipsis() -> None:
+    """No scrolling sideways: the labels' column is cut to the list's width."""
+    long = Item("Priya Natarajan (Standard + Finance Manager) — " + "p" * 80, "priya")
+
+    class LongApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ChoiceList("Member", [*PEOPLE, long])
+
+    app = LongApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        choices = app.query_one(ChoiceList)
+        await pilot.pause()
+        assert choices.max_scroll_x == 0
+        assert choices.virtual_size.width <= choices.scrollable_content_region.width
+        lines = [strip.text for strip in choices.render_lines(Region(0, 0, 60, 8))]
+        assert lines[6].strip().startswith("Priya Natarajan (Standard + Finance Manager) — ppp")
+        assert lines[6].strip().endswith("p…")
