@@ -7,7 +7,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,6 +15,7 @@ from bc_tui.domain.models import AssetRole, AssetType, RelationType
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import business_app
 from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.dialog import Dialog
 from bc_tui.services.views import TikTokAccountRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
@@ -30,7 +30,7 @@ _OWNERSHIP_NOTE = {
 }
 
 
-class AccountDetail(ModalScreen[None]):
+class AccountDetail(Dialog[None]):
     """The account's facts and its members; an Admin changes or removes their roles here."""
 
     CSS_PATH = stylesheet("dialogs.tcss")

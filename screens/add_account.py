@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import RequestKind
 from bc_tui.screens.base import business_app
+from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 
 EXPLANATIONS = {
@@ -52,7 +52,7 @@ class ChoiceCard(Static, can_focus=True):
         self.action_choose()
 
 
-class AddAccountDialog(ModalScreen[tuple[str, RequestKind] | None]):
+class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
     """Returns the clean handle and the chosen kind, after the service has checked both."""
 
     CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("add_account.tcss")]
@@ -89,6 +89,8 @@ class AddAccountDialog(ModalScreen[tuple[str, RequestKind] | None]):
 
     @on(ChoiceCard.Chosen)
     def _chosen(self, event: ChoiceCard.Chosen) -> None:
+        if self.closing:  # a second click, handled before the dialog went
+            return
         app = business_app(self)
         handle_input = self.query_one("#handle", Input)
         result = app.attempt(

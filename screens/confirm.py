@@ -7,14 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

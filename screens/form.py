@@ -12,15 +12,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 
 T = TypeVar("T")
 
 
-class FormDialog(ModalScreen[T | None]):
+class FormDialog(Dialog[T | None]):
     """Subclasses bind `enter` to "submit" (with their own words) and implement it."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
@@ -47,7 +47,8 @@ class FormDialog(ModalScreen[T | None]):
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:
-        self.action_submit()
+        if not self.closing:  # a second click, handled before the dialog went: done once
+            self.action_submit()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

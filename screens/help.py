@@ -7,13 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 

@@ -7,11 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import InvoiceGroup
+from bc_tui.screens.dialog import Dialog
 from bc_tui.services.billing_view import InvoiceDetail, InvoiceStatus
 from bc_tui.styles import stylesheet
 
@@ -22,7 +22,7 @@ _STATUS = {
 }
 
 
-class InvoiceDialog(ModalScreen[None]):
+class InvoiceDialog(Dialog[None]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [
         Binding("escape", "close", "Close"),

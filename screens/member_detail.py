@@ -7,7 +7,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bc_tui.domain import labels
@@ -15,6 +14,7 @@ from bc_tui.domain.models import FinanceRole, MemberStatus, UserRole
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import business_app
 from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.dialog import Dialog
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.services import Actor
 from bc_tui.services.views import MemberDetail
@@ -25,7 +25,7 @@ from bc_tui.widgets.footer import KeysFooter
 NO_FINANCE_ROLE = "none"
 
 
-class MemberDialog(ModalScreen[None]):
+class MemberDialog(Dialog[None]):
     CSS_PATH = stylesheet("dialogs.tcss")
     AUTO_FOCUS = ""
     BINDINGS = [

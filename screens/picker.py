@@ -6,16 +6,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
 from bc_tui.widgets.pick_list import ChoiceList, Item
 from bc_tui.widgets.table import VirtualTable
 
 
-class PickerDialog(ModalScreen[str | None]):
+class PickerDialog(Dialog[str | None]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

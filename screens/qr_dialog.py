@@ -11,12 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AuthorizationRequest, RequestKind, RequestMethod, RequestStatus
 from bc_tui.screens.base import business_app
+from bc_tui.screens.dialog import Dialog
 from bc_tui.shell import DataChanged
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.countdown import QrCountdown
@@ -31,7 +31,7 @@ SCAN_STEPS = (
 INBOX_STEPS = "Inbox → All activity → From TikTok → open the request → Authorize"
 
 
-class QrDialog(ModalScreen[AuthorizationRequest | None]):
+class QrDialog(Dialog[AuthorizationRequest | None]):
     """Shows one request; dismisses with it once approved, with None when cancelled."""
 
     CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("qr.tcss")]

@@ -7,11 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
 from bc_tui.domain.models import AuthorizationRequest, RequestKind, TtAccountRole
 from bc_tui.screens.base import business_app
+from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 
 SCOPES = (
@@ -20,7 +20,7 @@ SCOPES = (
 )
 
 
-class ScopesDialog(ModalScreen[AuthorizationRequest | None]):
+class ScopesDialog(Dialog[AuthorizationRequest | None]):
     """Creates the request itself (so a refusal is shown here) and returns it."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
@@ -54,6 +54,8 @@ class ScopesDialog(ModalScreen[AuthorizationRequest | None]):
 
     @on(Button.Pressed, "#generate")
     def action_generate(self) -> None:
+        if self.closing:  # a second click, handled before the dialog went: one request only
+            return
         app = business_app(self)
         result = app.attempt(
             app.services.linking.request_authorization,

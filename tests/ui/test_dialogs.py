@@ -1,0 +1,82 @@
+"""A dialog closes once, whatever reaches it before it has gone.
+
+Two clicks on a button, or enter twice in one burst (keys come in bursts over SSH), are both
+handled before the dialog has gone. Textual's dismiss pops whatever screen is on top: a
+second one ran the dialog's callback again and closed the screen under the dialog, which
+ended the app with ScreenStackError.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Button
+
+from bc_tui.domain.models import AssetLink, RelationStatus
+from bc_tui.screens.assign import AssignDialog
+from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.picker import PickerDialog
+from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.widgets.pick_list import PickList
+from tests.apps import demo_app
+from tests.conftest import NORTHWIND, as_user
+
+
+def screens(app) -> list[str]:
+    return [type(screen).__name__ for screen in app.screen_stack]
+
+
+async def test_a_double_click_on_confirm_does_it_once(tmp_path: Path) -> None:
+    """Revoking is confirmed once: done twice, the second removal cleared the ended entry."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "x")  # @brightlane.studio, access granted: revoke?
+        assert isinstance(app.screen, ConfirmDialog)
+        confirm = app.screen.query_one("#confirm", Button)
+        confirm.press()
+        confirm.press()
+        await pilot.pause()
+        assert app.is_running
+        assert screens(app) == ["TikTokAccountsScreen"]
+        link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
+        assert link is not None and link.relation_status is not RelationStatus.BOUND
+
+
+async def test_enter_twice_in_a_burst_chooses_once(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "u")
+        assert isinstance(app.screen, PickerDialog)
+        for key in ("down", "enter", "enter"):  # handed on together, as a terminal's driver does
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+        await pilot.pause()
+        assert app.is_running
+        assert screens(app) == ["TikTokAccountsScreen"]
+        assert app.actor == as_user("marcus")
+
+
+async def test_a_double_click_on_submit_submits_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "m")
+        assert isinstance(app.screen, AssignDialog)
+        app.screen.query_one("#people", PickList).pick(as_user("diego").user_id)
+        calls: list[object] = []
+        assign = app.services.center.assign_members
+
+        def counted(*args: object) -> object:
+            calls.append(args)
+            return assign(*args)
+
+        monkeypatch.setattr(app.services.center, "assign_members", counted)
+        submit = app.screen.query_one("#submit", Button)
+        submit.press()
+        submit.press()
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert len(calls) == 1
