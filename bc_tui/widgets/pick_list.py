@@ -45,6 +45,7 @@ class ItemList(VirtualTable[Item]):
     """Items in the order given, a header that says how to pick, and typing to find one."""
 
     HINT = ""  # how to pick, in the header
+    EMPTY = "none to pick"  # the header's words when there is nothing to
     MARKS = False  # a ✓ column before the labels
     # As in a list (OptionList's keys), not a wide table: home and end go to the first and
     # the last item.
@@ -62,9 +63,8 @@ class ItemList(VirtualTable[Item]):
     """
 
     def __init__(self, column: str, items: Iterable[Item] = (), *, id: str | None = None) -> None:
-        super().__init__(
-            self._columns(column, True), self._item_cells, key=_value, texts=self._texts, id=id
-        )
+        columns = self._columns(column, True)
+        super().__init__(columns, self._item_cells, key=_value, texts=self._label_texts, id=id)
         self._column = column
         self._natural = 0  # the labels' column's width, to fit the widest label
         self._typed = ""  # what the last letters typed in a row spell
@@ -82,6 +82,9 @@ class ItemList(VirtualTable[Item]):
         super().show(rows)
         self._natural = self._widths[-1]
         self._fit()
+        # Again once laid out: a scrollbar the new items bring narrows the list without
+        # resizing it (no Resize event).
+        self.call_after_refresh(self._fit)
 
     def on_resize(self) -> None:
         self._fit()
@@ -102,10 +105,10 @@ class ItemList(VirtualTable[Item]):
 
     def _columns(self, column: str, items: bool) -> tuple[str, ...]:
         """The header: the items' column says how to pick, or that there is nothing to."""
-        label = f"{escape(column)} [dim]({self.HINT if items else 'none to pick'})[/]"
+        label = f"{escape(column)} [dim]({self.HINT if items else self.EMPTY})[/]"
         return ("", label) if self.MARKS else (label,)
 
-    def _texts(self, item: Item) -> Sequence[str]:
+    def _label_texts(self, item: Item) -> Sequence[str]:
         # The mark's column is as wide whether or not the item is picked.
         return ("✓", item.label) if self.MARKS else (item.label,)
 
@@ -213,6 +216,7 @@ class ChoiceList(ItemList):
     whose `key` is the item's value."""
 
     HINT = "type to jump, enter chooses"
+    EMPTY = "none to choose"
 
     def __init__(
         self,
@@ -229,7 +233,7 @@ class ChoiceList(ItemList):
                 self.move_cursor(row=self.row_index(current), scroll=False)  # shown once laid out
 
     async def _on_click(self, event: events.Click) -> None:
-        event.prevent_default()  # VirtualTable's would only move the cursor to another line
+        event.prevent_default()  # not VirtualTable's too: it would choose the line again
         row = event.style.meta.get("row")
         if row is None or row < 0:
             return

@@ -187,3 +187,44 @@ async def test_a_label_wider_than_the_list_ends_in_an_ellipsis() -> None:
         lines = [strip.text for strip in choices.render_lines(Region(0, 0, 60, 8))]
         assert lines[6].strip().startswith("Priya Natarajan (Standard + Finance Manager) — ppp")
         assert lines[6].strip().endswith("p…")
+
+
+async def test_labels_fit_again_when_new_items_bring_a_scrollbar() -> None:
+    """A scrollbar narrows the list without resizing it (no Resize event): the labels are
+    fitted again once the new items are laid out."""
+
+    def long(count: int) -> list[Item]:
+        return [Item("@" + "x" * 70 + str(n), str(n)) for n in range(count)]
+
+    class ShortApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PickList("TikTok account", long(11))  # as many as fit: no scrollbar
+
+    app = ShortApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        picks = app.query_one(PickList)
+        await pilot.pause()
+        assert picks.max_scroll_x == 0
+        picks.set_items(long(1_000))
+        await pilot.pause()
+        assert picks.max_scroll_x == 0
+        assert picks.virtual_size.width <= picks.scrollable_content_region.width
+
+
+async def test_an_empty_choice_list_says_so_and_chooses_nothing() -> None:
+    chosen: list[object] = []
+
+    class EmptyApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ChoiceList("Business Center", [])
+
+        def on_virtual_table_row_selected(self, event: ChoiceList.RowSelected) -> None:
+            chosen.append(event.key)
+
+    app = EmptyApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        choices = app.query_one(ChoiceList)
+        assert choices.column_labels == ["Business Center (none to choose)"]
+        await pilot.press("enter", "a", "end", "enter")
+        await pilot.click(ChoiceList, offset=(3, 1))
+        assert chosen == []
