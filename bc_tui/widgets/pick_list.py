@@ -115,6 +115,17 @@ class ItemList(VirtualTable[Item]):
     def _item_cells(self, item: Item) -> Cells:
         return (plain(item.label),)
 
+    async def _on_click(self, event: events.Click) -> None:
+        """A click on an item does what enter does (picks it, or chooses it) at once, where
+        VirtualTable's first click only moves the cursor there."""
+        event.prevent_default()  # not VirtualTable's too: it would act on the line again
+        row = event.style.meta.get("row")
+        if row is None or row < 0:
+            return
+        self.move_cursor(row=row)
+        self.action_select_cursor()
+        event.stop()
+
     def _on_key(self, event: events.Key) -> None:
         character = event.character
         if character is None or not character.isprintable() or character == " ":
@@ -189,17 +200,8 @@ class PickList(ItemList):
             self._set(self._picked ^ {self._rows[self.cursor_row].value})
 
     def action_select_cursor(self) -> None:
-        """Enter on the list (when no dialog binding takes it) picks, as space does."""
+        """Enter (when no dialog binding takes it) or a click picks, as space does."""
         self.action_toggle()
-
-    async def _on_click(self, event: events.Click) -> None:
-        event.prevent_default()  # not VirtualTable's too: it would pick the line again
-        row = event.style.meta.get("row")
-        if row is None or row < 0:
-            return
-        self.move_cursor(row=row)
-        self.action_toggle()
-        event.stop()
 
     def _set(self, picked: set[str]) -> None:
         if picked != self._picked:
@@ -231,15 +233,6 @@ class ChoiceList(ItemList):
         if current is not None:
             with suppress(KeyError):
                 self.move_cursor(row=self.row_index(current), scroll=False)  # shown once laid out
-
-    async def _on_click(self, event: events.Click) -> None:
-        event.prevent_default()  # not VirtualTable's too: it would choose the line again
-        row = event.style.meta.get("row")
-        if row is None or row < 0:
-            return
-        self.move_cursor(row=row)
-        self.action_select_cursor()
-        event.stop()
 
 
 def _value(item: Item) -> str:
