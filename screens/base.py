@@ -18,6 +18,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
+from bc_tui.screens.dialog import Dialog
 from bc_tui.shell import DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.footer import KeysFooter
@@ -66,6 +67,14 @@ class AreaScreen(Screen[None]):
     @property
     def bc_app(self) -> BusinessCenterApp:
         return business_app(self)
+
+    @property
+    def dialog_open(self) -> bool:
+        """A dialog is open over the screens: a row chosen twice in one burst (enter twice, a
+        double click reach the table before the first opened anything) opens one dialog, not
+        a second one under it. (Not `is_active`: while an area is built ahead, the screen the
+        user sees is not on top, and what a key asked of it must still happen.)"""
+        return isinstance(self.app.screen, Dialog)
 
     def compose(self) -> ComposeResult:
         yield Header()

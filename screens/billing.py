@@ -463,7 +463,7 @@ class BillingScreen(AreaScreen):
     def action_invoice(self) -> None:
         app = self.bc_app
         invoice_id = self._row_key("#invoice-table")
-        if invoice_id is None:
+        if invoice_id is None or self.dialog_open:
             return
         result = app.attempt(app.services.billing_views.invoice, invoice_id, changes_data=False)
         if result.ok:

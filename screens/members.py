@@ -53,7 +53,7 @@ class MembersScreen(AreaScreen):
     @on(VirtualTable.RowSelected, "#members")
     def action_details(self) -> None:
         table: VirtualTable[MemberRow] = self.query_one("#members", VirtualTable)
-        if table.row_count:
+        if table.row_count and not self.dialog_open:
             self.app.push_screen(MemberDialog(table.row_at(table.cursor_row).user_id))
 
     def action_invite(self) -> None:

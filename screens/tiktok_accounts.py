@@ -234,7 +234,8 @@ class TikTokAccountsScreen(AreaScreen):
 
     @on(VirtualTable.RowSelected, "#accounts")
     def _row_chosen(self) -> None:
-        self.action_details()
+        if not self.dialog_open:
+            self.action_details()
 
     def action_details(self) -> None:
         row = self._selected()

@@ -179,7 +179,12 @@ class PhonePane(Vertical):
     @on(OptionList.OptionSelected, "#phone-items")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.tap(self._items[event.option_index])
+        options, index = event.option_list, event.option_index
+        # Chosen on a page the phone has left since (enter twice in one burst: each draw
+        # makes new options): it would tap what the new page has there, Authorize unseen,
+        # or, past its end, end the app with IndexError.
+        if index < options.option_count and options.get_option_at_index(index) is event.option:
+            self.tap(self._items[index])
 
     def action_pick(self, number: int) -> None:
         if number <= len(self._items):

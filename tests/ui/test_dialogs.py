@@ -80,3 +80,44 @@ async def test_a_double_click_on_submit_submits_once(
         assert app.is_running
         assert isinstance(app.screen, TikTokAccountsScreen)
         assert len(calls) == 1
+
+
+def burst(app, *keys: str) -> None:
+    """Keys handed to the app together, as a terminal's driver does with a quick double tap."""
+    for key in keys:
+        app.post_message(events.Key(key, "\r" if key == "enter" else None))
+
+
+@pytest.mark.parametrize(
+    ("user", "keys", "dialog"),
+    [
+        ("ava", ("2",), "AccountDetail"),
+        ("ava", ("3",), "MemberDialog"),
+        ("priya", ("4", "left_square_bracket", "down"), "InvoiceDialog"),  # Billing → Invoices
+    ],
+)
+async def test_a_row_chosen_twice_in_a_burst_opens_one_dialog(
+    tmp_path: Path, user: str, keys: tuple[str, ...], dialog: str
+) -> None:
+    """Both enters reach the table before the screen has opened anything: two dialogs opened,
+    one under the other (the lower one went on showing a member removed in the upper one)."""
+    app = demo_app(tmp_path, as_user(user))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(*keys)
+        area_screen = screens(app)
+        burst(app, "enter", "enter")
+        await pilot.pause()
+        assert screens(app) == [*area_screen, dialog]
+
+
+async def test_enter_twice_on_the_phone_taps_once(tmp_path: Path) -> None:
+    """Each draw of a phone page makes new options: the second enter of a burst chose an
+    option of the page the first one left, tapping what the new page has there (past its
+    end, the app ended with IndexError)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "p", "down")  # the phone's Home: its second item, the Inbox
+        burst(app, "enter", "enter")
+        await pilot.pause()
+        assert app.is_running
+        assert "Inbox" in str(app.screen.query_one("#phone-title").render())

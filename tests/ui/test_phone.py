@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Static
 
 from bc_tui.domain.models import AssetLink, RelationStatus, RequestStatus
@@ -139,3 +140,20 @@ async def test_the_phone_on_its_own_sees_the_live_codes(tmp_path: Path) -> None:
         assert "Claim ownership" in phone_text(app)
         await pilot.press("1")
         assert app.services.linking.request(request.request_id).status is RequestStatus.APPROVED
+
+
+async def test_enter_twice_on_the_scanner_does_not_authorize_unseen(tmp_path: Path) -> None:
+    """The second enter of a burst was applied to the page the first one opened: from the
+    scanner's code straight to that request's Authorize, which the owner never saw."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_qr(pilot, "solstice.skin")
+        await pilot.press("p", "1", "1", "1", "1")
+        assert "Scan" in phone_text(app)
+        for _ in range(2):  # handed on together, as a terminal's driver does
+            app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        assert "You are logged in as @solstice.skin." in phone_text(app)
+        assert isinstance(app.screen, QrDialog)  # still waiting for the owner
+        link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="solstice.skin")
+        assert link.relation_status is not RelationStatus.BOUND
