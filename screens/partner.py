@@ -57,13 +57,15 @@ class PartnerDialog(FormDialog[Partner]):
         app = business_app(self)
         asset_type = self._asset_type()
         assets = self.query_one("#partner-assets", PickList)
-        assets.set_column(labels.ASSET_TYPE[asset_type])
         assets.set_items(
-            Item(
-                f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.name,
-                row.asset_id,
-            )
-            for row in app.services.views.shareable_assets(app.actor, asset_type)
+            (
+                Item(
+                    f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.name,
+                    row.asset_id,
+                )
+                for row in app.services.views.shareable_assets(app.actor, asset_type)
+            ),
+            column=labels.ASSET_TYPE[asset_type],
         )
 
     def action_submit(self) -> None:

@@ -71,11 +71,6 @@ class ItemList(VirtualTable[Item]):
         self._typed_at = 0.0  # when the last of them came (the key event's time)
         self.show(list(items))
 
-    def set_column(self, column: str) -> None:
-        """Call the items something else (the header line)."""
-        self._column = column
-        self.set_columns(self._columns(column, bool(self._rows)))
-
     def show(self, rows: Sequence[Item]) -> None:
         """Show these items (the header says whether there are any to pick)."""
         self.set_columns(self._columns(self._column, bool(rows)))
@@ -184,8 +179,11 @@ class PickList(ItemList):
         picked = self._picked
         return [item.value for item in self._rows if item.value in picked]
 
-    def set_items(self, items: Iterable[Item]) -> None:
-        """Offer these items instead, none picked, the cursor on the first."""
+    def set_items(self, items: Iterable[Item], *, column: str | None = None) -> None:
+        """Offer these items instead, none picked, the cursor on the first; `column`: what
+        they are now, if that changed too (the header line)."""
+        if column is not None:
+            self._column = column
         self._set(set())
         self.move_cursor(row=0, scroll=False)
         self.show(list(items))

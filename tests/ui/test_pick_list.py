@@ -141,7 +141,7 @@ async def test_a_list_with_nothing_to_pick_says_so() -> None:
         assert picks.column_labels[1] == "Member (none to pick)"
         await pilot.press("space", "down", "a", "enter")  # nothing happens, nothing breaks
         assert picks.selected == []
-        picks.set_column("Ad account")
+        picks.set_items([], column="Ad account")
         assert picks.column_labels[1] == "Ad account (none to pick)"
 
 
