@@ -70,11 +70,15 @@ class ServicesApp(App[None]):
         seconds of activity: a 40-70 ms stall in the middle of a keystroke or a screen
         switch. Frozen objects are still freed by reference counting when dropped; young
         ones are still collected as usual, only the full (oldest-generation) pass waits.
+
+        The collector is turned on here too: the CLI turns it off while starting
+        (`cli._run_app`).
         """
         if self._gc_threshold is not None:
             return
         self._gc_threshold = gc.get_threshold()
         gc.freeze()
+        gc.enable()
         young, middle, _ = self._gc_threshold
         gc.set_threshold(young, middle, 1_000_000_000)
 

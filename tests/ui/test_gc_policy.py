@@ -26,3 +26,16 @@ async def test_first_paint_freezes_the_heap_and_exit_gives_the_collector_back(
         assert gc.get_count()[2] == 0
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == before
+
+
+async def test_first_paint_turns_the_collector_on_that_the_cli_turned_off_to_start(
+    tmp_path: Path,
+) -> None:
+    app = demo_app(tmp_path)
+    gc.disable()  # as `cli._run_app` does before opening the database
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
