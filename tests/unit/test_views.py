@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from bc_tui.domain.models import ActivityType, AssetRole, AssetType, RelationStatus, RelationType
+from bc_tui.clock import FakeClock
+from bc_tui.domain.models import (
+    ActivityType,
+    AssetRole,
+    AssetType,
+    Member,
+    MemberStatus,
+    RelationStatus,
+    RelationType,
+    UserRole,
+)
 from bc_tui.ids import SeededIds
-from bc_tui.services import Services
+from bc_tui.services import Actor, Services
+from bc_tui.services.seed import generate
 from bc_tui.services.views import ACTIVITY_PAGE, AssetRow
 from bc_tui.store import Store
 from tests.conftest import LABS, as_user
@@ -143,6 +154,22 @@ def test_business_centers_of_a_user_for_switching(demo: Services) -> None:
 
 def test_default_actor_is_first_admin_of_largest_center(demo: Services) -> None:
     assert demo.views.default_actor() == as_user("ava")
+
+
+def test_default_actor_of_many_members_is_the_first_admin_by_name(
+    services: Services, clock: FakeClock
+) -> None:
+    """Read from fields, not objects: the same person a sort of the Member objects names,
+    the first in file order among Admins of one name."""
+    generate(services.repo, clock, seed=2, accounts=10, members=400, events=0)
+    names = services.views.user_names()
+    bound = [m for m in services.repo.all(Member) if m.relation_status is MemberStatus.BOUND]
+    admins = sorted(
+        (m for m in bound if m.user_role is UserRole.ADMIN), key=lambda m: names[m.user_id]
+    )
+    assert names[admins[0].user_id] == names[admins[1].user_id]  # the first name is two Admins'
+    assert admins[0].user_id > admins[1].user_id  # (so not the smaller id either)
+    assert services.views.default_actor() == Actor(admins[0].user_id, admins[0].bc_id)
 
 
 def test_ago_reads_like_an_inbox() -> None:
