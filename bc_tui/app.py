@@ -34,6 +34,10 @@ from bc_tui.widgets.phone import PhoneSession
 
 log = logging.getLogger("bc_tui")
 
+#: Seconds a confirmation of something permanent or destructive waits before it takes a yes
+#: (`ConfirmDialog`): longer than a double tap (~0.25 s), shorter than reading the question.
+CONFIRM_DWELL = 0.4
+
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
@@ -96,12 +100,18 @@ class BusinessCenterApp(AreasAheadApp):
         *,
         watch_interval: float = 0.5,
         build_ahead: bool = False,
+        confirm_dwell: float = 0.0,
     ) -> None:
         """`build_ahead`: build the other areas in the background once the first is up
         (`bc_tui.ahead`). The CLI asks for it; tests, which start hundreds of apps and want
-        each to do only what it shows, do not."""
+        each to do only what it shows, do not.
+
+        `confirm_dwell`: seconds a confirmation of something permanent or destructive
+        takes no yes after it appears (`ConfirmDialog`). The CLI gives CONFIRM_DWELL; tests
+        answer at once unless they test the dwell."""
         super().__init__(services, watch_interval=watch_interval, build_ahead=build_ahead)
         self.actor = actor
+        self.confirm_dwell = confirm_dwell
         self._later_css_read = False
         phones = services.repo.all(Phone)
         self.phone_session = PhoneSession(phones[0].phone_id) if phones else None

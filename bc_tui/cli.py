@@ -248,11 +248,11 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
             f"{path} has no Business Center yet. Try `bc-tui --demo`, or create one with "
             "`bc-tui init --name NAME --company COMPANY --email YOU --user-name 'YOUR NAME'`."
         )
-    from bc_tui.app import BusinessCenterApp, configure_log
+    from bc_tui.app import CONFIRM_DWELL, BusinessCenterApp, configure_log
 
     configure_log(Path(platformdirs.user_log_dir(APP_NAME)) / "bc-tui.log")
     try:
-        BusinessCenterApp(services, actor, build_ahead=True).run()
+        BusinessCenterApp(services, actor, build_ahead=True, confirm_dwell=CONFIRM_DWELL).run()
     finally:
         gc.enable()  # (if the app ended before its first frame)
     return 0

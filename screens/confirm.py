@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
@@ -28,17 +29,45 @@ class ConfirmDialog(Dialog[bool]):
         self._confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
+        dwell = business_app(self).confirm_dwell
         with Vertical(classes="dialog -danger"):
             yield Static(plain(self._title), classes="dialog-title")
             yield Static(Text(self._body), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel (esc)", id="cancel")
-                yield Button(f"{self._confirm_label} (enter)", id="confirm", variant="error")
+                yield Button(
+                    f"{self._confirm_label} (enter)",
+                    id="confirm",
+                    variant="error",
+                    disabled=dwell > 0,
+                )
+
+    def on_mount(self) -> None:
+        """Take a yes only `confirm_dwell` seconds after the question is on screen.
+
+        What this asks is permanent or destructive, and it often opens on an enter (the
+        Claim ownership card, a row's details): a double tap of that enter, or the same
+        enter twice in one burst over a slow SSH link, would answer a question nobody had
+        read. Browsers hold their security prompts' buttons the same way."""
+        dwell = business_app(self).confirm_dwell
+        if dwell > 0:
+            self.call_after_refresh(self.set_timer, dwell, self._ready)
+
+    def _ready(self) -> None:
+        self.query_one("#confirm", Button).disabled = False
+
+    @property
+    def ready(self) -> bool:
+        """Whether a yes is taken now (see `on_mount`)."""
+        return not self.query_one("#confirm", Button).disabled
 
     def action_cancel(self) -> None:
         self.dismiss(False)
 
     def action_confirm(self) -> None:
+        if not self.ready:
+            self.app.bell()  # too soon: the question has only just appeared
+            return
         self.dismiss(True)
 
     @on(Button.Pressed, "#confirm")

@@ -31,10 +31,18 @@ def phone_app(folder: Path) -> PhoneApp:
     return PhoneApp(services, services.phone.device().phone_id, watch_interval=0)
 
 
-def demo_app(folder: Path, actor: Actor | None = None) -> BusinessCenterApp:
-    """The demo as `actor` (default: Ava Chen, Admin of Northwind Media), no file watching."""
+def demo_app(
+    folder: Path, actor: Actor | None = None, *, confirm_dwell: float = 0.0
+) -> BusinessCenterApp:
+    """The demo as `actor` (default: Ava Chen, Admin of Northwind Media), no file watching;
+    confirmations answered at once unless `confirm_dwell` says otherwise."""
     services = demo_services(folder)
-    return BusinessCenterApp(services, actor or services.views.default_actor(), watch_interval=0)
+    return BusinessCenterApp(
+        services,
+        actor or services.views.default_actor(),
+        watch_interval=0,
+        confirm_dwell=confirm_dwell,
+    )
 
 
 class Typed(str):
