@@ -226,12 +226,19 @@ def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
 
 
 def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
-    path = args.db or (demo_db_path() if args.demo else default_db_path())
     # No cyclic garbage collection until the first screen is up (`ServicesApp._settled` turns
     # it back on): start-up makes a few hundred thousand objects that all stay alive (the
     # parsed file, the first view's rows, the widgets), and at 10,000 accounts the passes
     # that walked them found nothing and cost ~20 ms before the first frame.
     gc.disable()
+    try:
+        return _start_app(args, clock)
+    finally:
+        gc.enable()  # (if it ended before its first frame, or `main` was called in-process)
+
+
+def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
+    path = args.db or (demo_db_path() if args.demo else default_db_path())
     store = Store(path)
     services = Services(store, clock, RandomIds(), qr_ttl=args.qr_ttl)
     if args.demo and services.views.default_actor() is None:
@@ -251,8 +258,5 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
     from bc_tui.app import CONFIRM_DWELL, BusinessCenterApp, configure_log
 
     configure_log(Path(platformdirs.user_log_dir(APP_NAME)) / "bc-tui.log")
-    try:
-        BusinessCenterApp(services, actor, build_ahead=True, confirm_dwell=CONFIRM_DWELL).run()
-    finally:
-        gc.enable()  # (if the app ended before its first frame)
+    BusinessCenterApp(services, actor, build_ahead=True, confirm_dwell=CONFIRM_DWELL).run()
     return 0

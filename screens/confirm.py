@@ -15,6 +15,13 @@ from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
 
 
+class _AnswerButton(Button, inherit_bindings=False):
+    """A button of the question that enter does not press: enter is the dialog's yes, the
+    focused button or not. Textual hands a key typed just before the dialog appeared on to
+    the focused widget once it has: with Button's own enter that pressed Cancel, and the
+    question vanished unanswered before anyone saw it."""
+
+
 class ConfirmDialog(Dialog[bool]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [
@@ -34,8 +41,8 @@ class ConfirmDialog(Dialog[bool]):
             yield Static(plain(self._title), classes="dialog-title")
             yield Static(Text(self._body), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel (esc)", id="cancel")
-                yield Button(
+                yield _AnswerButton("Cancel (esc)", id="cancel")
+                yield _AnswerButton(
                     f"{self._confirm_label} (enter)",
                     id="confirm",
                     variant="error",

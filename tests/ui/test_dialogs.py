@@ -160,6 +160,24 @@ async def test_a_confirmation_takes_enter_after_its_dwell(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("dwell", [0.0, 60.0])
+async def test_enter_typed_with_the_key_that_asks_leaves_the_question_up(
+    tmp_path: Path, dwell: float
+) -> None:
+    """x and enter in one burst: Textual hands the enter on to the focused widget, which by
+    then is the question's Cancel button; it used to press it, and the question vanished
+    before it was seen. It stays up now, with or without the dwell."""
+    app = demo_app(tmp_path, confirm_dwell=dwell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        for key in ("x", "enter"):
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await pilot.pause()
+        assert screens(app) == ["TikTokAccountsScreen", "ConfirmDialog"]
+        link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
+        assert link is not None and link.relation_status is RelationStatus.BOUND
+
+
+@pytest.mark.parametrize("dwell", [0.0, 60.0])
 async def test_a_double_tap_on_claim_ownership_does_not_also_confirm_it(
     tmp_path: Path, dwell: float
 ) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from bc_tui import shell
+from bc_tui import cli, shell
 from tests.apps import demo_app
 
 
@@ -39,3 +39,13 @@ async def test_first_paint_turns_the_collector_on_that_the_cli_turned_off_to_sta
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_start_that_fails_before_the_app_gives_the_collector_back(tmp_path: Path) -> None:
+    """`main` is also called in-process (tests, scripts): a database it refuses must not
+    leave the process without its collector."""
+    bad = tmp_path / "bc.json"
+    bad.write_bytes(b"[1]")
+    assert gc.isenabled()
+    assert cli.main(["--db", str(bad)]) == 1
+    assert gc.isenabled()
