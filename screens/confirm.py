@@ -34,9 +34,11 @@ class ConfirmDialog(Dialog[bool]):
         self._title = title
         self._body = body
         self._confirm_label = confirm_label
+        #: Whether a yes is taken now (see `on_mount`).
+        self.ready = True
 
     def compose(self) -> ComposeResult:
-        dwell = business_app(self).confirm_dwell
+        self.ready = business_app(self).confirm_dwell <= 0
         with Vertical(classes="dialog -danger"):
             yield Static(plain(self._title), classes="dialog-title")
             yield Static(Text(self._body), classes="dialog-body")
@@ -46,7 +48,7 @@ class ConfirmDialog(Dialog[bool]):
                     f"{self._confirm_label} (enter)",
                     id="confirm",
                     variant="error",
-                    disabled=dwell > 0,
+                    disabled=not self.ready,
                 )
 
     def on_mount(self) -> None:
@@ -56,17 +58,12 @@ class ConfirmDialog(Dialog[bool]):
         Claim ownership card, a row's details): a double tap of that enter, or the same
         enter twice in one burst over a slow SSH link, would answer a question nobody had
         read. Browsers hold their security prompts' buttons the same way."""
-        dwell = business_app(self).confirm_dwell
-        if dwell > 0:
-            self.call_after_refresh(self.set_timer, dwell, self._ready)
+        if not self.ready:
+            self.call_after_refresh(self.set_timer, business_app(self).confirm_dwell, self._take)
 
-    def _ready(self) -> None:
+    def _take(self) -> None:
+        self.ready = True
         self.query_one("#confirm", Button).disabled = False
-
-    @property
-    def ready(self) -> bool:
-        """Whether a yes is taken now (see `on_mount`)."""
-        return not self.query_one("#confirm", Button).disabled
 
     def action_cancel(self) -> None:
         self.dismiss(False)
