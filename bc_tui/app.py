@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,9 +219,15 @@ class BusinessCenterApp(AreasAheadApp):
         """Show the phone beside the screen (and give it the keys), or hide it."""
         session = self.phone_session
         if session is None:
+            # One may have been made since the start, by `bc-tui phone` in another terminal.
+            phones = self.services.repo.all(Phone)
+            if phones:
+                session = self.phone_session = PhoneSession(phones[0].phone_id)
+        if session is None:
+            path = shlex.quote(str(self.services.store.path))
             self.notify(
-                "This database has no phone yet. Run `bc-tui phone --account @handle` to log "
-                "an account in on one.",
+                f"This database has no phone yet. Run `bc-tui phone --db {path} --account "
+                "@handle` in another terminal to log an account in on one, then press p again.",
                 title="Phone",
                 severity="warning",
             )

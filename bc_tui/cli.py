@@ -75,17 +75,17 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     seed = commands.add_parser("seed", help="write a generated database of any size")
-    seed.add_argument("--db", type=Path, required=True, help="new database file to write")
+    _where(seed, "new database file to write (required)")
     seed.add_argument("--accounts", type=_count, default=100, help="TikTok accounts (100)")
     seed.add_argument("--members", type=_count, default=20, help="members (20)")
     seed.add_argument("--events", type=_count, default=200, help="activity log events (200)")
     seed.add_argument("--seed", type=int, default=1, help="random seed; same seed, same data")
 
     export = commands.add_parser("export", help="print the whole state as JSON")
-    export.add_argument("--db", type=Path, help="database file")
+    _where(export, demo="export the demo database")
 
     init = commands.add_parser("init", help="create a Business Center with you as its Admin")
-    init.add_argument("--db", type=Path, help="database file")
+    _where(init)
     init.add_argument("--name", required=True, help="Business Center name")
     init.add_argument("--company", required=True, help="legal company name")
     init.add_argument("--email", required=True, help="your email")
@@ -94,8 +94,7 @@ def _build_parser() -> argparse.ArgumentParser:
     init.add_argument("--timezone", default="UTC")
 
     phone = commands.add_parser("phone", help="run the account owner's phone on its own")
-    phone.add_argument("--db", type=Path, help="database file (the admin's)")
-    phone.add_argument("--demo", action="store_true", help="use the demo database")
+    _where(phone, "database file (the admin's)", demo="use the demo database")
     phone.add_argument("--account", help="log this @handle in on the phone and make it active")
 
     from bc_tui import ssh as ssh_server  # the parser only; asyncssh is imported on start
@@ -103,8 +102,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ssh_server.add_arguments(commands.add_parser("ssh", help="serve the app to ssh visitors"))
 
     web = commands.add_parser("web", help="serve the app in a browser (textual-serve)")
-    web.add_argument("--db", type=Path, help="database file")
-    web.add_argument("--demo", action="store_true", help="serve the demo database")
+    _where(web, demo="serve the demo database")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     web.add_argument("--port", type=_port, default=8000, help="port (8000)")
     web.add_argument("--phone", action="store_true", help="serve the owner's phone instead")
@@ -112,10 +110,25 @@ def _build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     restore = db_commands.add_parser("restore", help="bring back the automatic backup")
-    restore.add_argument("--db", type=Path, help="database file")
+    _where(restore, demo="the demo database's backup")
     check = db_commands.add_parser("check", help="check the database's integrity (read only)")
-    check.add_argument("--db", type=Path, help="database file")
+    _where(check, demo="check the demo database")
     return parser
+
+
+def _where(command: argparse.ArgumentParser, db: str = "database file", demo: str = "") -> None:
+    """A command's --db (and --demo, if it says what it means there). They may also come
+    before the command's name (`bc-tui --db X phone`), so when absent after it they must
+    not replace what came before: their default is to set nothing (SUPPRESS)."""
+    command.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db)
+    if demo:
+        command.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help=demo)
+
+
+def chosen_db_path(args: argparse.Namespace) -> Path:
+    """The database a command works on: --db, else the demo's with --demo, else the
+    default (BC_TUI_DB or the per-user file)."""
+    return args.db or (demo_db_path() if args.demo else default_db_path())
 
 
 _count = bounded(int, 0, 1_000_000, what="a whole number", limits="0 to 1,000,000")
@@ -145,12 +158,14 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     clock = SystemClock()
     if args.command == "export":
-        store = Store(args.db or default_db_path(), readonly=True)
+        store = Store(chosen_db_path(args), readonly=True)
         state = export_state(Repository(store), clock)
         json.dump(state, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     if args.command == "seed":
+        if args.db is None:
+            return _fail("seed writes a new database: name its file with --db PATH.")
         repo = Repository(Store(args.db))
         seeding.generate(
             repo,
@@ -163,7 +178,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"Wrote {args.accounts} TikTok accounts and {args.members} members to {args.db}")
         return 0
     if args.command == "init":
-        services = Services(Store(args.db or default_db_path()), clock, RandomIds())
+        services = Services(Store(chosen_db_path(args)), clock, RandomIds())
         center, _ = services.center.create_business_center(
             args.email, args.user_name, args.name, args.company, args.currency, args.timezone
         )
@@ -176,7 +191,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_ssh(args)
     if args.command == "web":
-        path = args.db or (demo_db_path() if args.demo else default_db_path())
+        path = chosen_db_path(args)
         services = Services(Store(path), clock, RandomIds())
         if args.demo and services.views.default_actor() is None:
             seeding.load_demo(services.repo, clock)
@@ -184,7 +199,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return serve(path, host=args.host, port=args.port, phone=args.phone, qr_ttl=args.qr_ttl)
     if args.command == "db":
-        path = args.db or default_db_path()
+        path = chosen_db_path(args)
         if args.db_command == "check":
             return _check(path)
         restore_backup(path)
@@ -210,7 +225,7 @@ def _check(path: Path) -> int:
 
 
 def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
-    path = args.db or (demo_db_path() if args.demo else default_db_path())
+    path = chosen_db_path(args)
     services = Services(Store(path), clock, RandomIds())
     if args.demo and services.views.default_actor() is None:
         seeding.load_demo(services.repo, clock)
@@ -238,7 +253,7 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
 
 
 def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
-    path = args.db or (demo_db_path() if args.demo else default_db_path())
+    path = chosen_db_path(args)
     store = Store(path)
     services = Services(store, clock, RandomIds(), qr_ttl=args.qr_ttl)
     if args.demo and services.views.default_actor() is None:

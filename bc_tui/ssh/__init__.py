@@ -34,11 +34,18 @@ _duration = bounded(float, 0.0, 7 * 86_400.0, what="a number of seconds", limits
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `bc-tui ssh` options (the CLI owns the parser; this module owns what they mean)."""
+    # (SUPPRESS: absent here, the --db or --demo given before `ssh` holds)
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--db", type=Path, metavar="PATH", help="database file (default: $BC_TUI_DB or per-user)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $BC_TUI_DB or per-user)",
     )
-    where.add_argument("--demo", action="store_true", help="serve the demo database")
+    where.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS, help="serve the demo database"
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
@@ -122,13 +129,13 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         print(f"bc-tui: {INSTALL_HINT}", file=sys.stderr)
         return 2
-    from bc_tui.cli import default_db_path, demo_db_path
+    from bc_tui.cli import chosen_db_path
     from bc_tui.domain.models import DEFAULT_QR_TTL
     from bc_tui.ssh.server import serve
 
     qr_ttl = getattr(args, "qr_ttl", DEFAULT_QR_TTL)
     options = SshOptions(
-        db=args.db or (demo_db_path() if args.demo else default_db_path()),
+        db=chosen_db_path(args),
         host=args.host,
         port=args.port,
         host_key=args.host_key,

@@ -172,3 +172,24 @@ def test_qr_ttl_is_checked(tmp_path: Path) -> None:
     bad = run("--db", str(tmp_path / "x.json"), "--qr-ttl", "2")
     assert_one_line_error(bad)
     assert "out of range" in bad.stderr
+
+
+def test_db_before_the_command_is_the_file_it_works_on(tmp_path: Path) -> None:
+    """`bc-tui --db X phone` (or export, db check, ...) used to drop the --db given before
+    the command and work on the default file: BC_TUI_DB points elsewhere here to show it."""
+    db = tmp_path / "mine.json"
+    elsewhere = {"BC_TUI_DB": str(tmp_path / "not-this.json")}
+    assert run("--db", str(db), "seed", "--accounts", "3", env=elsewhere).returncode == 0
+    exported = run("--db", str(db), "export", env=elsewhere)
+    assert exported.returncode == 0, exported.stderr
+    assert len(json.loads(exported.stdout)["business_centers"]) == 1
+    checked = run("--db", str(db), "db", "check", env=elsewhere)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"{db} is sound")
+    assert not (tmp_path / "not-this.json").exists()
+
+
+def test_seed_needs_a_file_named(tmp_path: Path) -> None:
+    result = run("seed", "--accounts", "3", env={"BC_TUI_DB": str(tmp_path / "x.json")})
+    assert_one_line_error(result)
+    assert "--db" in result.stderr

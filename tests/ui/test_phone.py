@@ -7,9 +7,14 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Static
 
+from bc_tui.app import BusinessCenterApp
+from bc_tui.clock import FakeClock
 from bc_tui.domain.models import AssetLink, RelationStatus, RequestStatus
+from bc_tui.ids import SeededIds
 from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.services import Services
+from bc_tui.store import Store
 from bc_tui.widgets.phone import PhonePane
 from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, phone_app, play
@@ -157,3 +162,20 @@ async def test_enter_twice_on_the_scanner_does_not_authorize_unseen(tmp_path: Pa
         assert isinstance(app.screen, QrDialog)  # still waiting for the owner
         link = app.services.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="solstice.skin")
         assert link.relation_status is not RelationStatus.BOUND
+
+
+async def test_a_phone_made_after_the_start_is_found_by_p(tmp_path: Path) -> None:
+    """A new database has no phone: p says how to make one, for this file; once `bc-tui
+    phone` has (another process, the same file), p shows it without a restart."""
+    services = Services(Store(tmp_path / "new.json"), FakeClock(), SeededIds(3))
+    services.center.create_business_center("me@acme.test", "Me", "Acme", "Acme Inc.", "USD", "UTC")
+    app = BusinessCenterApp(services, services.views.default_actor(), watch_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p")
+        [notice] = [n.message for n in app._notifications]
+        assert f"bc-tui phone --db {tmp_path / 'new.json'} --account @handle" in notice
+        services.phone.log_in("acme.brand")
+        await pilot.press("p")
+        pane = app.screen.query_one(PhonePane)
+        assert pane.display
+        assert "acme.brand" in phone_text(app)
