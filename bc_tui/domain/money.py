@@ -13,12 +13,16 @@ from bc_tui.domain.errors import ValidationError
 #: The largest single transfer bc-tui accepts: 10 billion in the major unit.
 MAX_MINOR = 10**12
 
-_AMOUNT = re.compile(r"(\d+)(?:\.(\d*))?")
+#: Digits, with commas only between groups of three ('1,250'), then maybe a dot and decimals.
+_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?")
 
 
 def parse_amount(text: str, field: str = "amount") -> int:
-    """A positive amount with at most 2 decimals ('1,250.50', '3', '.5'), as minor units."""
-    cleaned = text.strip().replace(",", "")
+    """A positive amount with at most 2 decimals ('1,250.50', '3', '.5'), as minor units.
+
+    A comma is taken only where it separates thousands: '12,50' (a decimal comma) or '1,2,3'
+    is refused rather than read as 1,250 or 123, a hundred times what was meant."""
+    cleaned = text.strip()
     if cleaned.startswith("."):
         cleaned = "0" + cleaned
     if not cleaned:
@@ -26,9 +30,15 @@ def parse_amount(text: str, field: str = "amount") -> int:
     if cleaned.startswith("-"):
         raise ValidationError(field, "must be more than zero", "type a positive amount")
     match = _AMOUNT.fullmatch(cleaned) if cleaned.isascii() else None
+    if match is None and "," in cleaned and _AMOUNT.fullmatch(cleaned.replace(",", "")):
+        raise ValidationError(
+            field,
+            "has a comma that does not separate thousands",
+            "use a dot for decimals and commas only between thousands, e.g. 1,250.50",
+        )
     if match is None:
         raise ValidationError(field, "is not an amount", "type digits, e.g. 250.00")
-    whole, cents = match.group(1), match.group(2) or ""
+    whole, cents = match.group(1).replace(",", ""), match.group(2) or ""
     if len(cents) > 2:
         raise ValidationError(field, "has more than 2 decimals", "round it to cents")
     if len(whole) > 13:

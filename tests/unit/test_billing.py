@@ -341,6 +341,8 @@ def test_invoice_detail_names_what_it_covers_and_who_pays(demo: Services) -> Non
         ("0.1", 10),
         (".5", 50),
         ("1,250.50", 125_050),
+        ("12,345,678", 1_234_567_800),
+        ("999,999.9", 99_999_990),
         ("19.99", 1_999),  # float(19.99) * 100 is 1998.9999999999998
         ("10000000000", 10**12),
     ],
@@ -360,6 +362,11 @@ def test_amounts_become_exact_minor_units(text: str, minor: int) -> None:
         ("1e3", "not an amount"),
         ("nan", "not an amount"),
         ("12 345", "not an amount"),
+        ("12,50", "comma that does not separate thousands"),  # a decimal comma: not 1,250
+        ("1,2,3", "comma that does not separate thousands"),
+        ("1,2345", "comma that does not separate thousands"),
+        (",5", "comma that does not separate thousands"),
+        ("1.250,50", "comma that does not separate thousands"),
         ("10000000000.01", "too large"),
     ],
 )
