@@ -148,6 +148,10 @@ class PhonePane(Vertical):
             options.highlighted = 0
         code = self.query_one("#phone-code", Input)
         code.display = page.takes_code
+        # A page with nothing to tap or type (a wrong code, a used one, an error): the pane
+        # itself takes the keys then, so escape goes back on the phone. Focus used to fall
+        # to the screen, where escape cancelled the admin's QR request instead.
+        self.can_focus = not page.items and not page.takes_code
         if not page.items and page.takes_code:
             code.focus()
         elif page.items and self.screen.focused is code and not code.value:
@@ -158,10 +162,13 @@ class PhonePane(Vertical):
             self._focus_when_mounted = True
             return
         options = self.query_one("#phone-items", OptionList)
+        code = self.query_one("#phone-code", Input)
         if options.display:
             options.focus()
+        elif code.display:
+            code.focus()
         else:
-            self.query_one("#phone-code", Input).focus()
+            self.focus()  # (`can_focus` on such a page: see `_draw`)
 
     def tap(self, item: Item) -> None:
         session = self.host.phone_session

@@ -179,3 +179,33 @@ async def test_a_phone_made_after_the_start_is_found_by_p(tmp_path: Path) -> Non
         pane = app.screen.query_one(PhonePane)
         assert pane.display
         assert "acme.brand" in phone_text(app)
+
+
+async def test_a_wrong_code_on_the_scanner_keeps_the_keys_on_the_phone(tmp_path: Path) -> None:
+    """The page for a wrong code has nothing to tap or type: focus fell to the QR dialog,
+    and escape (meant for the phone) cancelled the admin's request."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr(pilot, "solstice.skin")
+        await pilot.press("p", "1", "1", "1", "1")
+        await play(pilot, "tab", Typed("not-a-code"), "enter")
+        assert "This is not a Business Center code." in phone_text(app)
+        pane = app.screen.query_one(PhonePane)
+        assert app.focused is pane
+        await pilot.press("escape")  # back to the scanner, on the phone
+        assert app.screen is dialog
+        assert app.services.linking.request(dialog.request.request_id).status is (
+            RequestStatus.NOT_USED
+        )
+        assert "Scan" in phone_text(app)
+        assert pane in app.focused.ancestors_with_self
+
+
+async def test_the_phone_on_its_own_goes_back_from_a_wrong_code(tmp_path: Path) -> None:
+    app = phone_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1", "1", "1")
+        await play(pilot, "tab", Typed("not-a-code"), "enter")
+        assert "This is not a Business Center code." in phone_text(app)
+        await pilot.press("escape")
+        assert "Scan" in phone_text(app)
