@@ -231,6 +231,10 @@ class TikTokAccountsScreen(AreaScreen):
             app.notify(f"@{handle} {what}.", title="Account added")
             self._cursor_to = handle
             self.reload()
+            if app.phone_session is not None and app.phone_session.visible:
+                # The phone had the keys in the dialog (its Authorize closed it): it keeps
+                # them, on its "Authorized" page, rather than 1 switching area.
+                self.sync_phone(focus=True)
 
     @on(VirtualTable.RowSelected, "#accounts")
     def _row_chosen(self) -> None:

@@ -60,6 +60,11 @@ async def test_the_whole_walkthrough_in_one_terminal(tmp_path: Path) -> None:
         assert isinstance(app.screen, TikTokAccountsScreen)
         assert status_of(app, "solstice.skin") == "Active"
         assert "Authorized. Northwind Media can now use @solstice.skin." in phone_text(app)
+        # The phone keeps the keys: 1 taps its OK, it does not switch to Assets.
+        assert app.screen.query_one(PhonePane) in app.focused.ancestors_with_self
+        await pilot.press("1")
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert "Authorized" not in phone_text(app)
 
 
 async def test_wrong_account_then_switch_and_scan_again(tmp_path: Path) -> None:
