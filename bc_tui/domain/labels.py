@@ -9,6 +9,7 @@ from bc_tui.domain.models import (
     RelationStatus,
     RelationType,
     RequestKind,
+    RequestStatus,
     TtAccountRole,
     UserRole,
 )
@@ -49,6 +50,14 @@ SCOPE = {TtAccountRole.POST: "Spark Ads", TtAccountRole.LIVE: "LIVE ads"}
 REQUEST_KIND = {
     RequestKind.REQUEST_ACCESS: "Request access",
     RequestKind.CLAIM_OWNERSHIP: "Claim ownership",
+}
+#: What became of a code that can no longer be approved, as "This code ...": on the phone
+#: that scans it and in the error of an approval that comes too late.
+SPENT_CODE = {
+    RequestStatus.APPROVED: "was already approved",
+    RequestStatus.DECLINED: "was declined",
+    RequestStatus.FAILED: "was already used and failed",
+    RequestStatus.CANCELLED: "was replaced or cancelled by the Business Center",
 }
 
 

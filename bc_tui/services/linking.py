@@ -35,13 +35,6 @@ from bc_tui.services.base import Actor, ServiceBase
 from bc_tui.services.center import unbind_tiktok_account
 from bc_tui.store.repository import Repository, Writer
 
-_USED = {
-    RequestStatus.APPROVED: "was already approved",
-    RequestStatus.DECLINED: "was declined",
-    RequestStatus.FAILED: "was already used and failed",
-    RequestStatus.CANCELLED: "was replaced or cancelled by the Business Center",
-}
-
 
 def _relation_for(kind: RequestKind) -> RelationType:
     return (
@@ -205,8 +198,9 @@ class LinkingService(ServiceBase):
             raise NotFound("This code is not valid. Ask the Business Center for a new one.")
         now = self.clock.now()
         status = request.status_at(now)
-        if status in _USED:
-            raise Conflict(f"This code {_USED[status]}. Ask the Business Center for a new one.")
+        if status in labels.SPENT_CODE:
+            spent = labels.SPENT_CODE[status]
+            raise Conflict(f"This code {spent}. Ask the Business Center for a new one.")
         center = self.business_center(request.bc_id)
         phone_actor = Actor(user_id=f"@{approving_handle}", bc_id=request.bc_id)
         key = {"request_id": request.request_id}

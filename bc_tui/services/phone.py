@@ -201,9 +201,13 @@ class PhoneService(ServiceBase):
                 [],
             )
         if status is not RequestStatus.NOT_USED:
+            title = "Used" if status is RequestStatus.APPROVED else status.value.title()
             return (
-                "Used",
-                ["This code was already used.", "Ask the Business Center for a new code."],
+                title,
+                [
+                    f"This code {labels.SPENT_CODE[status]}.",
+                    "Ask the Business Center for a new code.",
+                ],
                 [],
             )
         center = self.business_center(request.bc_id)

@@ -221,7 +221,27 @@ def test_unknown_or_used_codes_are_explained(demo: Services) -> None:
     )
     demo.linking.approve(request.token, "solstice.skin")
     demo.phone.scan(nav, request.token)
-    assert demo.phone.page(PHONE, nav.current).lines[0] == "This code was already used."
+    page = demo.phone.page(PHONE, nav.current)
+    assert (page.title, page.lines[0]) == ("Used", "This code was already approved.")
+
+
+def test_a_replaced_or_declined_code_says_so_not_used(demo: Services) -> None:
+    """A code the Business Center replaced with a new one was not used by anyone: the
+    phone said "already used" for every code it could no longer approve."""
+    ava = as_user("ava")
+    first = demo.linking.request_authorization(ava, "solstice.skin", RequestKind.CLAIM_OWNERSHIP)
+    second = demo.linking.regenerate(ava, first.request_id)
+    nav = Navigation()
+    demo.phone.scan(nav, first.token)
+    page = demo.phone.page(PHONE, nav.current)
+    assert (page.title, page.lines[0]) == (
+        "Cancelled",
+        "This code was replaced or cancelled by the Business Center.",
+    )
+    demo.linking.decline(second.token, "solstice.skin")
+    demo.phone.scan(nav, second.token)
+    page = demo.phone.page(PHONE, nav.current)
+    assert (page.title, page.lines[0]) == ("Declined", "This code was declined.")
 
 
 def test_assets_of_other_types_are_not_listed_as_business_centers(demo: Services) -> None:
