@@ -294,7 +294,7 @@ class BusinessCenterApp(AreasAheadApp):
                 f"{row.user_name} ({labels.member_role(row.user_role, row.finance_role)})"
                 f" — {row.user_email}",
             )
-            for row in views.members(self.actor)
+            for row in views.people_to_act_as(self.actor.bc_id)
         ]
 
         def done(user_id: str | None) -> None:

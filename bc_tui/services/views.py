@@ -270,12 +270,21 @@ class ViewService(ServiceBase):
         """Everyone in the Business Center; any member may see the list."""
         if not can(self.membership(actor), Action.VIEW_ASSETS):
             return []
+        return self._member_rows(actor.bc_id, query)
+
+    def people_to_act_as(self, bc_id: str) -> list[MemberRow]:
+        """Who the person at the keyboard may act as (`u`): everyone in the Business Center,
+        whoever acts now. Not `members`: acting as someone who may not see the list (an
+        invited member) left a list of no one, and no way back but a restart."""
+        return self._member_rows(bc_id)
+
+    def _member_rows(self, bc_id: str, query: str = "") -> list[MemberRow]:
         users = {user.user_id: user for user in self.repo.all(User)}
         counts: dict[str, int] = defaultdict(int)
-        for assignment in self.repo.find(Assignment, bc_id=actor.bc_id):
+        for assignment in self.repo.find(Assignment, bc_id=bc_id):
             counts[assignment.user_id] += 1
         rows = []
-        for member in self.repo.find(Member, bc_id=actor.bc_id):
+        for member in self.repo.find(Member, bc_id=bc_id):
             user = users.get(member.user_id) or User(member.user_id, member.user_id, "")
             if query and not _matches(query, user.user_name, user.user_email, member.user_role):
                 continue

@@ -129,6 +129,16 @@ async def test_switching_user_changes_what_is_visible(tmp_path: Path) -> None:
         assert app.sub_title == "Lena Park · Standard"
 
 
+async def test_acting_as_an_invited_member_can_switch_back(tmp_path: Path) -> None:
+    """Sam is only invited and may not see the members list: `u` used to offer no one then,
+    and only a restart brought the Admin back."""
+    app = demo_app(tmp_path, as_user("sam"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "u", "a", "enter")  # typed: Ava
+        await pilot.pause()
+        assert app.actor == as_user("ava")
+
+
 async def test_switching_business_center(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
