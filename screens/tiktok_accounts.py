@@ -157,6 +157,8 @@ class TikTokAccountsScreen(AreaScreen):
         summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
         if self._chosen:
             summary += f" · {len(self._chosen)} selected (m assigns, space unselects)"
+        if rows and not app.may(Action.VIEW_ALL_ASSETS):
+            summary += " · you see only the accounts assigned to you"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         if not rows and self.query_text:
@@ -165,6 +167,17 @@ class TikTokAccountsScreen(AreaScreen):
             if elsewhere:
                 center, handle = elsewhere[0]
                 summary = f"@{handle} is in Business Center {center} — press b to switch."
+        elif not rows and not app.may(Action.VIEW_ASSETS):
+            summary = (
+                f"You are invited to {app.title} and have not joined yet: its accounts show "
+                "once you accept the invitation."
+            )
+        elif not rows and not app.may(Action.VIEW_ALL_ASSETS):
+            # The walkthrough's first hitch: joining a Business Center assigns no assets.
+            summary = (
+                f"No TikTok account in {app.title} is assigned to you. Members see only the "
+                "accounts an Admin assigns them: ask an Admin to assign you one."
+            )
         elif not rows:
             # The walkthrough's "account not visible" hitch: maybe it is in another BC.
             summary = f"No TikTok accounts in {app.title} yet. "

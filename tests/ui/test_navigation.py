@@ -242,6 +242,25 @@ async def test_empty_list_says_how_to_add_and_where_else_to_look(tmp_path: Path)
         assert "Press b" in summary
 
 
+@pytest.mark.parametrize(
+    ("who", "says"),
+    [
+        ("priya", "No TikTok account in Northwind Media is assigned to you. Members see only"),
+        ("sam", "You are invited to Northwind Media and have not joined yet"),
+        ("lena", "2 accounts · 2 active · you see only the accounts assigned to you"),
+    ],
+)
+async def test_a_member_is_told_they_see_only_what_is_assigned(
+    tmp_path: Path, who: str, says: str
+) -> None:
+    """The walkthrough's first hitch, where people look: joining a Business Center assigns
+    no assets. A member with none was told the Business Center had no accounts yet."""
+    app = demo_app(tmp_path, as_user(who))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        assert says in str(app.screen.query_one("#summary").render())
+
+
 async def test_searching_an_account_of_another_center_says_where_it_is(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
