@@ -215,7 +215,7 @@ class LinkingService(ServiceBase):
                 reason = (
                     f"authorization failed: the phone is logged in as @{approving_handle}, "
                     f"this request is for @{request.handle} — switch to @{request.handle} on "
-                    "the phone, then press r for a new code and scan again"
+                    "the phone, then scan a new code (r in the Business Center's QR dialog)"
                 )
                 writer.update(AuthorizationRequest, key, status=RequestStatus.FAILED, reason=reason)
                 text = (
