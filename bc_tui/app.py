@@ -327,6 +327,9 @@ class BusinessCenterApp(AreasAheadApp):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for key, area, label in AREAS:
             yield SystemCommand(f"Go to {label}", f"Key {key}", lambda a=area: self.action_area(a))
+        yield SystemCommand(
+            "Show or hide the phone", "Key p — the account owner's phone", self.action_phone
+        )
         yield SystemCommand("Switch acting user", "Key u", self.action_switch_user)
         yield SystemCommand("Switch Business Center", "Key b", self.action_switch_center)
         yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)

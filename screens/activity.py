@@ -30,6 +30,10 @@ class ActivityScreen(AreaScreen):
         Binding("right_square_bracket", "page(1)", "Older", key_display="]"),
         Binding("left_square_bracket", "page(-1)", "Newer", key_display="["),
     ]
+    PALETTE = (
+        ("Older events", "The next page back in time (])", "page(1)"),
+        ("Newer events", "The page before, nearer now ([)", "page(-1)"),
+    )
 
     #: With at least this many events, a filter keystroke takes long enough to notice
     #: (0.06-0.35 s at 100,000): the filter waits for a pause in typing instead of freezing

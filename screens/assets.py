@@ -45,6 +45,12 @@ class AssetsScreen(AreaScreen):
         Binding("x", "remove_partner", "Remove partner"),
         Binding("c", "create_ad_account", "New ad account"),
     ]
+    PALETTE = (
+        ("Assign a new member", "Give members a role on the selected asset", "assign"),
+        ("Add partner", "Share assets with another Business Center", "add_partner"),
+        ("Remove partner", "End a partner's access to everything shared with it", "remove_partner"),
+        ("Create ad account", "A new ad account, with you as its Admin", "create_ad_account"),
+    )
 
     def __init__(self) -> None:
         super().__init__()

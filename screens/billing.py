@@ -86,6 +86,16 @@ class BillingScreen(AreaScreen):
         Binding("o", "portfolio", "Portfolio"),
         Binding("enter", "invoice", "Details"),
     ]
+    PALETTE = (
+        ("Next billing tab", "Cards, ad accounts, transactions, invoices (])", "next_tab"),
+        ("Previous billing tab", "([)", "previous_tab"),
+        ("Add card", "A payment method for the Business Center", "add_card"),
+        ("Make card the default", "It pays for the shared portfolio", "make_default"),
+        ("Remove card", "Remove the selected payment method", "remove_card"),
+        ("Transfer money", "Recharge the selected ad account, or refund from it", "transfer"),
+        ("Change portfolio", "Shared or separate billing for the selected ad account", "portfolio"),
+        ("Invoice details", "What the selected invoice covers", "invoice"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -320,6 +330,16 @@ class BillingScreen(AreaScreen):
     def _show_tab(self, tab: str) -> None:
         self.query_one("#billing-tabs", TabbedContent).active = tab
         self.focus_table()
+
+    def palette_action(self, action: str) -> str:
+        """A card's or an ad account's command first shows its tab, where its row is chosen
+        (from another tab it would act on a row out of sight)."""
+        tab = {**_ACTION_TAB, "invoice": "invoices"}.get(action)
+        return f"on_tab({tab!r}, {action!r})" if tab else action
+
+    def action_on_tab(self, tab: str, action: str) -> None:
+        self._show_tab(tab)
+        self.call_after_refresh(self.run_action, action)
 
     def action_next_tab(self) -> None:
         self._show_tab(TABS[(TABS.index(self.tab) + 1) % len(TABS)])

@@ -29,6 +29,10 @@ class MembersScreen(AreaScreen):
         Binding("i", "invite", "Invite"),
         Binding("enter", "details", "Details"),
     ]
+    PALETTE = (
+        ("Invite members", "Invite people by email, with a role", "invite"),
+        ("Member details", "Roles and assets of the selected member", "details"),
+    )
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -73,13 +77,6 @@ class MembersScreen(AreaScreen):
 
     def _email(self, user_id: str) -> str:
         return self.bc_app.services.views.user(user_id).user_email
-
-    def screen_commands(self) -> list[tuple[str, str, str]]:
-        return [
-            *super().screen_commands(),
-            ("Invite members", "Invite people by email, with a role", "invite"),
-            ("Member details", "Roles and assets of the selected member", "details"),
-        ]
 
 
 def _cells(row: MemberRow) -> tuple[Text, ...]:

@@ -40,6 +40,13 @@ class TikTokAccountsScreen(AreaScreen):
         Binding("enter", "details", "Details"),
         Binding("x", "remove", "Remove"),
     ]
+    PALETTE = (
+        ("Add TikTok account", "Request access or claim ownership, by QR code", "add"),
+        ("Select account", "Pick the account under the cursor for Assign (space)", "select"),
+        ("Assign a new member", "Give members a role on the selected accounts", "assign"),
+        ("Account details", "Show the selected TikTok account", "details"),
+        ("Remove or revoke account", "End the Business Center's link to it", "remove"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -297,15 +304,6 @@ class TikTokAccountsScreen(AreaScreen):
         from bc_tui.screens.confirm import ConfirmDialog
 
         app.push_screen(ConfirmDialog(title, body, verb), done)
-
-    def screen_commands(self) -> list[tuple[str, str, str]]:
-        return [
-            *super().screen_commands(),
-            ("Add TikTok account", "Request access or claim ownership, by QR code", "add"),
-            ("Assign a new member", "Give members a role on the selected accounts", "assign"),
-            ("Account details", "Show the selected TikTok account", "details"),
-            ("Remove or revoke account", "End the Business Center's link to it", "remove"),
-        ]
 
 
 def _handle(row: TikTokAccountRow) -> str:

@@ -183,6 +183,45 @@ async def test_command_palette_reaches_screens_and_actions(tmp_path: Path) -> No
         assert isinstance(app.screen, AccountDetail)
 
 
+@pytest.mark.parametrize(
+    "screen", [AssetsScreen, TikTokAccountsScreen, MembersScreen, BillingScreen, ActivityScreen]
+)
+def test_every_key_of_an_area_is_a_palette_command(screen: type) -> None:
+    """DESIGN: every action is reachable from the keyboard and from the command palette."""
+    commands = {action for _, _, action in screen.PALETTE}
+    keys = {binding.action for binding in screen.__dict__["BINDINGS"]}
+    assert keys <= commands
+
+
+async def test_a_billing_command_shows_its_tab_first(tmp_path: Path) -> None:
+    """From the overview tab, the palette's Transfer money opens the transfer for the ad
+    account selected on its own tab (run where it was, it would pick a row out of sight)."""
+    from bc_tui.screens.transfer import TransferDialog
+
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4")
+        assert app.screen.tab == "overview"
+        await play(pilot, "ctrl+p", Typed("Transfer money"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TransferDialog)
+        assert app.screen_stack[-2].tab == "ad-accounts"
+
+
+async def test_the_palette_shows_the_phone(tmp_path: Path) -> None:
+    from bc_tui.widgets.phone import PhonePane
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "ctrl+p", Typed("Show or hide the phone"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(PhonePane).display
+
+
 async def test_unexpected_error_is_logged_not_shown_as_a_traceback(
     tmp_path: Path, monkeypatch
 ) -> None:
