@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import RadioSet, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType
@@ -14,6 +14,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
+from bc_tui.widgets.toggles import Choice
 
 ROLES = (
     (AssetRole.OPERATOR, "Operator — view details, create Spark Ads with its posts, LIVE stats"),
@@ -63,7 +64,7 @@ class AssignDialog(FormDialog[int]):
             yield Static("Role", classes="dialog-body")
             with RadioSet(id="asset-role"):
                 for role, label in self.roles:
-                    yield RadioButton(label, value=role is self.roles[self.default][0])
+                    yield Choice(label, value=role is self.roles[self.default][0])
             yield self.error_line()
             yield from self.buttons()
             yield Static(

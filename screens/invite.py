@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from bc_tui.domain.models import AssetType, FinanceRole, UserRole
 from bc_tui.screens.assign import ROLES as ASSET_ROLES
@@ -14,6 +14,7 @@ from bc_tui.screens.form import FormDialog
 from bc_tui.services.members import Invitation, split_emails
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
+from bc_tui.widgets.toggles import Choice
 
 ROLES = (
     (UserRole.STANDARD, "Standard — works on the assets assigned to them"),
@@ -42,11 +43,11 @@ class InviteDialog(FormDialog[Invitation]):
             yield Static("Role", classes="dialog-body")
             with RadioSet(id="role"):
                 for index, (_, label) in enumerate(ROLES):
-                    yield RadioButton(label, value=index == 0)
+                    yield Choice(label, value=index == 0)
             yield Static("Finance role", classes="dialog-body")
             with RadioSet(id="finance"):
                 for index, (_, label) in enumerate(FINANCE):
-                    yield RadioButton(label, value=index == 0)
+                    yield Choice(label, value=index == 0)
             yield Static("TikTok accounts that come with it (optional)", classes="dialog-body")
             app = business_app(self)
             yield PickList(
@@ -59,7 +60,7 @@ class InviteDialog(FormDialog[Invitation]):
             )
             with RadioSet(id="invite-asset-role"):
                 for index, (_, label) in enumerate(ASSET_ROLES):
-                    yield RadioButton(label, value=index == 0)
+                    yield Choice(label, value=index == 0)
             yield self.error_line()
             yield from self.buttons()
             yield Static(

@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType, Partner
@@ -14,6 +14,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
+from bc_tui.widgets.toggles import Choice
 
 TYPES = (AssetType.TT_ACCOUNT, AssetType.ADVERTISER)
 ROLES = (
@@ -37,11 +38,11 @@ class PartnerDialog(FormDialog[Partner]):
             yield Input(placeholder="Partner's name, e.g. Lumen Creative", id="partner-name")
             with RadioSet(id="partner-type"):
                 for index, asset_type in enumerate(TYPES):
-                    yield RadioButton(labels.ASSET_TYPE_PLURAL[asset_type], value=index == 0)
+                    yield Choice(labels.ASSET_TYPE_PLURAL[asset_type], value=index == 0)
             yield PickList(labels.ASSET_TYPE[TYPES[0]], id="partner-assets")
             with RadioSet(id="partner-role"):
                 for index, (_, label) in enumerate(ROLES):
-                    yield RadioButton(label, value=index == 0)
+                    yield Choice(label, value=index == 0)
             yield self.error_line()
             yield from self.buttons()
         yield KeysFooter()

@@ -13,6 +13,7 @@ from bc_tui.domain.models import AuthorizationRequest, RequestKind, TtAccountRol
 from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
+from bc_tui.widgets.toggles import Tick
 
 SCOPES = (
     (TtAccountRole.POST, "Spark Ads", "use the account's existing posts in campaigns"),
@@ -38,7 +39,7 @@ class ScopesDialog(Dialog[AuthorizationRequest | None]):
             yield Static(Text(f"Request access to @{self.handle}"), classes="dialog-title")
             yield Static("What may this Business Center use?", classes="dialog-body")
             for scope, label, meaning in SCOPES:
-                yield Checkbox(
+                yield Tick(
                     f"{label} — {meaning}", value=scope is TtAccountRole.POST, id=scope.value
                 )
             yield Static(id="error", classes="dialog-error")

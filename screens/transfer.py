@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from bc_tui.domain import labels
 from bc_tui.domain.errors import ValidationError
@@ -21,6 +21,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.services.billing_view import AdAccountRow
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.toggles import Choice
 
 KINDS = (
     (TransactionType.RECHARGE, "Recharge — Business Center → this ad account"),
@@ -54,7 +55,7 @@ class TransferDialog(FormDialog[str]):
             yield Static(self._balances(), classes="dialog-body")
             with RadioSet(id="transfer-kind"):
                 for index, (_, label) in enumerate(KINDS):
-                    yield RadioButton(label, value=index == 0)
+                    yield Choice(label, value=index == 0)
             yield Static(f"Amount ({self.currency})", classes="dialog-body")
             yield Input(placeholder="250.00", id="transfer-amount", max_length=20)
             yield Static(id="transfer-preview", classes="dialog-note")

@@ -1,0 +1,37 @@
+"""Radio buttons and check boxes show their state in text, not only in colour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Checkbox, RadioButton
+
+from bc_tui.screens.scopes import ScopesDialog
+from bc_tui.screens.transfer import TransferDialog
+from tests.apps import Typed, demo_app, play
+from tests.conftest import as_user
+
+
+def marks(app, kind: type) -> list[str]:
+    """The mark between each toggle's sides, as text (what a monochrome terminal shows)."""
+    return [str(toggle.render()).split("▐")[1][0] for toggle in app.screen.query(kind)]
+
+
+async def test_a_check_box_shows_its_tick_only_when_ticked(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "a", Typed("our.brand"), "enter", "enter")
+        assert isinstance(app.screen, ScopesDialog)
+        assert marks(app, Checkbox) == ["✓", " "]  # Spark Ads alone by default
+        await pilot.press("space")  # Spark Ads has the focus
+        assert marks(app, Checkbox) == [" ", " "]
+
+
+async def test_a_radio_set_shows_which_one_is_chosen(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "4", "right_square_bracket", "right_square_bracket", "t")
+        assert isinstance(app.screen, TransferDialog)
+        assert marks(app, RadioButton) == ["●", " "]  # Recharge
+        await pilot.press("down", "space")
+        assert marks(app, RadioButton) == [" ", "●"]  # Refund
