@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import AssetRole, AssetType, RelationType
+from bc_tui.domain.models import AssetRole, AssetType, RelationStatus, RelationType
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import business_app
 from bc_tui.screens.confirm import ConfirmDialog
@@ -28,6 +28,31 @@ _OWNERSHIP_NOTE = {
     "revoke access at any time.",
     RelationType.OWNER_PARTNER: "Shared with this Business Center by a partner.",
 }
+
+
+def _note(row: TikTokAccountRow) -> str:
+    """What the link means now: granted, waiting for the owner, declined, or ended (the
+    note of a granted link on a declined one said the opposite of its status)."""
+    claim = row.relation_type is RelationType.OWNER_BC
+    if row.relation_status is RelationStatus.PENDING and row.pending_until is None:
+        return (
+            "The request behind this entry has ended or expired. Press x on the list to clear "
+            "it, then a to ask again."
+        )
+    if row.relation_status is RelationStatus.PENDING:
+        return "Waiting for the owner to approve on their phone: " + (
+            "once they do, this Business Center owns the account."
+            if claim
+            else "they keep the account and can revoke access at any time."
+        )
+    if row.relation_status is RelationStatus.REJECTED:
+        return "The owner declined. Press x on the list to clear the entry, then a to ask again."
+    if row.relation_status is RelationStatus.UNBOUND:
+        return (
+            "This link has ended: the owner revoked it, or it was removed here. Press x on the "
+            "list to clear the entry."
+        )
+    return _OWNERSHIP_NOTE[row.relation_type]
 
 
 class AccountDetail(Dialog[None]):
@@ -52,7 +77,7 @@ class AccountDetail(Dialog[None]):
         facts.add_column()
         facts.add_row("Name", plain(row.display_name or "—"))
         facts.add_row("Region", plain(row.region or "—"))
-        facts.add_row("Ownership", plain(labels.RELATION_TYPE[row.relation_type]))
+        facts.add_row("Ownership", plain(labels.relation(row.relation_type, row.relation_status)))
         facts.add_row("Status", relation_status(row.relation_status))
         facts.add_row("Access", plain(", ".join(row.scopes) or "—"))
         with Vertical(classes="dialog"):
@@ -60,7 +85,7 @@ class AccountDetail(Dialog[None]):
             yield Static(facts, classes="dialog-body")
             yield Static("Members", classes="dialog-body")
             yield OptionList(id="account-members")
-            yield Static(Text(_OWNERSHIP_NOTE[row.relation_type]), classes="dialog-note")
+            yield Static(Text(_note(row)), classes="dialog-note")
         yield KeysFooter()
 
     def on_mount(self) -> None:

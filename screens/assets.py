@@ -233,7 +233,7 @@ def _texts(row: AssetRow | PartnerRow) -> tuple[str, ...]:
     return (
         row.name,
         f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.asset_id,
-        labels.RELATION_TYPE[row.relation_type],
+        labels.relation(row.relation_type, row.relation_status),
         labels.RELATION_STATUS[row.relation_status],
         str(row.members),
         ", ".join(row.partners) or "—",

@@ -81,7 +81,7 @@ class TikTokAccountsScreen(AreaScreen):
         return (
             f"✓ @{row.handle}" if row.handle in self._chosen else f"@{row.handle}",
             labels.RELATION_STATUS[row.relation_status] + self._status_suffix(row)[0],
-            labels.RELATION_TYPE[row.relation_type],
+            labels.relation(row.relation_type, row.relation_status),
             ", ".join(row.scopes) or "—",
             row.display_name,
             ", ".join([*row.members, *(f"partner {p}" for p in row.partners)]) or "—",

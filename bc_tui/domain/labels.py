@@ -46,6 +46,13 @@ RELATION_STATUS = {
     RelationStatus.REJECTED: "Rejected",
     RelationStatus.UNBOUND: "Ended",
 }
+#: What an unconfirmed link was asked for: while the owner has not approved (pending) or
+#: after they declined, "Access granted" or "Owned" would say the opposite of its status.
+RELATION_ASKED = {
+    RelationType.OWNER_BC: "Ownership claim",
+    RelationType.OWNER_INDIVIDUAL: "Access request",
+    RelationType.OWNER_PARTNER: "Shared by partner",
+}
 SCOPE = {TtAccountRole.POST: "Spark Ads", TtAccountRole.LIVE: "LIVE ads"}
 REQUEST_KIND = {
     RequestKind.REQUEST_ACCESS: "Request access",
@@ -59,6 +66,13 @@ SPENT_CODE = {
     RequestStatus.FAILED: "was already used and failed",
     RequestStatus.CANCELLED: "was replaced or cancelled by the Business Center",
 }
+
+
+def relation(relation_type: RelationType, relation_status: RelationStatus) -> str:
+    """The Ownership column: what the link is, or, not confirmed yet, what was asked."""
+    if relation_status in (RelationStatus.PENDING, RelationStatus.REJECTED):
+        return RELATION_ASKED[relation_type]
+    return RELATION_TYPE[relation_type]
 
 
 def asset_noun(asset_type: AssetType) -> str:

@@ -376,7 +376,7 @@ class ViewService(ServiceBase):
                         row.handle,
                         row.display_name,
                         labels.RELATION_STATUS[row.relation_status],
-                        labels.RELATION_TYPE[row.relation_type],
+                        labels.relation(row.relation_type, row.relation_status),
                     )
                 ).casefold()
                 for row in rows

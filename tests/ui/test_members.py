@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bc_tui.domain.models import (
     AssetRole,
     Assignment,
@@ -242,3 +244,31 @@ async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_
         assert table.row_at(table.cursor_row).asset_id == before.asset_id
         await pilot.press("shift+tab", "down")  # the types list: the next type
         assert app.focused is app.screen.query_one("#groups") and table.cursor_row == 0
+
+
+@pytest.mark.parametrize(
+    ("handle", "ownership", "note"),
+    [
+        ("brightlane.studio", "Access granted", "Access granted by the owner"),
+        ("vantage.gaming", "Access request", "The owner declined. Press x on the list"),
+        ("solstice.skin", "Access request", "Waiting for the owner to approve on their phone"),
+        ("harbor.eats", "Access granted", "This link has ended"),
+    ],
+)
+async def test_account_detail_says_what_the_link_is_now(
+    tmp_path: Path, handle: str, ownership: str, note: str
+) -> None:
+    """A declined or pending request said "Access granted by the owner, who keeps the
+    account", the opposite of its status."""
+    from bc_tui.screens.account_detail import AccountDetail
+    from bc_tui.widgets.table import VirtualTable
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", VirtualTable)
+        table.move_cursor(row=table.row_index(handle))
+        assert str(table.cells_of(handle)[2]) == ownership
+        await pilot.press("enter")
+        assert isinstance(app.screen, AccountDetail)
+        assert note in str(app.screen.query_one(".dialog-note").render())
