@@ -67,9 +67,16 @@ class MemberDialog(Dialog[None]):
             "Finance role",
             plain(labels.FINANCE_ROLE[row.finance_role] if row.finance_role else "—"),
         )
-        facts.add_row("Status", member_status(row.relation_status))
-        if row.relation_status is MemberStatus.PENDING and self.detail.invited_at:
-            facts.add_row("Invited", plain(self.detail.invited_at.strftime("%Y-%m-%d %H:%M UTC")))
+        facts.add_row("Status", member_status(row.relation_status, expired=row.invite_expired))
+        invited, expires = self.detail.invited_at, self.detail.invite_expires_at
+        if invited and expires:
+            facts.add_row("Invited", plain(invited.strftime("%Y-%m-%d %H:%M UTC")))
+            if row.invite_expired:
+                facts.add_row(
+                    "Expired", plain(f"{expires:%Y-%m-%d %H:%M UTC} — press s to send it again")
+                )
+            else:
+                facts.add_row("Expires", plain(expires.strftime("%Y-%m-%d %H:%M UTC")))
         self.query_one("#member-facts", Static).update(facts)
         assets = Table.grid(padding=(0, 2))
         assets.add_column()
@@ -101,7 +108,7 @@ class MemberDialog(Dialog[None]):
         if action in ("resend", "revoke"):
             return pending and app.may(Action.INVITE_MEMBER)
         if action == "accept":
-            return pending
+            return pending and not self.detail.member.invite_expired
         if action in ("role", "finance"):
             return app.may(Action.CHANGE_MEMBER_ROLE)
         if action == "remove":

@@ -85,7 +85,7 @@ def _cells(row: MemberRow) -> tuple[Text, ...]:
         plain(row.user_email),
         plain(labels.USER_ROLE[row.user_role]),
         plain(labels.FINANCE_ROLE[row.finance_role] if row.finance_role else "—"),
-        member_status(row.relation_status),
+        member_status(row.relation_status, expired=row.invite_expired),
         plain(row.assets),
     )
 

@@ -7,7 +7,7 @@ minor units (cents), never floats. Times are timezone-aware UTC datetimes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -137,6 +137,18 @@ class Member:
     finance_role: FinanceRole | None = None
     invited_at: datetime | None = None
 
+    @property
+    def invite_expires_at(self) -> datetime | None:
+        """When a pending invitation stops working (None: not pending, or sent before the
+        field existed)."""
+        if self.relation_status is not MemberStatus.PENDING or self.invited_at is None:
+            return None
+        return self.invited_at + INVITE_TTL
+
+    def invite_expired(self, now: datetime) -> bool:
+        expires = self.invite_expires_at
+        return expires is not None and now >= expires
+
 
 @dataclass(frozen=True, slots=True)
 class TikTokAccount:
@@ -182,6 +194,10 @@ class Assignment:
 #: How long an authorization request's QR code or link stays valid, in seconds (TikTok
 #: documents no figure; `--qr-ttl` changes it).
 DEFAULT_QR_TTL = 300
+#: How long an invitation to join a Business Center can be accepted. TikTok publishes no
+#: figure; Google Ads' manager accounts let invitations expire after 20 days (DOMAIN.md).
+#: A resent invitation counts from when it was resent.
+INVITE_TTL = timedelta(days=20)
 
 
 @dataclass(frozen=True, slots=True)

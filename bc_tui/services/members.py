@@ -88,6 +88,8 @@ class MemberService(ServiceBase):
             member = members.get(user.user_id) if user else None
             if address in fresh:
                 skipped.append((address, "listed twice"))
+            elif member is not None and member.invite_expired(self.clock.now()):
+                skipped.append((address, "their invitation expired — resend it, or revoke it"))
             elif member is not None and member.relation_status is MemberStatus.PENDING:
                 skipped.append((address, "already invited — resend or revoke that invitation"))
             elif member is not None:
@@ -173,6 +175,13 @@ class MemberService(ServiceBase):
             raise NotFound("There is no invitation for you in this Business Center.")
         if member.relation_status is MemberStatus.BOUND:
             raise Conflict("You are already a member of this Business Center.")
+        if member.invite_expired(self.clock.now()):
+            expired = member.invite_expires_at
+            assert expired is not None
+            raise Conflict(
+                f"This invitation expired on {expired:%Y-%m-%d}. Ask an Admin of the Business "
+                "Center to resend it."
+            )
         with self.repo.writing() as writer:
             writer.update(
                 Member,

@@ -112,6 +112,7 @@ class MemberRow(NamedTuple):
     finance_role: FinanceRole | None
     relation_status: MemberStatus
     assets: int
+    invite_expired: bool = False
 
 
 class AssignmentRow(NamedTuple):
@@ -125,6 +126,7 @@ class MemberDetail(NamedTuple):
     member: MemberRow
     invited_at: datetime | None
     assignments: tuple[AssignmentRow, ...]
+    invite_expires_at: datetime | None = None
 
 
 class ActivityRow(NamedTuple):
@@ -204,7 +206,9 @@ class ViewService(ServiceBase):
             role = "Not a member"
         else:
             role = labels.member_role(member.user_role, member.finance_role)
-            if member.relation_status is MemberStatus.PENDING:
+            if member.invite_expired(self.clock.now()):
+                role += " (invitation expired)"
+            elif member.relation_status is MemberStatus.PENDING:
                 role += " (invited)"
         return HeaderView(
             bc_id=center.bc_id,
@@ -284,6 +288,7 @@ class ViewService(ServiceBase):
         for assignment in self.repo.find(Assignment, bc_id=bc_id):
             counts[assignment.user_id] += 1
         rows = []
+        now = self.clock.now()
         for member in self.repo.find(Member, bc_id=bc_id):
             user = users.get(member.user_id) or User(member.user_id, member.user_id, "")
             if query and not _matches(query, user.user_name, user.user_email, member.user_role):
@@ -297,6 +302,7 @@ class ViewService(ServiceBase):
                     finance_role=member.finance_role,
                     relation_status=member.relation_status,
                     assets=counts[member.user_id],
+                    invite_expired=member.invite_expired(now),
                 )
             )
         return sorted(rows, key=lambda row: (row.user_role is not UserRole.ADMIN, row.user_name))
@@ -324,7 +330,7 @@ class ViewService(ServiceBase):
                 key=lambda a: (a.asset_type.value, a.name.casefold()),
             )
         )
-        return MemberDetail(row, member.invited_at, assignments)
+        return MemberDetail(row, member.invited_at, assignments, member.invite_expires_at)
 
     def account_members(self, actor: Actor, handle: str) -> list[tuple[str, str, AssetRole]]:
         """(user_id, name, role) of everyone with a role on one TikTok account, by name."""

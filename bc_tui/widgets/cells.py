@@ -24,7 +24,9 @@ def relation_status(status: RelationStatus) -> Text:
     return Text(labels.RELATION_STATUS[status], style=_RELATION_STYLE[status])
 
 
-def member_status(status: MemberStatus) -> Text:
+def member_status(status: MemberStatus, *, expired: bool = False) -> Text:
+    if expired:
+        return Text("Invite expired", style="red")
     if status is MemberStatus.PENDING:
         return Text("Invited", style="bold yellow")
     return Text("Active", style="green")

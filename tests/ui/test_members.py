@@ -272,3 +272,19 @@ async def test_account_detail_says_what_the_link_is_now(
         await pilot.press("enter")
         assert isinstance(app.screen, AccountDetail)
         assert note in str(app.screen.query_one(".dialog-note").render())
+
+
+async def test_an_expired_invitation_says_so_and_s_sends_it_again(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    app.services.clock.set(member(app, "sam").invite_expires_at)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3")
+        table = app.screen.query_one("#members", VirtualTable)
+        assert str(table.cells_of(as_user("sam").user_id)[4]) == "Invite expired"
+        dialog = await open_member(pilot, "sam")
+        assert not dialog.check_action("accept", ())  # (c, the simulated accept, is off)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not member(app, "sam").invite_expired(app.services.clock.now())
+        await pilot.press("escape")
+        assert str(table.cells_of(as_user("sam").user_id)[4]) == "Invited"

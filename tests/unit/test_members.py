@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bc_tui.clock import FakeClock
 from bc_tui.domain.errors import Conflict, PermissionDenied, ValidationError
 from bc_tui.domain.models import (
+    INVITE_TTL,
     Assignment,
     AuditEvent,
     FinanceRole,
@@ -106,6 +109,36 @@ def test_revoking_an_invitation_removes_it_and_its_assets(demo: Services) -> Non
     assert demo.repo.first(Member, bc_id=NORTHWIND, user_id=sam.user_id) is None
     assert demo.repo.find(Assignment, user_id=sam.user_id) == []
     assert events(demo)[-1] == "Ava Chen revoked the invitation to sam.okafor@freelance.io"
+
+
+def test_an_invitation_expires_and_a_resent_one_counts_from_then(
+    demo: Services, clock: FakeClock
+) -> None:
+    """DOMAIN's third hitch: an expired invite is a stale entry; it is shown as expired,
+    cannot be accepted, is not invited over, and resending it renews it."""
+    ava, sam = as_user("ava"), as_user("sam")
+    member = demo.repo.first(Member, bc_id=NORTHWIND, user_id=sam.user_id)
+    assert member is not None and member.invite_expires_at is not None
+    clock.set(member.invite_expires_at)
+    [row] = [r for r in demo.views.members(ava) if r.user_id == sam.user_id]
+    assert row.invite_expired
+    assert demo.views.header(sam).role == "Standard (invitation expired)"
+    with pytest.raises(Conflict, match=r"expired on .* Ask an Admin .* to resend it"):
+        demo.members.accept_invitation(sam)
+    with pytest.raises(Conflict, match="invitation expired — resend it, or revoke it"):
+        demo.members.invite_members(ava, ["sam.okafor@freelance.io"], UserRole.STANDARD)
+    demo.members.resend_invitation(ava, sam.user_id)
+    assert not next(r for r in demo.views.members(ava) if r.user_id == sam.user_id).invite_expired
+    clock.advance(INVITE_TTL.total_seconds() - 1)
+    assert demo.members.accept_invitation(sam).relation_status is MemberStatus.BOUND
+
+
+def test_an_invitation_is_good_until_it_expires(demo: Services, clock: FakeClock) -> None:
+    sam = as_user("sam")
+    member = demo.repo.first(Member, bc_id=NORTHWIND, user_id=sam.user_id)
+    assert member is not None and member.invite_expires_at is not None
+    clock.set(member.invite_expires_at - timedelta(seconds=1))
+    assert demo.members.accept_invitation(sam).relation_status is MemberStatus.BOUND
 
 
 def test_change_finance_role(demo: Services) -> None:
