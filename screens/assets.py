@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from contextlib import suppress
 
 from rich.text import Text
@@ -38,6 +38,7 @@ ASSET_COLUMNS = ("Name", "ID", "Ownership", "Status", "Members", "Partners")
 class AssetsScreen(AreaScreen):
     AREA = "assets"
     LABEL = "Assets"
+    FILTER_PLACEHOLDER = "Filter the list by name, ID, ownership or status"
     CSS_PATH = stylesheet("assets.tcss")
     BINDINGS = [
         Binding("m", "assign", "Assign member"),
@@ -58,6 +59,10 @@ class AssetsScreen(AreaScreen):
         #: (acting user, group) of the list on show: the same list again keeps its cursor and
         #: its column widths (a change anywhere reloads the screen).
         self._shown: tuple[Actor, str | None] | None = None
+        #: The rows the filter last searched and the text it searches in each (casefolded),
+        #: made on the first filter of those rows: a keystroke then only scans.
+        self._haystacks: tuple[tuple[AssetRow | PartnerRow, ...], list[str]] | None = None
+        self._summary = ""  # what the summary says of the overview (the filter's part follows)
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -82,8 +87,19 @@ class AssetsScreen(AreaScreen):
         text = labels.count(total, "asset") + " · ↑↓ choose a type, enter to browse it"
         if overview.only_assigned:
             text += " · you see only the assets assigned to you"
-        self.query_one(Summary).say(Text(text))
+        self._summary = text
         self._show_group()
+
+    def filter_changed(self) -> None:
+        self._show_group()  # (the overview is the same: only what it shows changes)
+
+    def _matching(self, rows: tuple[AssetRow | PartnerRow, ...]) -> Sequence[AssetRow | PartnerRow]:
+        needle = self.query_text.casefold()
+        if not needle:
+            return rows
+        if self._haystacks is None or self._haystacks[0] is not rows:
+            self._haystacks = (rows, ["\0".join(_texts(row)).casefold() for row in rows])
+        return [row for row, text in zip(rows, self._haystacks[1], strict=True) if needle in text]
 
     @on(OptionList.OptionHighlighted, "#groups")
     def _group_changed(self) -> None:
@@ -101,6 +117,7 @@ class AssetsScreen(AreaScreen):
             self._shown = None
             table.set_columns(())
             table.show(())
+            self.query_one(Summary).say(Text(self._summary))
             return
         option_id = groups.get_option_at_index(groups.highlighted).id
         rows: tuple[AssetRow | PartnerRow, ...]
@@ -114,10 +131,16 @@ class AssetsScreen(AreaScreen):
             self._shown = shown
             table.set_columns(PARTNER_COLUMNS if option_id == PARTNERS else ASSET_COLUMNS)
             table.move_cursor(row=0)
-        table.show(rows)
+        shown_rows = self._matching(rows)
+        table.show(shown_rows)
         if at is not None:
             with suppress(KeyError):  # (gone: the cursor keeps its place in the list)
                 table.move_cursor(row=table.row_index(at))
+        summary = self._summary
+        if self.query_text:
+            matched = f"{len(shown_rows):,} of {len(rows):,}"
+            summary += f" · {matched} match the filter: {self.query_text}"
+        self.query_one(Summary).say(Text(summary))
 
     def focus_table(self) -> None:
         self.query_one("#assets", VirtualTable).focus()
@@ -137,11 +160,11 @@ class AssetsScreen(AreaScreen):
         overview, group_id = self._overview, self._group()
         if overview is None or group_id not in ASSIGNABLE:
             return
-        group = next(g for g in overview.groups if g.asset_type.value == group_id)
         table = self.query_one("#assets", VirtualTable)
-        if not group.rows:
+        if not table.row_count:
             return
-        row = group.rows[min(max(table.cursor_row, 0), len(group.rows) - 1)]
+        row = table.row_at(table.cursor_row)  # (what is shown: the filter may have narrowed it)
+        assert isinstance(row, AssetRow)
 
         def done(count: int | None) -> None:
             if count is not None:
@@ -193,10 +216,11 @@ class AssetsScreen(AreaScreen):
         app = self.bc_app
         overview = self._overview
         table = self.query_one("#assets", VirtualTable)
-        if not self._on_partners() or overview is None or not overview.partners:
+        if not self._on_partners() or overview is None or not table.row_count:
             app.notify("Choose Partners, then the partner to remove.", severity="warning")
             return
-        partner = overview.partners[min(max(table.cursor_row, 0), len(overview.partners) - 1)]
+        partner = table.row_at(table.cursor_row)  # (what is shown: the filter may narrow it)
+        assert isinstance(partner, PartnerRow)
 
         def confirmed(yes: bool | None) -> None:
             if yes and app.attempt(app.services.partners.remove_partner, partner.partner_bc_id).ok:

@@ -288,3 +288,20 @@ async def test_an_expired_invitation_says_so_and_s_sends_it_again(tmp_path: Path
         assert not member(app, "sam").invite_expired(app.services.clock.now())
         await pilot.press("escape")
         assert str(table.cells_of(as_user("sam").user_id)[4]) == "Invited"
+
+
+async def test_assets_filter_narrows_the_list_and_keys_act_on_what_it_shows(
+    tmp_path: Path,
+) -> None:
+    """DESIGN's `/` on Assets too. m then assigns the ad account under the cursor among
+    those shown (it took the cursor's index in the unfiltered list: another account)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "1", "down", "slash", Typed("urban"))
+        table = app.screen.query_one("#assets", VirtualTable)
+        assert [table.row_at(i).name for i in range(table.row_count)] == ["Urban Peak — Always on"]
+        assert "1 of 4 match the filter: urban" in str(app.screen.query_one("#summary").render())
+        urban = table.row_at(0).asset_id
+        await pilot.press("enter", "m")
+        assert isinstance(app.screen, AssignDialog)
+        assert app.screen.handles == [urban]
