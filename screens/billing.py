@@ -74,6 +74,7 @@ def amount(minor: int, currency: str, style: str = "") -> Text:
 class BillingScreen(AreaScreen):
     AREA = "billing"
     LABEL = "Billing"
+    FILTER_PLACEHOLDER = "Filter the lists: cards, ad accounts, transactions, invoices"
     CSS_PATH = stylesheet("billing.tcss")
     AUTO_FOCUS = "#billing-tabs Tabs"
     BINDINGS = [
@@ -139,7 +140,10 @@ class BillingScreen(AreaScreen):
             summary.say(Text(view.reason, style="bold"))
             return
         zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
-        summary.say(self._summary(view))
+        text = self._summary(view)
+        if self.query_text:
+            text.append(f" · lists filtered: {self.query_text}")
+        summary.say(text)
         self.query_one("#overview-text", Static).update(self._overview(view))
         self._fill_payment_methods(view)
         self._fill_ad_accounts(view)
@@ -307,6 +311,13 @@ class BillingScreen(AreaScreen):
     def _fill(self, selector: str, rows: list[tuple[str, tuple[Text, ...]]]) -> None:
         """Replace a table's rows, keeping the cursor on the same row number (a reload after
         a change must not throw the person back to the top)."""
+        needle = self.query_text.casefold()
+        if needle:  # (`/`: the rows with the text in any cell)
+            rows = [
+                (key, cells)
+                for key, cells in rows
+                if needle in "\0".join(cell.plain for cell in cells).casefold()
+            ]
         table = self.query_one(selector, DataTable)
         cursor = table.cursor_row
         table.clear()

@@ -159,3 +159,20 @@ async def test_finance_manager_cannot_create_ad_accounts(tmp_path: Path) -> None
     async with app.run_test(size=(120, 36)) as pilot:
         await play(pilot, "1", "c")
         assert not isinstance(app.screen, NewAdAccountDialog)
+
+
+async def test_the_filter_narrows_billing_lists_and_keys_act_on_what_they_show(
+    tmp_path: Path,
+) -> None:
+    """DESIGN's `/` on Billing too: the lists show the rows with the text in any cell."""
+    from textual.widgets import DataTable
+
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, "slash", Typed("urban"), "enter")
+        table = app.screen.query_one("#ad-account-table", DataTable)
+        assert [key.value for key in table.rows] == [URBAN]
+        assert "lists filtered: urban" in str(app.screen.query_one("#summary").render())
+        await pilot.press("t")
+        assert isinstance(app.screen, TransferDialog)
+        assert app.screen.ad_account.advertiser_id == URBAN
