@@ -103,7 +103,7 @@ async def assert_reaped(pid: int, timeout: float = 10.0) -> None:
 async def test_admin_login_renders_the_business_center(start_server: StartServer) -> None:
     server = await start_server()
     admin = await open_app(server, "admin")
-    await admin.wait_for("Northwind Media", "Ava Chen", "q Quit")
+    await admin.wait_for("Northwind Media", "Ava Chen", "? Keys", "^p palette")
     admin.close()
 
 
@@ -168,7 +168,7 @@ async def test_an_approval_on_the_phone_shows_in_the_admin_session(
 async def test_a_resize_is_honoured(start_server: StartServer) -> None:
     server = await start_server()
     admin = await open_app(server, "admin", 100, 30)
-    await admin.wait_for("q Quit", "^p palette")
+    await admin.wait_for("? Keys", "^p palette")
     assert admin.screen.display[29].rstrip().endswith("^p palette")
 
     admin.resize(120, 40)

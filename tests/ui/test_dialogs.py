@@ -107,6 +107,10 @@ async def test_a_row_chosen_twice_in_a_burst_opens_one_dialog(
         await pilot.press(*keys)
         area_screen = screens(app)
         burst(app, "enter", "enter")
+        for _ in range(100):  # (a starved worker's pause can return before the dialog is up)
+            await pilot.pause()
+            if len(app.screen_stack) > len(area_screen):
+                break
         await pilot.pause()
         assert screens(app) == [*area_screen, dialog]
 
