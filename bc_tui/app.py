@@ -335,7 +335,7 @@ class BusinessCenterApp(AreasAheadApp):
         yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
         if isinstance(screen, AreaScreen):
             for title, help_text, action in screen.screen_commands():
-                yield SystemCommand(title, help_text, lambda a=action: screen.run_action(a))
+                yield SystemCommand(title, help_text, lambda a=action: screen.run_palette_action(a))
         yield from super().get_system_commands(screen)
 
 

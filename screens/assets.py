@@ -154,17 +154,30 @@ class AssetsScreen(AreaScreen):
     def _on_partners(self) -> bool:
         return self._group() == PARTNERS
 
+    def _row_on_show(self) -> AssetRow | PartnerRow | None:
+        """The row under the table's cursor, once the table shows the group highlighted now:
+        a key that came in the same burst as an arrow on the groups is handled before the
+        table follows it (it took a row of the group left, of another type)."""
+        if self._shown is None or self._shown[1] != self._group():
+            self._show_group()
+        table = self.query_one("#assets", VirtualTable)
+        return table.row_at(table.cursor_row) if table.row_count else None
+
     def action_assign(self) -> None:
         """Assign a new member to the asset under the cursor (ad accounts and the rest)."""
         app = self.bc_app
-        overview, group_id = self._overview, self._group()
-        if overview is None or group_id not in ASSIGNABLE:
+        if not app.explain_if_forbidden(Action.ASSIGN_MEMBER):
             return
-        table = self.query_one("#assets", VirtualTable)
-        if not table.row_count:
+        if self._overview is None or self._group() not in ASSIGNABLE:
+            app.notify(
+                "Choose Ad accounts, then the ad account to assign (TikTok accounts: key 2, "
+                "then m).",
+                severity="warning",
+            )
             return
-        row = table.row_at(table.cursor_row)  # (what is shown: the filter may have narrowed it)
-        assert isinstance(row, AssetRow)
+        row = self._row_on_show()
+        if not isinstance(row, AssetRow):
+            return
 
         def done(count: int | None) -> None:
             if count is not None:
@@ -214,13 +227,12 @@ class AssetsScreen(AreaScreen):
 
     def action_remove_partner(self) -> None:
         app = self.bc_app
-        overview = self._overview
-        table = self.query_one("#assets", VirtualTable)
-        if not self._on_partners() or overview is None or not table.row_count:
+        if not app.explain_if_forbidden(Action.MANAGE_PARTNERS):
+            return
+        partner = self._row_on_show() if self._on_partners() else None
+        if not isinstance(partner, PartnerRow):
             app.notify("Choose Partners, then the partner to remove.", severity="warning")
             return
-        partner = table.row_at(table.cursor_row)  # (what is shown: the filter may narrow it)
-        assert isinstance(partner, PartnerRow)
 
         def confirmed(yes: bool | None) -> None:
             if yes and app.attempt(app.services.partners.remove_partner, partner.partner_bc_id).ok:

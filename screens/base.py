@@ -8,9 +8,11 @@ it was not on top for.
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -185,3 +187,12 @@ class AreaScreen(Screen[None]):
     def palette_action(self, action: str) -> str:
         """What the palette runs for `action` (a screen may first bring its part into view)."""
         return action
+
+    async def run_palette_action(self, action: str) -> None:
+        """Run a palette command's action even where its key is off (`check_action`), as
+        Textual's `run_action` would not: the action itself then says why it cannot be done
+        (who may, what to choose first) instead of the command doing nothing."""
+        _, name, params = parse(action)
+        result = getattr(self, f"action_{name}")(*params)
+        if inspect.isawaitable(result):
+            await result

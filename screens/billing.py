@@ -331,6 +331,8 @@ class BillingScreen(AreaScreen):
         tables = tabs.active_pane.query(DataTable) if tabs.active_pane else None
         if tables:
             tables.first().focus()
+        else:  # (Overview has no list: the tabs take the keys, so ] and [ work)
+            self.query_one("#billing-tabs Tabs").focus()
 
     # --- tabs ---------------------------------------------------------------------------------
 
@@ -349,8 +351,12 @@ class BillingScreen(AreaScreen):
         return f"on_tab({tab!r}, {action!r})" if tab else action
 
     def action_on_tab(self, tab: str, action: str) -> None:
+        view = self._view
+        if view is not None and not view.allowed:  # (no tabs to show: say who may)
+            self.bc_app.notify(view.reason, title="Billing", severity="warning")
+            return
         self._show_tab(tab)
-        self.call_after_refresh(self.run_action, action)
+        self.call_after_refresh(self.run_palette_action, action)
 
     def action_next_tab(self) -> None:
         self._show_tab(TABS[(TABS.index(self.tab) + 1) % len(TABS)])
@@ -393,8 +399,10 @@ class BillingScreen(AreaScreen):
 
     def action_make_default(self) -> None:
         app = self.bc_app
+        if not app.explain_if_forbidden(Action.MANAGE_BILLING):
+            return
         method_id = self._row_key("#payment-method-table")
-        if method_id is None or not app.explain_if_forbidden(Action.MANAGE_BILLING):
+        if method_id is None:
             return
         result = app.attempt(app.services.billing.set_default_card, method_id)
         if result.ok:
@@ -406,8 +414,10 @@ class BillingScreen(AreaScreen):
 
     def action_remove_card(self) -> None:
         app = self.bc_app
+        if not app.explain_if_forbidden(Action.MANAGE_BILLING):
+            return
         view, method_id = self._view, self._row_key("#payment-method-table")
-        if view is None or method_id is None or not app.explain_if_forbidden(Action.MANAGE_BILLING):
+        if view is None or method_id is None:
             return
         method = next(m for m in view.payment_methods if m.payment_method_id == method_id)
         blocked = app.attempt(app.services.billing.removal_blocker, method_id, changes_data=False)
@@ -436,8 +446,10 @@ class BillingScreen(AreaScreen):
 
     def action_transfer(self) -> None:
         app = self.bc_app
+        if not app.explain_if_forbidden(Action.MANAGE_BILLING):
+            return
         row = self._selected_ad_account()
-        if row is None or self._view is None or not app.explain_if_forbidden(Action.MANAGE_BILLING):
+        if row is None or self._view is None:
             return
 
         def done(message: str | None) -> None:
@@ -448,8 +460,10 @@ class BillingScreen(AreaScreen):
 
     def action_portfolio(self) -> None:
         app, view = self.bc_app, self._view
+        if not app.explain_if_forbidden(Action.MANAGE_BILLING):
+            return
         row = self._selected_ad_account()
-        if row is None or view is None or not app.explain_if_forbidden(Action.MANAGE_BILLING):
+        if row is None or view is None:
             return
         default = view.default_method
         choices = [

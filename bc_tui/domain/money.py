@@ -13,8 +13,9 @@ from bc_tui.domain.errors import ValidationError
 #: The largest single transfer bc-tui accepts: 10 billion in the major unit.
 MAX_MINOR = 10**12
 
-#: Digits, with commas only between groups of three ('1,250'), then maybe a dot and decimals.
-_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?")
+#: Digits, with commas only between groups of three after a first group that is not 0
+#: ('1,250'; '0,500' is a decimal comma), then maybe a dot and decimals.
+_AMOUNT = re.compile(r"([1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.(\d*))?")
 
 
 def parse_amount(text: str, field: str = "amount") -> int:

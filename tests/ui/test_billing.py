@@ -176,3 +176,22 @@ async def test_the_filter_narrows_billing_lists_and_keys_act_on_what_they_show(
         await pilot.press("t")
         assert isinstance(app.screen, TransferDialog)
         assert app.screen.ad_account.advertiser_id == URBAN
+
+
+async def test_enter_in_the_filter_on_overview_hands_the_keys_to_the_tabs(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "4", "slash", Typed("visa"), "enter", "right_square_bracket")
+        assert app.screen.tab == "payment-methods"
+        assert app.screen.query_text == "visa"
+
+
+async def test_a_billing_command_says_why_it_cannot_be_done(tmp_path: Path) -> None:
+    """From the palette, a command whose key is off for this person used to do nothing."""
+    app = demo_app(tmp_path, as_user("tom"))  # Finance Analyst: may look, not change
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "4", "ctrl+p", Typed("Add card"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any(n.title == "Not allowed" for n in app._notifications)

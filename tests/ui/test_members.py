@@ -305,3 +305,34 @@ async def test_assets_filter_narrows_the_list_and_keys_act_on_what_it_shows(
         await pilot.press("enter", "m")
         assert isinstance(app.screen, AssignDialog)
         assert app.screen.handles == [urban]
+
+
+@pytest.mark.parametrize(
+    ("group", "keys", "opens"),
+    [
+        (0, ("down", "m"), "AssignDialog"),  # TikTok accounts -> Ad accounts, then m
+        (4, ("down", "x"), "ConfirmDialog"),  # Audiences -> Partners, then x
+    ],
+)
+async def test_a_key_in_the_same_burst_as_a_group_change_acts_on_the_new_group(
+    tmp_path: Path, group: int, keys: tuple[str, ...], opens: str
+) -> None:
+    """The table follows the groups list a message later: m assigned a TikTok account (of
+    the group left) and x crashed the app on an audience's row."""
+    from textual import events
+    from textual.widgets import OptionList
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1")
+        groups = app.screen.query_one("#groups", OptionList)
+        groups.highlighted = group
+        groups.focus()
+        await pilot.pause()
+        for key in keys:  # handed on together, as a terminal's driver does
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        assert app.is_running
+        assert type(app.screen).__name__ == opens
+        if opens == "AssignDialog":
+            assert app.screen.asset_type.value == "ADVERTISER"

@@ -300,6 +300,18 @@ async def test_a_member_is_told_they_see_only_what_is_assigned(
         assert says in str(app.screen.query_one("#summary").render())
 
 
+async def test_a_member_whose_invitation_expired_is_told_so(tmp_path: Path) -> None:
+    from bc_tui.domain.models import Member
+
+    app = demo_app(tmp_path, as_user("sam"))
+    sam = app.services.repo.first(Member, bc_id=NORTHWIND, user_id=as_user("sam").user_id)
+    app.services.clock.set(sam.invite_expires_at)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        summary = str(app.screen.query_one("#summary").render())
+        assert "Your invitation to Northwind Media has expired" in summary
+
+
 async def test_searching_an_account_of_another_center_says_where_it_is(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
