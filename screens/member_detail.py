@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -70,13 +73,16 @@ class MemberDialog(Dialog[None]):
         facts.add_row("Status", member_status(row.relation_status, expired=row.invite_expired))
         invited, expires = self.detail.invited_at, self.detail.invite_expires_at
         if invited and expires:
-            facts.add_row("Invited", plain(invited.strftime("%Y-%m-%d %H:%M UTC")))
-            if row.invite_expired:
-                facts.add_row(
-                    "Expired", plain(f"{expires:%Y-%m-%d %H:%M UTC} — press s to send it again")
-                )
-            else:
-                facts.add_row("Expires", plain(expires.strftime("%Y-%m-%d %H:%M UTC")))
+            # In the Business Center's time zone, as Activity and Billing show times (this
+            # said UTC beside them), named here where there is room for it.
+            app = business_app(self)
+            zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
+
+            def when(moment: datetime) -> str:
+                return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+
+            facts.add_row("Invited", plain(when(invited)))
+            facts.add_row("Expired" if row.invite_expired else "Expires", plain(when(expires)))
         self.query_one("#member-facts", Static).update(facts)
         assets = Table.grid(padding=(0, 2))
         assets.add_column()
