@@ -35,6 +35,13 @@ from bc_tui.services.base import Actor, ServiceBase
 from bc_tui.services.center import unbind_tiktok_account
 from bc_tui.store.repository import Repository, Writer
 
+#: TikTok's limits on links between Business Centers and TikTok accounts (DOMAIN.md: an
+#: account may be linked to up to 800 Business Centers, a Business Center to up to 800
+#: accounts). Active links count; a request waiting for its owner does not, and is checked
+#: again when approved. (`bc-tui seed` writes bigger Business Centers, for the benchmarks.)
+MAX_ACCOUNTS_PER_CENTER = 800
+MAX_CENTERS_PER_ACCOUNT = 800
+
 
 def _relation_for(kind: RequestKind) -> RelationType:
     return (
@@ -233,6 +240,10 @@ class LinkingService(ServiceBase):
                 )
                 writer.update(AuthorizationRequest, key, status=RequestStatus.FAILED, reason=reason)
                 text = f"Claiming @{request.handle} failed: it is owned by another Business Center"
+            elif approve and (limit := self._beyond_limits(request.bc_id, request.handle)):
+                reason = f"authorization failed: {limit}"
+                writer.update(AuthorizationRequest, key, status=RequestStatus.FAILED, reason=reason)
+                text = f"Authorization for @{request.handle} failed: {limit}"
             elif approve:
                 writer.update(AuthorizationRequest, key, status=RequestStatus.APPROVED)
                 self._bind(writer, request)
@@ -323,7 +334,28 @@ class LinkingService(ServiceBase):
                 return self.business_center(link.bc_id).name
         return None
 
+    def _beyond_limits(self, bc_id: str, handle: str) -> str | None:
+        """Why linking `handle` to `bc_id` now would pass TikTok's limits (None: it would
+        not, or they are linked already)."""
+        link = self._link(bc_id, handle)
+        if link is not None and link.relation_status is RelationStatus.BOUND:
+            return None
+        active = {"asset_type": AssetType.TT_ACCOUNT, "relation_status": RelationStatus.BOUND}
+        if self.repo.count(AssetLink, bc_id=bc_id, **active) >= MAX_ACCOUNTS_PER_CENTER:
+            return (
+                f"the Business Center already has {MAX_ACCOUNTS_PER_CENTER:,} TikTok accounts, "
+                "the most TikTok allows: remove one (x) first"
+            )
+        if self.repo.count(AssetLink, asset_id=handle, **active) >= MAX_CENTERS_PER_ACCOUNT:
+            return (
+                f"@{handle} is already linked to {MAX_CENTERS_PER_ACCOUNT:,} Business Centers, "
+                "the most TikTok allows"
+            )
+        return None
+
     def _check_linkable(self, bc_id: str, handle: str, kind: RequestKind) -> None:
+        if why := self._beyond_limits(bc_id, handle):
+            raise Conflict(why[0].upper() + why[1:] + ".")
         link = self._link(bc_id, handle)
         bound = link is not None and link.relation_status is RelationStatus.BOUND
         if bound and link.relation_type is RelationType.OWNER_BC:  # type: ignore[union-attr]

@@ -20,7 +20,7 @@ from bc_tui.domain.models import (
     TtAccountRole,
 )
 from bc_tui.domain.validation import HANDLE_RULE
-from bc_tui.services import Services
+from bc_tui.services import Services, linking
 from tests.conftest import LABS, NORTHWIND, as_user
 
 ACCESS = RequestKind.REQUEST_ACCESS
@@ -293,3 +293,51 @@ def test_check_request_says_what_is_wrong_before_scopes_are_chosen(demo: Service
         demo.linking.check_request(as_user("ava"), "northwind.coffee", ACCESS)
     with pytest.raises(PermissionDenied):
         demo.linking.check_request(as_user("diego"), "fresh_brand", ACCESS)
+
+
+def _active_accounts(services: Services, bc_id: str) -> int:
+    return services.repo.count(
+        AssetLink,
+        bc_id=bc_id,
+        asset_type=AssetType.TT_ACCOUNT,
+        relation_status=RelationStatus.BOUND,
+    )
+
+
+def test_a_center_at_tiktoks_account_limit_cannot_add_another(
+    demo: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TikTok links a Business Center to at most 800 accounts; the limit is lowered to what
+    Northwind Media has, so the demo is at it."""
+    monkeypatch.setattr(linking, "MAX_ACCOUNTS_PER_CENTER", _active_accounts(demo, NORTHWIND))
+    with pytest.raises(Conflict, match="the most TikTok allows: remove one"):
+        demo.linking.request_authorization(
+            as_user("ava"), "brand.new", RequestKind.REQUEST_ACCESS, (TtAccountRole.POST,)
+        )
+
+
+def test_a_request_approved_once_the_center_is_full_fails_and_says_why(
+    demo: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = demo.linking.request_authorization(
+        as_user("ava"), "brand.new", RequestKind.REQUEST_ACCESS, (TtAccountRole.POST,)
+    )
+    monkeypatch.setattr(linking, "MAX_ACCOUNTS_PER_CENTER", _active_accounts(demo, NORTHWIND))
+    failed = demo.linking.approve(request.token, "brand.new")
+    assert failed.status is RequestStatus.FAILED
+    assert "the most TikTok allows" in failed.reason
+    link = demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brand.new")
+    assert link is not None and link.relation_status is not RelationStatus.BOUND
+
+
+def test_an_account_at_its_center_limit_cannot_join_another(
+    demo: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linking, "MAX_CENTERS_PER_ACCOUNT", 1)  # coffee: in Northwind Media
+    with pytest.raises(Conflict, match="already linked to 1 Business Centers"):
+        demo.linking.request_authorization(
+            as_user("ava", LABS),
+            "northwind.coffee",
+            RequestKind.REQUEST_ACCESS,
+            (TtAccountRole.POST,),
+        )
