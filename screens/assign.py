@@ -61,6 +61,12 @@ class AssignDialog(FormDialog[int]):
                 (Item(f"{p.user_name} — {p.user_email}", p.user_id) for p in people),
                 id="people",
             )
+            if not people:
+                yield Static(
+                    "Nobody to assign yet: Admins see every asset already, and there is no "
+                    "Standard member. Invite people on Members (3, then i).",
+                    classes="dialog-note",
+                )
             yield Static("Role", classes="dialog-body")
             with RadioSet(id="asset-role"):
                 for role, label in self.roles:

@@ -336,3 +336,21 @@ async def test_a_key_in_the_same_burst_as_a_group_change_acts_on_the_new_group(
         assert type(app.screen).__name__ == opens
         if opens == "AssignDialog":
             assert app.screen.asset_type.value == "ADVERTISER"
+
+
+async def test_assign_with_nobody_to_assign_says_what_to_do_first(tmp_path: Path) -> None:
+    from bc_tui.app import BusinessCenterApp
+    from bc_tui.clock import FakeClock
+    from bc_tui.ids import SeededIds
+    from bc_tui.services import Services
+    from bc_tui.store import Store
+
+    services = Services(Store(tmp_path / "new.json"), FakeClock(), SeededIds(3))
+    services.center.create_business_center("me@acme.test", "Me", "Acme", "Acme Inc.", "USD", "UTC")
+    app = BusinessCenterApp(services, services.views.default_actor(), watch_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        app.push_screen(AssignDialog(["acme.brand"]))
+        await pilot.pause()
+        note = str(app.screen.query_one(".dialog-note").render())
+        assert "Invite people on Members (3, then i)" in note
