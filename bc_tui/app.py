@@ -24,7 +24,7 @@ from bc_tui.ahead import AreasAheadApp
 from bc_tui.domain import labels
 from bc_tui.domain.cards import luhn_ok
 from bc_tui.domain.errors import DomainError
-from bc_tui.domain.models import Member, Phone, RequestMethod
+from bc_tui.domain.models import BusinessCenter, Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
 from bc_tui.screens.base import AreaScreen
 from bc_tui.services import Actor, Services
@@ -305,6 +305,18 @@ class BusinessCenterApp(AreasAheadApp):
 
         self.push_screen(PickerDialog("Act as", "Member", choices, self.actor.user_id), done)
 
+    def action_business_info(self) -> None:
+        """The Business Center's name, company and time zone (palette: Business info)."""
+        if not self.explain_if_forbidden(Action.EDIT_BUSINESS):
+            return
+        from bc_tui.screens.business_info import BusinessInfoDialog
+
+        def done(center: BusinessCenter | None) -> None:
+            if center is not None:
+                self.notify(f"Saved the business info of {center.name}.")
+
+        self.push_screen(BusinessInfoDialog(), done)
+
     def action_switch_center(self) -> None:
         from bc_tui.screens.picker import PickerDialog
 
@@ -332,6 +344,9 @@ class BusinessCenterApp(AreasAheadApp):
         )
         yield SystemCommand("Switch acting user", "Key u", self.action_switch_user)
         yield SystemCommand("Switch Business Center", "Key b", self.action_switch_center)
+        yield SystemCommand(
+            "Business info", "Name, company and time zone (Admins)", self.action_business_info
+        )
         yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
         if isinstance(screen, AreaScreen):
             for title, help_text, action in screen.screen_commands():

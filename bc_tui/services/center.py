@@ -83,6 +83,38 @@ class CenterService(ServiceBase):
             )
         return center, actor
 
+    def update_business_info(
+        self, actor: Actor, name: str, company: str, timezone: str
+    ) -> BusinessCenter:
+        """An Admin changes the Business Center's name, legal company name or time zone (its
+        currency is fixed once it has one). Nothing changed: nothing is written."""
+        require(self.membership(actor), Action.EDIT_BUSINESS)
+        center = self.business_center(actor.bc_id)
+        wanted = {
+            "name": validation.text("name", name),
+            "company": validation.text("company", company),
+            "timezone": validation.timezone(timezone.strip()),
+        }
+        words = {"name": "name", "company": "company", "timezone": "time zone"}
+        changes = {
+            field: value for field, value in wanted.items() if getattr(center, field) != value
+        }
+        if not changes:
+            return center
+        with self.repo.writing() as writer:
+            writer.update(BusinessCenter, {"bc_id": center.bc_id}, **changes)
+            what = "; ".join(
+                f"{words[field]} {getattr(center, field)} → {value}"
+                for field, value in changes.items()
+            )
+            self.audit(
+                writer,
+                actor,
+                ActivityType.BUSINESS,
+                f"{self.user_name(actor.user_id)} changed the business info: {what}",
+            )
+        return self.business_center(actor.bc_id)
+
     def assign_member(
         self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str, role: AssetRole
     ) -> Assignment:

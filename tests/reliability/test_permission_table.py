@@ -87,6 +87,9 @@ USE_CASES: dict[str, Callable[[Services, Actor], object]] = {
         a, TT, ["northwind.coffee"], [LENA], AssetRole.ANALYST
     ),
     "center.unassign_member": lambda s, a: s.center.unassign_member(a, LENA, TT, "mira.makes"),
+    "center.update_business_info": lambda s, a: s.center.update_business_info(
+        a, "Northwind Studio", "Northwind Media Ltd.", "Europe/London"
+    ),
     "members.invite_members": lambda s, a: s.members.invite_members(
         a, ["x@agency.com"], UserRole.STANDARD
     ),

@@ -167,3 +167,15 @@ def test_partners_on_assets(snap_compare, tmp_path: Path, size: tuple[int, int])
 def test_assign_ad_account_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     steps = keys("1", "down", "enter", "m")
     assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_business_info_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def open_it(pilot) -> None:
+        pilot.app.action_business_info()
+        await pilot.pause()
+        for field in pilot.app.screen.query("Input"):
+            field.cursor_blink = False  # a snapshot must not catch the cursor mid-blink
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), run_before=open_it, terminal_size=size)

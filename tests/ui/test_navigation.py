@@ -463,3 +463,37 @@ async def test_the_phone_shown_before_the_app_settles_is_styled(
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("p")
         assert app.screen.query_one(PhonePane).outer_size.width == 38  # phone.tcss's
+
+
+async def test_an_admin_renames_the_business_center_from_the_palette(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from bc_tui.screens.business_info import BusinessInfoDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "ctrl+p", Typed("Business info"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BusinessInfoDialog)
+        app.screen.query_one("#bc-timezone", Input).value = "Mars/Olympus"
+        await pilot.press("enter")
+        assert "is not a time zone" in str(app.screen.query_one("#error").render())
+        app.screen.query_one("#bc-timezone", Input).value = "Europe/London"
+        app.screen.query_one("#bc-name", Input).value = "Northwind Studio"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.title == "Northwind Studio"
+        assert app.services.views.business_center(NORTHWIND).timezone == "Europe/London"
+
+
+async def test_business_info_is_only_for_admins(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("lena"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.action_business_info()
+        await pilot.pause()
+        assert app.screen.AREA == "assets"
+        assert any(
+            "Only an Admin can change business info" in n.message for n in app._notifications
+        )

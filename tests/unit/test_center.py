@@ -309,3 +309,43 @@ def test_assigning_many_is_refused_whole_when_one_account_is_not_active(
         demo.center.assign_members(
             as_user("ava"), AssetType.TT_ACCOUNT, ["mira.makes"], [], AssetRole.OPERATOR
         )
+
+
+def test_an_admin_changes_the_business_info_and_it_is_logged(demo: Services) -> None:
+    ava = as_user("ava")
+    before = demo.views.business_center(NORTHWIND)
+    center = demo.center.update_business_info(
+        ava, "  Northwind Studio ", before.company, "Europe/London"
+    )
+    assert (center.name, center.company, center.timezone) == (
+        "Northwind Studio",
+        before.company,
+        "Europe/London",
+    )
+    assert center.currency == before.currency
+    assert events(demo)[-1].activity_log == (
+        f"Ava Chen changed the business info: name {before.name} → Northwind Studio; "
+        f"time zone {before.timezone} → Europe/London"
+    )
+
+
+def test_business_info_unchanged_writes_nothing(demo: Services) -> None:
+    center = demo.views.business_center(NORTHWIND)
+    logged = len(events(demo))
+    revision = demo.store.revision
+    demo.center.update_business_info(as_user("ava"), center.name, center.company, center.timezone)
+    assert (len(events(demo)), demo.store.revision) == (logged, revision)
+
+
+@pytest.mark.parametrize(
+    ("name", "timezone", "problem"),
+    [("", "UTC", "name: is empty"), ("Northwind", "Mars/Olympus", "is not a time zone")],
+)
+def test_business_info_is_checked(demo: Services, name: str, timezone: str, problem: str) -> None:
+    with pytest.raises(ValidationError, match=problem):
+        demo.center.update_business_info(as_user("ava"), name, "Company", timezone)
+
+
+def test_only_an_admin_changes_the_business_info(demo: Services) -> None:
+    with pytest.raises(PermissionDenied, match="Only an Admin can change business info"):
+        demo.center.update_business_info(as_user("lena"), "Mine now", "Company", "UTC")
