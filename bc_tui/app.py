@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from textual import events
 from textual.app import SystemCommand
@@ -144,6 +145,11 @@ class BusinessCenterApp(AreasAheadApp):
         sheet.parse()
 
     # --- data and permissions -------------------------------------------------------------
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The Business Center's time zone: every time on screen is shown in it."""
+        return ZoneInfo(self.services.views.business_center(self.actor.bc_id).timezone)
 
     @property
     def member(self) -> Member | None:

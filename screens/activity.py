@@ -81,7 +81,7 @@ class ActivityScreen(AreaScreen):
             table.show(())
             summary.say(Text(view.reason, style="bold"))
             return
-        self._zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
+        self._zone = app.zone
         shown = (app.actor, self.query_text, view.page)
         at = table.row_at(table.cursor_row) if table.row_count else None
         table.show(view.rows)

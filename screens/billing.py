@@ -54,6 +54,9 @@ _ACTION_TAB = {
     "transfer": "ad-accounts",
     "portfolio": "ad-accounts",
 }
+#: The tab each palette command's row is chosen on (the ones above, and invoice details,
+#: which a Finance Analyst may open too).
+_PALETTE_TAB = {**_ACTION_TAB, "invoice": "invoices"}
 
 
 def period(start: datetime, end: datetime) -> str:
@@ -139,7 +142,7 @@ class BillingScreen(AreaScreen):
         if not view.allowed:
             summary.say(Text(view.reason, style="bold"))
             return
-        zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
+        zone = app.zone
         text = self._summary(view)
         if self.query_text:
             text.append(f" · lists filtered: {self.query_text}")
@@ -347,7 +350,7 @@ class BillingScreen(AreaScreen):
     def palette_action(self, action: str) -> str:
         """A card's or an ad account's command first shows its tab, where its row is chosen
         (from another tab it would act on a row out of sight)."""
-        tab = {**_ACTION_TAB, "invoice": "invoices"}.get(action)
+        tab = _PALETTE_TAB.get(action)
         return f"on_tab({tab!r}, {action!r})" if tab else action
 
     def action_on_tab(self, tab: str, action: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from rich.text import Text
@@ -75,8 +74,7 @@ class MemberDialog(Dialog[None]):
         if invited and expires:
             # In the Business Center's time zone, as Activity and Billing show times (this
             # said UTC beside them), named here where there is room for it.
-            app = business_app(self)
-            zone = ZoneInfo(app.services.views.business_center(app.actor.bc_id).timezone)
+            zone = business_app(self).zone
 
             def when(moment: datetime) -> str:
                 return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"

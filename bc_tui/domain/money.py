@@ -31,7 +31,12 @@ def parse_amount(text: str, field: str = "amount") -> int:
     if cleaned.startswith("-"):
         raise ValidationError(field, "must be more than zero", "type a positive amount")
     match = _AMOUNT.fullmatch(cleaned) if cleaned.isascii() else None
-    if match is None and "," in cleaned and _AMOUNT.fullmatch(cleaned.replace(",", "")):
+    if (
+        match is None
+        and "," in cleaned
+        and cleaned.isascii()
+        and _AMOUNT.fullmatch(cleaned.replace(",", ""))
+    ):
         raise ValidationError(
             field,
             "has a comma that does not separate thousands",

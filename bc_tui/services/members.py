@@ -175,11 +175,10 @@ class MemberService(ServiceBase):
             raise NotFound("There is no invitation for you in this Business Center.")
         if member.relation_status is MemberStatus.BOUND:
             raise Conflict("You are already a member of this Business Center.")
-        if member.invite_expired(self.clock.now()):
-            expired = member.invite_expires_at
-            assert expired is not None
+        expires = member.invite_expires_at
+        if expires is not None and self.clock.now() >= expires:
             raise Conflict(
-                f"This invitation expired on {expired:%Y-%m-%d}. Ask an Admin of the Business "
+                f"This invitation expired on {expires:%Y-%m-%d}. Ask an Admin of the Business "
                 "Center to resend it."
             )
         with self.repo.writing() as writer:

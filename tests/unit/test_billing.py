@@ -366,6 +366,7 @@ def test_amounts_become_exact_minor_units(text: str, minor: int) -> None:
         ("1,2,3", "comma that does not separate thousands"),
         ("1,2345", "comma that does not separate thousands"),
         ("0,500", "comma that does not separate thousands"),  # 0.50 with a decimal comma
+        ("١٢,٥٠", "not an amount"),  # other digits are not read at all, comma or not
         (",5", "comma that does not separate thousands"),
         ("1.250,50", "comma that does not separate thousands"),
         ("10000000000.01", "too large"),
