@@ -63,6 +63,24 @@ async def play(pilot: Pilot[None], *steps: str) -> None:
             await pilot.press(step)
 
 
+async def run_command(pilot: Pilot[None], title: str) -> None:
+    """Run the command palette's command `title`: open the palette, type the title, wait
+    (bounded) until the palette lists that command first (it searches in the background),
+    then choose it."""
+    from textual.command import CommandList
+
+    await play(pilot, "ctrl+p", Typed(title))
+    for _ in range(100):
+        found = pilot.app.screen.query_one(CommandList)
+        if found.option_count and title in str(found.get_option_at_index(0).prompt):
+            break
+        await pilot.pause(0.05)
+    else:
+        raise AssertionError(f"the palette did not list {title!r}")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def keys(*steps: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     """A snapshot's `run_before` that plays `steps`."""
 

@@ -17,7 +17,7 @@ from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, demo_app, play
+from tests.apps import Typed, demo_app, play, run_command
 from tests.conftest import LABS, NORTHWIND, as_user
 
 
@@ -171,15 +171,10 @@ async def test_another_process_change_shows_without_a_key(tmp_path: Path) -> Non
 async def test_command_palette_reaches_screens_and_actions(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, "ctrl+p", Typed("Go to Members"))
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Go to Members")
         assert isinstance(app.screen, MembersScreen)
-        await play(pilot, "2", "ctrl+p", Typed("Account details"))
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pilot.press("2")
+        await run_command(pilot, "Account details")
         assert isinstance(app.screen, AccountDetail)
 
 
@@ -202,10 +197,7 @@ async def test_a_billing_command_shows_its_tab_first(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("4")
         assert app.screen.tab == "overview"
-        await play(pilot, "ctrl+p", Typed("Transfer money"))
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Transfer money")
         assert isinstance(app.screen, TransferDialog)
         assert app.screen_stack[-2].tab == "ad-accounts"
 
@@ -215,10 +207,8 @@ async def test_the_palette_shows_the_phone(tmp_path: Path) -> None:
 
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, "2", "ctrl+p", Typed("Show or hide the phone"))
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pilot.press("2")
+        await run_command(pilot, "Show or hide the phone")
         assert app.screen.query_one(PhonePane).display
 
 
@@ -472,10 +462,7 @@ async def test_an_admin_renames_the_business_center_from_the_palette(tmp_path: P
 
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, "ctrl+p", Typed("Business info"))
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Business info")
         assert isinstance(app.screen, BusinessInfoDialog)
         app.screen.query_one("#bc-timezone", Input).value = "Mars/Olympus"
         await pilot.press("enter")
