@@ -13,7 +13,7 @@ import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from textual import events
@@ -23,7 +23,6 @@ from textual.screen import Screen
 
 from bc_tui.ahead import AreasAheadApp
 from bc_tui.domain import labels
-from bc_tui.domain.cards import luhn_ok
 from bc_tui.domain.errors import DomainError
 from bc_tui.domain.models import BusinessCenter, Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
@@ -32,7 +31,9 @@ from bc_tui.services import Actor, Services
 from bc_tui.store.errors import StoreError
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.nav import AREAS
-from bc_tui.widgets.phone import PhoneSession
+
+if TYPE_CHECKING:
+    from bc_tui.widgets.phone import PhoneSession
 
 log = logging.getLogger("bc_tui")
 
@@ -115,8 +116,9 @@ class BusinessCenterApp(AreasAheadApp):
         self.actor = actor
         self.confirm_dwell = confirm_dwell
         self._later_css_read = False
-        phones = services.repo.all(Phone)
-        self.phone_session = PhoneSession(phones[0].phone_id) if phones else None
+        #: The phone beside the screens: none until `p` first shows it (nor its module, which
+        #: starting does not need).
+        self.phone_session: PhoneSession | None = None
 
     def on_mount(self) -> None:
         # No super().on_mount(): Textual runs ServicesApp's handler too (a second file watch).
@@ -225,7 +227,10 @@ class BusinessCenterApp(AreasAheadApp):
         """Show the phone beside the screen (and give it the keys), or hide it."""
         session = self.phone_session
         if session is None:
-            # One may have been made since the start, by `bc-tui phone` in another terminal.
+            # The database's phone (perhaps made since the start, by `bc-tui phone` in
+            # another terminal).
+            from bc_tui.widgets.phone import PhoneSession
+
             phones = self.services.repo.all(Phone)
             if phones:
                 session = self.phone_session = PhoneSession(phones[0].phone_id)
@@ -378,6 +383,8 @@ class _NoCardNumbers(logging.Formatter):
 
     @staticmethod
     def _mask(match: re.Match[str]) -> str:
+        from bc_tui.domain.cards import luhn_ok  # (the card rules: not needed to start)
+
         digits = "".join(ch for ch in match.group() if ch.isdigit())
         return "[card number removed]" if luhn_ok(digits) else match.group()
 

@@ -23,10 +23,7 @@ from bc_tui.domain.errors import DomainError
 from bc_tui.domain.models import DEFAULT_QR_TTL
 from bc_tui.ids import RandomIds
 from bc_tui.services import Actor, Services
-from bc_tui.services import seed as seeding
-from bc_tui.services.export import export_state
-from bc_tui.services.integrity import check_integrity
-from bc_tui.store.database import Store, displaced_path, restore_backup
+from bc_tui.store.database import Store
 from bc_tui.store.errors import StoreError
 from bc_tui.store.repository import Repository
 
@@ -157,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     clock = SystemClock()
+    # Each command imports what only it needs: starting the app imports none of it.
     if args.command == "export":
+        from bc_tui.services.export import export_state
+
         store = Store(chosen_db_path(args), readonly=True)
         state = export_state(Repository(store), clock)
         json.dump(state, sys.stdout, ensure_ascii=False, indent=2)
@@ -166,8 +166,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "seed":
         if args.db is None:
             return _fail("seed writes a new database: name its file with --db PATH.")
+        from bc_tui.services.seed import generate
+
         repo = Repository(Store(args.db))
-        seeding.generate(
+        generate(
             repo,
             clock,
             seed=args.seed,
@@ -192,9 +194,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_ssh(args)
     if args.command == "web":
         path = chosen_db_path(args)
-        services = Services(Store(path), clock, RandomIds())
-        if args.demo and services.views.default_actor() is None:
-            seeding.load_demo(services.repo, clock)
+        _open(path, args, clock)  # (made, with the demo if asked, before serving it)
         from bc_tui.web import serve
 
         return serve(path, host=args.host, port=args.port, phone=args.phone, qr_ttl=args.qr_ttl)
@@ -202,6 +202,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         path = chosen_db_path(args)
         if args.db_command == "check":
             return _check(path)
+        from bc_tui.store.database import displaced_path, restore_backup
+
         restore_backup(path)
         print(
             f"Restored {path} from its backup. The file it replaced is kept, with its audit "
@@ -213,6 +215,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _check(path: Path) -> int:
     """`bc-tui db check`: one line per problem and exit 1, or one line saying it is sound."""
+    from bc_tui.services.integrity import check_integrity
+
     with Store(path, readonly=True) as store:
         problems = check_integrity(store)
         documents = sum(len(store.table(name)) for name in store.tables())
@@ -224,11 +228,18 @@ def _check(path: Path) -> int:
     return 0
 
 
-def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
-    path = chosen_db_path(args)
-    services = Services(Store(path), clock, RandomIds())
+def _open(path: Path, args: argparse.Namespace, clock: SystemClock, **options: int) -> Services:
+    """The services over `path`; with --demo, the demo is loaded into it first if it is empty."""
+    services = Services(Store(path), clock, RandomIds(), **options)
     if args.demo and services.views.default_actor() is None:
-        seeding.load_demo(services.repo, clock)
+        from bc_tui.services.seed import load_demo
+
+        load_demo(services.repo, clock)
+    return services
+
+
+def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
+    services = _open(chosen_db_path(args), args, clock)
     phone = (
         services.phone.log_in(args.account)
         if args.account
@@ -254,10 +265,7 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
 
 def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
     path = chosen_db_path(args)
-    store = Store(path)
-    services = Services(store, clock, RandomIds(), qr_ttl=args.qr_ttl)
-    if args.demo and services.views.default_actor() is None:
-        seeding.load_demo(services.repo, clock)
+    services = _open(path, args, clock, qr_ttl=args.qr_ttl)
     if args.user:
         actor: Actor | None = services.views.find_actor(args.user, args.bc)
     elif args.bc:

@@ -26,7 +26,7 @@ from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
 from bc_tui.widgets.summary import Summary
-from bc_tui.widgets.table import VirtualTable
+from bc_tui.widgets.table import VirtualTable, by_row
 
 PARTNERS = "PARTNERS"
 #: Asset types assigned from here (TikTok accounts have their own screen, with multi-select).
@@ -68,7 +68,7 @@ class AssetsScreen(AreaScreen):
         yield Summary()
         with Horizontal(id="assets-split"):
             yield OptionList(id="groups")
-            yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=_texts, id="assets")
+            yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=by_row(_texts), id="assets")
 
     def load(self) -> None:
         app = self.bc_app

@@ -25,7 +25,6 @@ from bc_tui.shell import DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.nav import NavSidebar
-from bc_tui.widgets.phone import show_phone
 
 if TYPE_CHECKING:
     from bc_tui.app import BusinessCenterApp
@@ -131,6 +130,10 @@ class AreaScreen(Screen[None]):
         self.sync_phone()
 
     def sync_phone(self, *, focus: bool = False) -> None:
+        if self.bc_app.phone_session is None:
+            return  # never shown, so no pane to sync (nor its module imported, see `p`)
+        from bc_tui.widgets.phone import show_phone
+
         show_phone(self, self.query_one("#frame"), focus=focus)
 
     @on(NavSidebar.Selected)

@@ -7,7 +7,9 @@ they are ~10 ms of imports that the first frame does not need.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from contextlib import suppress
+from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -22,7 +24,7 @@ from bc_tui.services.views import TikTokAccountRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
 from bc_tui.widgets.summary import Summary
-from bc_tui.widgets.table import VirtualTable
+from bc_tui.widgets.table import VirtualTable, distinct
 
 #: Most telling first: at 80 columns the right-hand ones scroll out of view.
 COLUMNS = ("Handle", "Status", "Ownership", "Access", "Name", "Members")
@@ -57,40 +59,64 @@ class TikTokAccountsScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
-        yield VirtualTable(COLUMNS, self._cells, key=_handle, texts=self._texts, id="accounts")
+        yield VirtualTable(
+            COLUMNS, self._cells, key=_handle, texts=self._column_texts, id="accounts"
+        )
 
     def on_mount(self) -> None:
         # No super().on_mount(): Textual runs AreaScreen's handler too (a second load).
         self.set_interval(1.0, self._tick_pending)
 
-    def _status_suffix(self, row: TikTokAccountRow) -> tuple[str, str]:
+    def _status_suffix(
+        self, status: RelationStatus, pending_until: datetime | None
+    ) -> tuple[str, str]:
         """What follows the status, and its style: the time left on a live request
         ("Pending 04:12"), or that a pending entry has no live request any more."""
-        if row.pending_until is not None:
-            seconds = (row.pending_until - self.bc_app.services.clock.now()).total_seconds()
+        if pending_until is not None:
+            seconds = (pending_until - self.bc_app.services.clock.now()).total_seconds()
             left = labels.mm_ss(max(0, math.ceil(seconds)))
-            if row.relation_status is RelationStatus.PENDING:
+            if status is RelationStatus.PENDING:
                 return f" {left}", ""
             return f" · claim {left}", "yellow"
-        if row.relation_status is RelationStatus.PENDING:
+        if status is RelationStatus.PENDING:
             return " · stale", "dim"
         return "", ""
 
+    # Each cell's plain text from some of the row's fields: the table measures a column by
+    # calling these once per distinct value (`_column_texts`), the painting once per cell.
+
+    def _handle_text(self, handle: str) -> str:
+        return f"✓ @{handle}" if handle in self._chosen else f"@{handle}"
+
+    def _status_text(self, status: RelationStatus, pending_until: datetime | None) -> str:
+        return labels.RELATION_STATUS[status] + self._status_suffix(status, pending_until)[0]
+
     def _texts(self, row: TikTokAccountRow) -> tuple[str, ...]:
-        """The plain text of each cell (what the table measures columns by)."""
+        """The plain text of each cell."""
         return (
-            f"✓ @{row.handle}" if row.handle in self._chosen else f"@{row.handle}",
-            labels.RELATION_STATUS[row.relation_status] + self._status_suffix(row)[0],
+            self._handle_text(row.handle),
+            self._status_text(row.relation_status, row.pending_until),
             labels.relation(row.relation_type, row.relation_status),
-            ", ".join(row.scopes) or "—",
+            _access_text(row.scopes),
             row.display_name,
-            ", ".join([*row.members, *(f"partner {p}" for p in row.partners)]) or "—",
+            _members_text(row.members, row.partners),
+        )
+
+    def _column_texts(self, rows: Sequence[TikTokAccountRow]) -> tuple[list[str], ...]:
+        """Each column's texts over `rows`, as `_texts` makes them: what the table measures."""
+        return (
+            distinct(rows, self._handle_text, "handle"),
+            distinct(rows, self._status_text, "relation_status", "pending_until"),
+            distinct(rows, labels.relation, "relation_type", "relation_status"),
+            distinct(rows, _access_text, "scopes"),
+            distinct(rows, str, "display_name"),
+            distinct(rows, _members_text, "members", "partners"),
         )
 
     def _cells(self, row: TikTokAccountRow) -> tuple[Text, ...]:
         handle, _, *rest = self._texts(row)
         status = relation_status(row.relation_status)
-        status.append(*self._status_suffix(row))
+        status.append(*self._status_suffix(row.relation_status, row.pending_until))
         chosen = row.handle in self._chosen
         return (Text(handle, style="bold") if chosen else plain(handle), status, *map(plain, rest))
 
@@ -315,3 +341,11 @@ class TikTokAccountsScreen(AreaScreen):
 
 def _handle(row: TikTokAccountRow) -> str:
     return row.handle
+
+
+def _access_text(scopes: tuple[str, ...]) -> str:
+    return ", ".join(scopes) or "—"
+
+
+def _members_text(members: tuple[str, ...], partners: tuple[str, ...]) -> str:
+    return ", ".join([*members, *(f"partner {partner}" for partner in partners)]) or "—"

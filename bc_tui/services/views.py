@@ -14,6 +14,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from bc_tui.clock import Clock
@@ -38,7 +40,6 @@ from bc_tui.domain.models import (
     RelationType,
     RequestStatus,
     TikTokAccount,
-    TtAccountRole,
     User,
     UserRole,
 )
@@ -411,13 +412,23 @@ class ViewService(ServiceBase):
         # keeps per row (the table's column widths) then holds for it. A change alters a few
         # rows of 10,000, and measuring every row again cost more than building them.
         before = {row[0]: row for row in memo[2]} if memo is not None else {}
+        handles, relation_types, statuses, roles = self.repo.value_columns(
+            AssetLink,
+            ("asset_id", "relation_type", "relation_status", "tt_account_roles"),
+            bc_id=actor.bc_id,
+            asset_type=AssetType.TT_ACCOUNT,
+        )
         visible = self._visible_assets(actor)
-        accounts = {
-            handle: (display, region)
-            for handle, display, region in self.repo.values(
-                TikTokAccount, ("handle", "display_name", "region")
+        if visible is not None:
+            shown = [(AssetType.TT_ACCOUNT, handle) in visible for handle in handles]
+            handles, relation_types, statuses, roles = (
+                list(compress(column, shown))
+                for column in (handles, relation_types, statuses, roles)
             )
-        }
+        account_handles, displays, regions = self.repo.value_columns(
+            TikTokAccount, ("handle", "display_name", "region")
+        )
+        accounts = dict(zip(account_handles, zip(displays, regions, strict=True), strict=True))
         names = self.user_names()
         people: dict[str, list[str]] = defaultdict(list)
         assignments = self.repo.values(
@@ -439,35 +450,33 @@ class ViewService(ServiceBase):
             )
             if request.status_at(now) is RequestStatus.NOT_USED
         }
-        found: list[TikTokAccountRow] = []
-        add = found.append
-        links = self.repo.values(
-            AssetLink,
-            ("asset_id", "relation_type", "relation_status", "tt_account_roles"),
-            bc_id=actor.bc_id,
-            asset_type=AssetType.TT_ACCOUNT,
-        )
-        scopes: dict[tuple[TtAccountRole, ...], tuple[str, ...]] = {}  # one tuple per set
-        for handle, relation_type, relation_status, roles in links:
-            if visible is not None and (AssetType.TT_ACCOUNT, handle) not in visible:
-                continue
-            display, region = accounts.get(handle, ("", ""))
-            scope_labels = scopes.get(roles)
-            if scope_labels is None:
-                scope_labels = scopes[roles] = tuple(labels.SCOPE[scope] for scope in roles)
-            row = TikTokAccountRow(  # the fields in order: by keyword, twice the cost
-                handle,
-                display,
-                region,
-                relation_type,
-                relation_status,
-                scope_labels,
-                tuple(sorted(people[handle])) if handle in people else (),
-                pending.get(handle),
-                tuple(shared[handle]) if handle in shared else (),
+        # The rows are made a column at a time, in passes in C over the 10,000 links (and
+        # without NamedTuple's __new__, a Python call a row): ~20 ms, where a loop over the
+        # links making each row took ~28.
+        info = list(map(accounts.get, handles, repeat(("", ""))))
+        scopes = {key: tuple(map(labels.SCOPE.__getitem__, key)) for key in set(roles)}
+        members = {handle: tuple(sorted(them)) for handle, them in people.items()}
+        partners = {handle: tuple(them) for handle, them in shared.items()}
+        found = list(
+            map(
+                tuple.__new__,
+                repeat(TikTokAccountRow),
+                zip(
+                    handles,
+                    map(itemgetter(0), info),
+                    map(itemgetter(1), info),
+                    relation_types,
+                    statuses,
+                    map(scopes.__getitem__, roles),
+                    map(members.get, handles, repeat(())),
+                    map(pending.get, handles),
+                    map(partners.get, handles, repeat(())),
+                    strict=True,
+                ),
             )
-            old = before.get(handle)
-            add(old if old == row else row)
+        )
+        if before:
+            found = [old if (old := before.get(row[0])) == row else row for row in found]
         found.sort(key=lambda row: row[0].casefold())  # by handle
         expiry = min(pending.values(), default=None)
         self._tiktok_memo[actor] = (self.repo.store.revision, expiry, found)

@@ -13,6 +13,8 @@ from dataclasses import MISSING, fields
 from datetime import datetime
 from enum import Enum
 from functools import cache
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from bc_tui.domain import models
@@ -171,9 +173,9 @@ def column_reader(cls: type, name: str) -> typing.Callable[[list[dict[str, Any]]
 
     def read(docs: list[dict[str, Any]]) -> list[Any]:
         if optional:
-            values = [doc.get(name, default) for doc in docs]
+            values = list(map(dict.get, docs, repeat(name), repeat(default)))
         else:
-            values = [doc[name] for doc in docs]
+            values = list(map(itemgetter(name), docs))
         if decode is _same:
             return values
         if isinstance(decode, _EnumDecoder):

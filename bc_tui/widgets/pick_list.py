@@ -24,7 +24,7 @@ from textual.geometry import Size
 from textual.message import Message
 
 from bc_tui.widgets.cells import plain
-from bc_tui.widgets.table import CELL_PADDING, Cells, VirtualTable
+from bc_tui.widgets.table import CELL_PADDING, Cells, VirtualTable, by_row
 
 
 class Item(NamedTuple):
@@ -64,7 +64,9 @@ class ItemList(VirtualTable[Item]):
 
     def __init__(self, column: str, items: Iterable[Item] = (), *, id: str | None = None) -> None:
         columns = self._columns(column, True)
-        super().__init__(columns, self._item_cells, key=_value, texts=self._label_texts, id=id)
+        super().__init__(
+            columns, self._item_cells, key=_value, texts=by_row(self._label_texts), id=id
+        )
         self._column = column
         self._natural = 0  # the labels' column's width, to fit the widest label
         self._typed = ""  # what the last letters typed in a row spell

@@ -33,7 +33,7 @@ import bc_tui.widgets
 from bc_tui.app import BusinessCenterApp
 from bc_tui.services.integrity import check_integrity
 from bc_tui.store import Store
-from bc_tui.widgets.phone import PhonePane
+from bc_tui.widgets.phone import PhonePane, PhoneSession
 from tests.apps import demo_services
 
 SEEDS = (1, 2, 3, 4)
@@ -154,8 +154,8 @@ async def test_the_phone_pane_answers_before_it_has_composed(tmp_path: Path) -> 
     services = demo_services(tmp_path)
     app = BusinessCenterApp(services, services.views.default_actor(), watch_interval=0)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert app.phone_session is not None
-        app.phone_session.visible = True
+        # The session `p` makes (there is none before), shown.
+        app.phone_session = PhoneSession(services.phone.device().phone_id, visible=True)
         pane = PhonePane()
         app.screen.mount(pane)  # not awaited: in the DOM, not composed
         pane.sync()

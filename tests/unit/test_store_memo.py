@@ -200,3 +200,40 @@ def test_an_index_over_a_time_stored_in_another_spelling_still_removes(tmp_path:
     with repo.writing() as writer:
         assert writer.remove(AssetLink, asset_id="x") == 1
     assert repo.find(AssetLink, updated_at=when) == [] and repo.all(AssetLink) == []
+
+
+def test_equal_stored_lists_are_one_list_and_changing_one_document_leaves_the_rest(
+    tmp_path: Path,
+) -> None:
+    """Equal lists of scopes in the file are kept as one list (10,000 links hold a handful
+    of distinct ones); that is safe only because a write replaces a field's value rather
+    than changing the list in place."""
+    path = tmp_path / "bc.json"
+    writing = Repository(Store(path))
+    roles = (TtAccountRole.POST, TtAccountRole.LIVE)
+    with writing.writing() as writer:
+        writer.insert_many(
+            [
+                AssetLink(
+                    BC, AssetType.TT_ACCOUNT, h, RelationType.OWNER_BC, RelationStatus.BOUND, roles
+                )
+                for h in ("a", "b", "c")
+            ]
+        )
+    writing.store.close()
+    repo = Repository(Store(path))
+    assert repo.values(AssetLink, ["asset_id"]) == [("a",), ("b",), ("c",)]
+    docs = list(repo.store.storage.read()["asset_links"].values())
+    assert docs[0]["tt_account_roles"] is docs[1]["tt_account_roles"] is docs[2]["tt_account_roles"]
+    with repo.writing() as writer:
+        writer.update(AssetLink, {"asset_id": "b"}, tt_account_roles=(TtAccountRole.POST,))
+    assert [link.tt_account_roles for link in repo.all(AssetLink)] == [
+        roles,
+        (TtAccountRole.POST,),
+        roles,
+    ]
+    assert [doc["tt_account_roles"] for doc in on_disk(path)["asset_links"].values()] == [  # type: ignore[attr-defined]
+        ["POST", "LIVE"],
+        ["POST"],
+        ["POST", "LIVE"],
+    ]
