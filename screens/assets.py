@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from contextlib import suppress
 
 from rich.text import Text
@@ -26,7 +26,7 @@ from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain, relation_status
 from bc_tui.widgets.summary import Summary
-from bc_tui.widgets.table import VirtualTable, by_row
+from bc_tui.widgets.table import VirtualTable, by_row, distinct
 
 PARTNERS = "PARTNERS"
 #: Asset types assigned from here (TikTok accounts have their own screen, with multi-select).
@@ -68,7 +68,7 @@ class AssetsScreen(AreaScreen):
         yield Summary()
         with Horizontal(id="assets-split"):
             yield OptionList(id="groups")
-            yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=by_row(_texts), id="assets")
+            yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=_column_texts, id="assets")
 
     def load(self) -> None:
         app = self.bc_app
@@ -257,8 +257,7 @@ def _key(row: AssetRow | PartnerRow) -> Hashable:
 
 
 def _texts(row: AssetRow | PartnerRow) -> tuple[str, ...]:
-    """The plain text of each cell (what the table measures its columns by: 10,000 TikTok
-    accounts are measured without making a Text for each cell)."""
+    """The plain text of each cell."""
     if isinstance(row, PartnerRow):
         return (
             row.name,
@@ -268,12 +267,35 @@ def _texts(row: AssetRow | PartnerRow) -> tuple[str, ...]:
         )
     return (
         row.name,
-        f"@{row.asset_id}" if row.asset_type is AssetType.TT_ACCOUNT else row.asset_id,
+        _id_text(row.asset_type, row.asset_id),
         labels.relation(row.relation_type, row.relation_status),
         labels.RELATION_STATUS[row.relation_status],
         str(row.members),
-        ", ".join(row.partners) or "—",
+        _partners_text(row.partners),
     )
+
+
+def _column_texts(rows: Sequence[AssetRow | PartnerRow]) -> Iterable[Iterable[str]]:
+    """Each column's texts over `rows` (one group's), as `_texts` makes them: what the table
+    measures, each distinct text once (10,000 TikTok accounts in ~6 ms, not ~17)."""
+    if not rows or isinstance(rows[0], PartnerRow):
+        return by_row(_texts)(rows)  # (a handful)
+    return (
+        distinct(rows, str, "name"),
+        distinct(rows, _id_text, "asset_type", "asset_id"),
+        distinct(rows, labels.relation, "relation_type", "relation_status"),
+        distinct(rows, labels.RELATION_STATUS.__getitem__, "relation_status"),
+        distinct(rows, str, "members"),
+        distinct(rows, _partners_text, "partners"),
+    )
+
+
+def _id_text(asset_type: AssetType, asset_id: str) -> str:
+    return f"@{asset_id}" if asset_type is AssetType.TT_ACCOUNT else asset_id
+
+
+def _partners_text(partners: tuple[str, ...]) -> str:
+    return ", ".join(partners) or "—"
 
 
 def _cells(row: AssetRow | PartnerRow) -> tuple[Text, ...]:

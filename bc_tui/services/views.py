@@ -506,8 +506,7 @@ class ViewService(ServiceBase):
         A row equal to one of the last overview's is that same object, as in the TikTok
         accounts list (see `_tiktok_rows`): its table measures only rows it has not seen."""
         visible = self._visible_assets(actor)
-        before, self._asset_rows = self._asset_rows, {}
-        kept = self._asset_rows
+        before = self._asset_rows
         names = self._asset_names(actor.bc_id)
         counts: dict[tuple[AssetType, str], int] = defaultdict(int)
         for key in self.repo.values(Assignment, ("asset_type", "asset_id"), bc_id=actor.bc_id):
@@ -516,34 +515,53 @@ class ViewService(ServiceBase):
         for partner in self.repo.find(Partner, bc_id=actor.bc_id):
             for asset_id in partner.asset_ids:
                 shared[partner.asset_type, asset_id].append(partner.name)
-        grouped: dict[AssetType, list[AssetRow]] = {asset_type: [] for asset_type in AssetType}
-        links = self.repo.values(
+        asset_types, asset_ids, relation_types, statuses = self.repo.value_columns(
             AssetLink,
             ("asset_type", "asset_id", "relation_type", "relation_status"),
             bc_id=actor.bc_id,
         )
-        for asset_type, asset_id, relation_type, relation_status in links:
-            key = (asset_type, asset_id)
-            if visible is not None and key not in visible:
-                continue
-            row = AssetRow(  # the fields in order: by keyword, twice the cost
-                asset_type,
-                asset_id,
-                names.get(key, asset_id),
-                relation_type,
-                relation_status,
-                counts.get(key, 0),
-                tuple(shared[key]) if key in shared else (),
+        keys = list(zip(asset_types, asset_ids, strict=True))
+        if visible is not None:
+            shown = list(map(visible.__contains__, keys))
+            keys, asset_types, asset_ids, relation_types, statuses = (
+                list(compress(column, shown))
+                for column in (keys, asset_types, asset_ids, relation_types, statuses)
             )
-            old = before.get(key)
-            row = kept[key] = old if old == row else row
-            grouped[asset_type].append(row)
+        partners = {key: tuple(them) for key, them in shared.items()}
+        rows = list(  # a column at a time, as the TikTok accounts list (see `_tiktok_rows`)
+            map(
+                tuple.__new__,
+                repeat(AssetRow),
+                zip(
+                    asset_types,
+                    asset_ids,
+                    map(names.get, keys, asset_ids),
+                    relation_types,
+                    statuses,
+                    map(counts.get, keys, repeat(0)),
+                    map(partners.get, keys, repeat(())),
+                    strict=True,
+                ),
+            )
+        )
+        if before:
+            rows = [
+                old if (old := before.get(key)) == row else row
+                for key, row in zip(keys, rows, strict=True)
+            ]
+        self._asset_rows = dict(zip(keys, rows, strict=True))
+        grouped: dict[AssetType, list[AssetRow]] = {asset_type: [] for asset_type in AssetType}
+        for row in rows:
+            grouped[row[0]].append(row)
         groups = tuple(
             AssetGroup(asset_type, tuple(sorted(rows, key=lambda row: row.name.casefold())))
             for asset_type, rows in grouped.items()
         )
-        partners = () if visible is not None else self._partners(actor)
-        return AssetsOverview(groups=groups, partners=partners, only_assigned=visible is not None)
+        return AssetsOverview(
+            groups=groups,
+            partners=() if visible is not None else self._partners(actor),
+            only_assigned=visible is not None,
+        )
 
     def activity(self, actor: Actor, query: str = "", page: int = 0) -> ActivityView:
         """The audit log, newest first, one page of ACTIVITY_PAGE matching events (page 0 is

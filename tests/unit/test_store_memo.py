@@ -22,7 +22,7 @@ from bc_tui.domain.models import (
     UserRole,
 )
 from bc_tui.store import Store
-from bc_tui.store.repository import Repository
+from bc_tui.store.repository import Repository, _share_values
 
 BC = "bc-1"
 
@@ -237,3 +237,17 @@ def test_equal_stored_lists_are_one_list_and_changing_one_document_leaves_the_re
         ["POST"],
         ["POST", "LIVE"],
     ]
+
+
+def test_only_lists_of_strings_are_shared() -> None:
+    """[1], [1.0] and [True] are equal in Python: shared, a file's [1] would be written back
+    as [true]. Such lists are not ours (scopes are strings), and are left as they were."""
+    raw = {
+        "1": {"tt_account_roles": [True]},
+        "2": {"tt_account_roles": [1]},
+        "3": {"tt_account_roles": ["POST"]},
+        "4": {"tt_account_roles": ["POST"]},
+    }
+    _share_values(AssetLink, raw)
+    assert [type(doc["tt_account_roles"][0]) for doc in raw.values()] == [bool, int, str, str]
+    assert raw["3"]["tt_account_roles"] is raw["4"]["tt_account_roles"]

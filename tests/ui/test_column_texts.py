@@ -1,12 +1,13 @@
-"""The TikTok accounts list measures its columns as its cells read."""
+"""The big lists measure their columns from the texts their cells show."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bc_tui.domain.models import RequestKind
+from bc_tui.screens import assets
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
-from tests.apps import demo_app
+from tests.apps import demo_app, demo_services
 from tests.conftest import as_user
 
 
@@ -32,3 +33,18 @@ async def test_columns_are_measured_from_the_texts_the_cells_show(tmp_path: Path
         assert any(handle.startswith("✓ @") for handle in handles)
         assert "Pending 05:00" in statuses
         assert any(", partner " in text or text.startswith("partner ") for text in members)
+
+
+def test_assets_columns_are_measured_from_the_texts_the_cells_show(tmp_path: Path) -> None:
+    """As above, for Assets: every group of the demo's (TikTok accounts with their @, ad
+    accounts, ...; partners are measured row by row), with a pending claim in it."""
+    services = demo_services(tmp_path)
+    ava = as_user("ava")
+    services.linking.request_authorization(ava, "solstice.skin", RequestKind.CLAIM_OWNERSHIP)
+    overview = services.views.assets_overview(ava)
+    groups = [group.rows for group in overview.groups if group.rows] + [overview.partners]
+    assert len(groups) >= 3 and all(groups)
+    for rows in groups:
+        by_row = [set(column) for column in zip(*map(assets._texts, rows), strict=True)]
+        by_column = [set(column) for column in assets._column_texts(rows)]
+        assert by_column == by_row
