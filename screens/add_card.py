@@ -23,7 +23,7 @@ class AddCardDialog(FormDialog[str]):
     SUBMIT = "Add card"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "submit", "Add card", priority=True),
+        Binding("enter", "after_typing('submit')", "Add card", priority=True),
     ]
 
     def compose(self) -> ComposeResult:

@@ -34,7 +34,7 @@ class AssignDialog(FormDialog[int]):
     SUBMIT = "Assign"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "submit", "Assign", priority=True),
+        Binding("enter", "after_typing('submit')", "Assign", priority=True),
     ]
 
     def __init__(

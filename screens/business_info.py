@@ -19,7 +19,7 @@ class BusinessInfoDialog(FormDialog[BusinessCenter]):
     SUBMIT = "Save"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "submit", "Save", priority=True),
+        Binding("enter", "after_typing('submit')", "Save", priority=True),
     ]
 
     def compose(self) -> ComposeResult:

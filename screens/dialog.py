@@ -1,10 +1,12 @@
-"""What every dialog shares: it closes once."""
+"""What every dialog shares: it closes once, and its enter waits for what was typed."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import on
 from textual.await_complete import AwaitComplete
+from textual.message import Message
 from textual.screen import ModalScreen
 
 ResultType = TypeVar("ResultType")
@@ -23,6 +25,13 @@ class Dialog(ModalScreen[ResultType]):
 
     _dismissed = False
 
+    class _AfterTyping(Message):
+        """Sent through the focused widget, so it arrives behind the keys sent there first."""
+
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
+
     @property
     def closing(self) -> bool:
         """Dismissed already: what it was opened for is done, or was cancelled."""
@@ -33,3 +42,24 @@ class Dialog(ModalScreen[ResultType]):
             return AwaitComplete.nothing()
         self._dismissed = True
         return super().dismiss(result)
+
+    def action_after_typing(self, action: str) -> None:
+        """Run `action` once the keys typed before the key bound to this have been handled:
+        for a priority key (enter submits a form from any field).
+
+        Textual runs a priority binding as its key arrives, but hands each key before it to
+        the focused widget, whose queue it then climbs to the app's bindings: in one burst of
+        keys (a paste, fast typing over SSH) enter submitted before the last characters
+        reached the field ("100" then enter recharged 1.00), and before an escape typed
+        ahead of it. The action climbs the same way, behind them, and runs last in the app's
+        queue; if the dialog was closed meanwhile, it is not run."""
+        (self.focused or self).post_message(self._AfterTyping(action))
+
+    @on(_AfterTyping)
+    def _after_typing(self, message: _AfterTyping) -> None:
+        message.stop()
+        self.app.call_later(self._run_after_typing, message.action)
+
+    async def _run_after_typing(self, action: str) -> None:
+        if not self.closing:
+            await self.run_action(action)

@@ -33,7 +33,7 @@ class InviteDialog(FormDialog[Invitation]):
     SUBMIT = "Invite"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "submit", "Invite", priority=True),
+        Binding("enter", "after_typing('submit')", "Invite", priority=True),
     ]
 
     def compose(self) -> ComposeResult:

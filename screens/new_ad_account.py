@@ -21,7 +21,7 @@ class NewAdAccountDialog(FormDialog[AdAccount]):
     SUBMIT = "Create"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "submit", "Create", priority=True),
+        Binding("enter", "after_typing('submit')", "Create", priority=True),
     ]
 
     def compose(self) -> ComposeResult:

@@ -28,7 +28,7 @@ class PartnerDialog(FormDialog[Partner]):
     SUBMIT = "Add partner"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "submit", "Add partner", priority=True),
+        Binding("enter", "after_typing('submit')", "Add partner", priority=True),
     ]
 
     def compose(self) -> ComposeResult:

@@ -27,7 +27,7 @@ class ScopesDialog(Dialog[AuthorizationRequest | None]):
     CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "generate", "Generate QR code", priority=True),
+        Binding("enter", "after_typing('generate')", "Generate QR code", priority=True),
     ]
 
     def __init__(self, handle: str) -> None:

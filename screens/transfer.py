@@ -35,7 +35,7 @@ class TransferDialog(FormDialog[str]):
     SUBMIT = "Transfer"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "submit", "Transfer", priority=True),
+        Binding("enter", "after_typing('submit')", "Transfer", priority=True),
     ]
 
     def __init__(self, ad_account: AdAccountRow, bc_balance: int, currency: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -79,6 +81,22 @@ async def run_command(pilot: Pilot[None], title: str) -> None:
         raise AssertionError(f"the palette did not list {title!r}")
     await pilot.press("enter")
     await pilot.pause()
+
+
+#: The key names of some characters (what a terminal's driver calls them).
+_KEY_NAMES = {"\r": "enter", " ": "space", ".": "full_stop", ",": "comma", "@": "at"}
+
+
+def burst(app: App[object], *keys: str) -> None:
+    """Keys handed to the app together, as a terminal's driver does with keys that arrive in
+    one read: a double tap, a paste, fast typing over SSH. Each is a character ("x", "1",
+    "@") or a key's name ("enter", "down")."""
+    characters = {name: character for character, name in _KEY_NAMES.items()}
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(_KEY_NAMES.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, characters.get(key)))
 
 
 def keys(*steps: str) -> Callable[[Pilot[None]], Awaitable[None]]:

@@ -13,7 +13,7 @@ from bc_tui.screens.invoice import InvoiceDialog
 from bc_tui.screens.new_ad_account import NewAdAccountDialog
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.transfer import TransferDialog
-from tests.apps import Typed, demo_app, play, run_command
+from tests.apps import Typed, burst, demo_app, play, run_command
 from tests.conftest import NORTHWIND, as_user
 
 URBAN = "7214550918300000103"
@@ -84,6 +84,24 @@ async def test_recharge_previews_then_moves_the_money_once(tmp_path: Path) -> No
         assert urban(app).cash_balance == 97_525 + 100_050
         assert app.services.repo.count(Transaction, advertiser_id=URBAN) == 2  # one from before
         assert "Urban Peak — Always on recharged with 1,000.50 USD." in notices(app)
+
+
+async def test_an_amount_typed_with_its_enter_in_one_burst_is_the_amount_moved(
+    tmp_path: Path,
+) -> None:
+    """Enter submits as a priority key, handled as it arrives, while the keys typed before it
+    are still on their way to the field: "100" and enter in one burst (a paste, fast typing
+    over SSH) recharged 1.00 or 10.00. The whole amount reaches the field first now."""
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "tab")
+        assert isinstance(app.focused, Input)
+        burst(app, "1", "0", "0", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, BillingScreen)
+        assert urban(app).cash_balance == 97_525 + 10_000
+        assert "Urban Peak — Always on recharged with 100.00 USD." in notices(app)
 
 
 async def test_refund_too_soon_after_spend_is_refused_in_place(tmp_path: Path) -> None:

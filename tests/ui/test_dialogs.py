@@ -21,7 +21,7 @@ from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.pick_list import PickList
-from tests.apps import Typed, demo_app, play
+from tests.apps import Typed, burst, demo_app, play
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -81,12 +81,6 @@ async def test_a_double_click_on_submit_submits_once(
         assert app.is_running
         assert isinstance(app.screen, TikTokAccountsScreen)
         assert len(calls) == 1
-
-
-def burst(app, *keys: str) -> None:
-    """Keys handed to the app together, as a terminal's driver does with a quick double tap."""
-    for key in keys:
-        app.post_message(events.Key(key, "\r" if key == "enter" else None))
 
 
 @pytest.mark.parametrize(
@@ -198,3 +192,43 @@ async def test_a_double_tap_on_claim_ownership_does_not_also_confirm_it(
         claimed = app.services.repo.first(AuthorizationRequest, handle="our.brand") is not None
         assert claimed is (dwell == 0)
         assert isinstance(app.screen, QrDialog if dwell == 0 else ConfirmDialog)
+
+
+async def test_an_address_typed_with_its_enter_in_one_burst_is_the_address_invited(
+    tmp_path: Path,
+) -> None:
+    """As with an amount (test_billing): the whole address reaches the field before enter
+    sends the invitation, where it used to send an empty one and say none was given."""
+    from bc_tui.domain.models import Member, MemberStatus, User
+    from bc_tui.screens.members import MembersScreen
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3", "i")
+        burst(app, *"zoe@agency.com", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        user = app.services.repo.first(User, user_email="zoe@agency.com")
+        assert user is not None
+        member = app.services.repo.first(Member, user_id=user.user_id)
+        assert member is not None and member.relation_status is MemberStatus.PENDING
+
+
+async def test_escape_then_enter_in_one_burst_cancels_and_submits_nothing(
+    tmp_path: Path,
+) -> None:
+    """Enter, a priority key, used to be run before an escape typed just ahead of it: the
+    form was sent although the person had cancelled it. Keys keep their order now."""
+    from bc_tui.domain.models import Member
+    from bc_tui.screens.members import MembersScreen
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "3", "i", Typed("zoe@agency.com"))
+        members = app.services.repo.count(Member, bc_id=NORTHWIND)
+        burst(app, "escape", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        assert app.services.repo.count(Member, bc_id=NORTHWIND) == members
