@@ -31,6 +31,26 @@ def member(user_id: str, role: UserRole = UserRole.STANDARD) -> Member:
     return Member(bc_id=BC, user_id=user_id, user_role=role, relation_status=MemberStatus.BOUND)
 
 
+ROLES = (TtAccountRole.POST, TtAccountRole.LIVE)
+
+
+def links_with_roles(path: Path, roles: tuple[TtAccountRole, ...], *handles: str) -> Repository:
+    """A file with a TikTok account link of `roles` for each handle, opened afresh (as read
+    from the file)."""
+    writing = Repository(Store(path))
+    with writing.writing() as writer:
+        writer.insert_many(
+            [
+                AssetLink(
+                    BC, AssetType.TT_ACCOUNT, h, RelationType.OWNER_BC, RelationStatus.BOUND, roles
+                )
+                for h in handles
+            ]
+        )
+    writing.store.close()
+    return Repository(Store(path))
+
+
 def on_disk(path: Path) -> dict[str, object]:
     return json.loads(path.read_text("utf-8"))
 
@@ -155,21 +175,9 @@ def test_a_list_of_enum_values_is_decoded_once_and_bad_ones_still_refused(
     reads 10,000 of them); a list holding an unknown or unhashable value is refused as
     before."""
     path = tmp_path / "bc.json"
-    writing = Repository(Store(path))
-    roles = (TtAccountRole.POST, TtAccountRole.LIVE)
-    with writing.writing() as writer:
-        writer.insert_many(
-            [
-                AssetLink(
-                    BC, AssetType.TT_ACCOUNT, h, RelationType.OWNER_BC, RelationStatus.BOUND, roles
-                )
-                for h in ("a", "b")
-            ]
-        )
-    writing.store.close()
-    repo = Repository(Store(path))
+    repo = links_with_roles(path, ROLES, "a", "b")
     first, second = (row[0] for row in repo.values(AssetLink, ["tt_account_roles"]))
-    assert first == second == roles and first is second
+    assert first == second == ROLES and first is second
     assert repo.all(AssetLink)[0].tt_account_roles is first
     for bad in (["POST", "NOT_A_SCOPE"], ["POST", {"x": 1}]):
         stored = on_disk(path)
@@ -209,28 +217,16 @@ def test_equal_stored_lists_are_one_list_and_changing_one_document_leaves_the_re
     of distinct ones); that is safe only because a write replaces a field's value rather
     than changing the list in place."""
     path = tmp_path / "bc.json"
-    writing = Repository(Store(path))
-    roles = (TtAccountRole.POST, TtAccountRole.LIVE)
-    with writing.writing() as writer:
-        writer.insert_many(
-            [
-                AssetLink(
-                    BC, AssetType.TT_ACCOUNT, h, RelationType.OWNER_BC, RelationStatus.BOUND, roles
-                )
-                for h in ("a", "b", "c")
-            ]
-        )
-    writing.store.close()
-    repo = Repository(Store(path))
+    repo = links_with_roles(path, ROLES, "a", "b", "c")
     assert repo.values(AssetLink, ["asset_id"]) == [("a",), ("b",), ("c",)]
     docs = list(repo.store.storage.read()["asset_links"].values())
     assert docs[0]["tt_account_roles"] is docs[1]["tt_account_roles"] is docs[2]["tt_account_roles"]
     with repo.writing() as writer:
         writer.update(AssetLink, {"asset_id": "b"}, tt_account_roles=(TtAccountRole.POST,))
     assert [link.tt_account_roles for link in repo.all(AssetLink)] == [
-        roles,
+        ROLES,
         (TtAccountRole.POST,),
-        roles,
+        ROLES,
     ]
     assert [doc["tt_account_roles"] for doc in on_disk(path)["asset_links"].values()] == [  # type: ignore[attr-defined]
         ["POST", "LIVE"],
