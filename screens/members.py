@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 
 from bc_tui.domain import labels
+from bc_tui.domain.models import FinanceRole, MemberStatus
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.invite import InviteDialog
@@ -17,7 +20,7 @@ from bc_tui.services.views import MemberRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import member_status, plain
 from bc_tui.widgets.summary import Summary
-from bc_tui.widgets.table import VirtualTable
+from bc_tui.widgets.table import VirtualTable, distinct
 
 
 class MembersScreen(AreaScreen):
@@ -37,7 +40,7 @@ class MembersScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Summary()
         columns = ("Name", "Email", "Role", "Finance role", "Status", "Assets")
-        yield VirtualTable(columns, _cells, key=_user_id, id="members")
+        yield VirtualTable(columns, _cells, key=_user_id, texts=_column_texts, id="members")
 
     def load(self) -> None:
         app = self.bc_app
@@ -84,10 +87,32 @@ def _cells(row: MemberRow) -> tuple[Text, ...]:
         plain(row.user_name),
         plain(row.user_email),
         plain(labels.USER_ROLE[row.user_role]),
-        plain(labels.FINANCE_ROLE[row.finance_role] if row.finance_role else "—"),
+        plain(_finance_text(row.finance_role)),
         member_status(row.relation_status, expired=row.invite_expired),
         plain(row.assets),
     )
+
+
+def _column_texts(rows: Sequence[MemberRow]) -> tuple[list[str], ...]:
+    """Each column's texts over `rows`, as `_cells` shows them: what the table measures,
+    each distinct text once (1,000 members in ~2 ms, where making every row's cells to
+    measure them took ~11 on each reload)."""
+    return (
+        distinct(rows, str, "user_name"),
+        distinct(rows, str, "user_email"),
+        distinct(rows, labels.USER_ROLE.__getitem__, "user_role"),
+        distinct(rows, _finance_text, "finance_role"),
+        distinct(rows, _status_text, "relation_status", "invite_expired"),
+        distinct(rows, str, "assets"),
+    )
+
+
+def _finance_text(role: FinanceRole | None) -> str:
+    return labels.FINANCE_ROLE[role] if role else "—"
+
+
+def _status_text(status: MemberStatus, expired: bool) -> str:
+    return member_status(status, expired=expired).plain
 
 
 def _user_id(row: MemberRow) -> str:

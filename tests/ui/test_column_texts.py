@@ -48,3 +48,21 @@ def test_assets_columns_are_measured_from_the_texts_the_cells_show(tmp_path: Pat
         by_row = [set(column) for column in zip(*map(assets._texts, rows), strict=True)]
         by_column = [set(column) for column in assets._column_texts(rows)]
         assert by_column == by_row
+
+
+def test_members_columns_are_measured_from_the_texts_the_cells_show(tmp_path: Path) -> None:
+    """As above, for Members: roles, finance roles, and each state of a membership (active,
+    invited, invitation expired)."""
+    from bc_tui.domain.models import INVITE_TTL, UserRole
+    from bc_tui.screens import members
+
+    services = demo_services(tmp_path)
+    ava = as_user("ava")
+    services.clock.advance(INVITE_TTL.total_seconds() + 60)  # the demo's invitation expires
+    services.members.invite_members(ava, ["zoe@agency.com"], UserRole.STANDARD)
+    rows = services.views.members(ava)
+    by_row = [
+        {cell.plain for cell in column} for column in zip(*map(members._cells, rows), strict=True)
+    ]
+    assert {"Active", "Invited", "Invite expired"} <= by_row[4]
+    assert by_row == [set(column) for column in members._column_texts(rows)]
