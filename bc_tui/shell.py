@@ -12,9 +12,11 @@ import gc
 import select
 import sys
 
+from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.timer import Timer
 
 from bc_tui.services import Services
 from bc_tui.store.errors import StoreError
@@ -33,6 +35,8 @@ class ServicesApp(App[None]):
         self.generation = 0  # screens compare it to know whether to reload on resume
         self._watch_interval = watch_interval
         self._gc_threshold: tuple[int, int, int] | None = None  # while our GC policy holds
+        self._held: list[events.Event] | None = None  # keys kept back (see `hold_keys`)
+        self._hold_timer: Timer | None = None
 
     def on_mount(self) -> None:
         if self._watch_interval > 0:
@@ -53,6 +57,37 @@ class ServicesApp(App[None]):
         widgets and end the app with an error instead."""
         if sys.__stdin__ is not None and _hung_up(sys.__stdin__.fileno()):
             self.call_later(self.exit)
+
+    def hold_keys(self) -> None:
+        """Keep back the keys (and pastes) that arrive from now on, until `release_keys`
+        hands them on in order; at most HOLD_KEYS_AT_MOST seconds, so that none is ever lost.
+
+        For an action that must wait for the keys typed before its own key and run before
+        the ones after it (a form's enter, `Dialog.action_after_typing`): Textual hands each
+        key on to its widget as it arrives, so in one burst of keys the ones after would
+        reach the form's fields before the form was sent."""
+        if self._held is None:
+            self._held = []
+            self._hold_timer = self.set_timer(HOLD_KEYS_AT_MOST, self.release_keys)
+
+    def release_keys(self) -> None:
+        """Hand on the keys kept back, behind whatever the app has queued already."""
+        held, self._held = self._held, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        for event in held or ():
+            self.post_message(event)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            self._held is not None
+            and isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded  # (from the terminal, not one climbing back up)
+        ):
+            self._held.append(event)
+            return
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         """Hand the collector back as it was (a test process runs many apps in turn)."""
@@ -117,6 +152,9 @@ class ServicesApp(App[None]):
             self.data_changed()
 
 
+#: Seconds keys are kept back at most (`ServicesApp.hold_keys`): what is waited for takes
+#: milliseconds, unless it never comes (its dialog was closed meanwhile).
+HOLD_KEYS_AT_MOST = 0.5
 #: Seconds between the app's own full garbage collections (see `ServicesApp._settled`).
 COLLECT_EVERY = 10.0
 #: Seconds between two looks at whether the terminal is still there.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from textual import on
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 from textual.screen import ModalScreen
+
+from bc_tui.shell import ServicesApp
 
 ResultType = TypeVar("ResultType")
 
@@ -44,15 +46,18 @@ class Dialog(ModalScreen[ResultType]):
         return super().dismiss(result)
 
     def action_after_typing(self, action: str) -> None:
-        """Run `action` once the keys typed before the key bound to this have been handled:
-        for a priority key (enter submits a form from any field).
+        """Run `action` after the keys typed before the key bound to this, and before the
+        ones typed after it: for a priority key (enter submits a form from any field).
 
         Textual runs a priority binding as its key arrives, but hands each key before it to
         the focused widget, whose queue it then climbs to the app's bindings: in one burst of
         keys (a paste, fast typing over SSH) enter submitted before the last characters
         reached the field ("100" then enter recharged 1.00), and before an escape typed
-        ahead of it. The action climbs the same way, behind them, and runs last in the app's
-        queue; if the dialog was closed meanwhile, it is not run."""
+        ahead of it. The action climbs the same way, behind them, and runs from the app's
+        queue, behind an escape on its way; the keys after it are kept back until it has run
+        (`hold_keys`), or "100", enter and "5" would recharge 1,005.00. It is not run if the
+        dialog was closed meanwhile, or is no longer on top."""
+        cast(ServicesApp, self.app).hold_keys()
         (self.focused or self).post_message(self._AfterTyping(action))
 
     @on(_AfterTyping)
@@ -61,5 +66,8 @@ class Dialog(ModalScreen[ResultType]):
         self.app.call_later(self._run_after_typing, message.action)
 
     async def _run_after_typing(self, action: str) -> None:
-        if not self.closing:
-            await self.run_action(action)
+        try:
+            if not self.closing and self.is_active:
+                await self.run_action(action)
+        finally:
+            cast(ServicesApp, self.app).release_keys()

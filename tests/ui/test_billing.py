@@ -104,6 +104,27 @@ async def test_an_amount_typed_with_its_enter_in_one_burst_is_the_amount_moved(
         assert "Urban Peak — Always on recharged with 100.00 USD." in notices(app)
 
 
+async def test_keys_typed_after_enter_in_one_burst_do_not_change_the_amount(
+    tmp_path: Path,
+) -> None:
+    """The other side of the burst: a "5" typed right after enter recharged 1,005.00 once
+    enter waited for the keys before it; and ctrl+p after it opened the palette first, whose
+    closing then took the dialog's place and left the form up for good. The keys after
+    enter wait for it now: 100.00 moves, the form closes, then the palette opens."""
+    from textual.command import CommandPalette
+
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "tab", Typed("100"))
+        burst(app, "enter", "5", "ctrl+p")
+        for _ in range(3):
+            await pilot.pause()
+        assert urban(app).cash_balance == 97_525 + 10_000
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        assert isinstance(app.screen, BillingScreen)
+
+
 async def test_refund_too_soon_after_spend_is_refused_in_place(tmp_path: Path) -> None:
     app = demo_app(tmp_path, as_user("priya"))
     async with app.run_test(size=(120, 36)) as pilot:

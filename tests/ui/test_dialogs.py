@@ -232,3 +232,29 @@ async def test_escape_then_enter_in_one_burst_cancels_and_submits_nothing(
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
         assert app.services.repo.count(Member, bc_id=NORTHWIND) == members
+
+
+async def test_keys_kept_back_are_handed_on_even_if_nothing_releases_them(
+    tmp_path: Path,
+) -> None:
+    """Keys held for a form's enter are released by the enter's action; if that never
+    comes (its message lost with a widget removed meanwhile), they are handed on after
+    HOLD_KEYS_AT_MOST seconds, in order, rather than lost."""
+    from bc_tui.screens.members import MembersScreen
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        app.hold_keys()
+        burst(app, "3", "i")
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)  # kept back
+        for _ in range(40):  # bounded: 2 s, four times the hold's limit
+            if not isinstance(app.screen, TikTokAccountsScreen):
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert [type(screen).__name__ for screen in app.screen_stack] == [
+            MembersScreen.__name__,
+            "InviteDialog",
+        ]
