@@ -9,12 +9,15 @@ on top, which reloads what it shows. Other screens reload when they are shown ag
 from __future__ import annotations
 
 import gc
+import inspect
 import select
 import sys
+from collections.abc import Awaitable, Callable
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
@@ -24,6 +27,15 @@ from bc_tui.store.errors import StoreError
 
 class DataChanged(Message):
     """The database (or who is acting) changed: the screen on top reloads."""
+
+
+class AfterKeys(Message):
+    """Climbs from a widget to the app, behind the keys handed to that widget before it
+    (`ServicesApp.run_after_keys`)."""
+
+    def __init__(self, callback: Callable[[], Awaitable[object] | object]) -> None:
+        super().__init__()
+        self.callback = callback
 
 
 class ServicesApp(App[None]):
@@ -58,14 +70,36 @@ class ServicesApp(App[None]):
         if sys.__stdin__ is not None and _hung_up(sys.__stdin__.fileno()):
             self.call_later(self.exit)
 
+    def run_after_keys(
+        self, callback: Callable[[], Awaitable[object] | object], *, through: MessagePump
+    ) -> None:
+        """Run `callback` after the keys that reached the app before now, and before the
+        keys that reach it after: for the action of a priority key (a form's enter, `/`).
+
+        Textual runs a priority binding as its key arrives, but hands each key before it to
+        the focused widget (`through`), whose queue it then climbs to the app's bindings; so
+        in one burst of keys (a paste, fast typing over SSH) the priority key overtook them:
+        enter sent a form before the last characters reached its field ("100" then enter
+        recharged 1.00) or after an escape meant to cancel it, and `4/` opened the filter of
+        the area being left. The callback climbs the same way, behind them, and runs from
+        the app's queue; the keys that come meanwhile are kept back (`hold_keys`) and handed
+        on once it has run, or "100", enter and "5" would recharge 1,005.00."""
+        self.hold_keys()
+        through.post_message(AfterKeys(callback))
+
+    @on(AfterKeys)
+    async def _after_keys(self, message: AfterKeys) -> None:
+        try:
+            result = message.callback()
+            if inspect.isawaitable(result):
+                await result
+        finally:
+            self.release_keys()
+
     def hold_keys(self) -> None:
         """Keep back the keys (and pastes) that arrive from now on, until `release_keys`
-        hands them on in order; at most HOLD_KEYS_AT_MOST seconds, so that none is ever lost.
-
-        For an action that must wait for the keys typed before its own key and run before
-        the ones after it (a form's enter, `Dialog.action_after_typing`): Textual hands each
-        key on to its widget as it arrives, so in one burst of keys the ones after would
-        reach the form's fields before the form was sent."""
+        hands them on in order (see `run_after_keys`); at most HOLD_KEYS_AT_MOST seconds, so
+        that none is ever lost."""
         if self._held is None:
             self._held = []
             self._hold_timer = self.set_timer(HOLD_KEYS_AT_MOST, self.release_keys)

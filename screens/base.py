@@ -8,7 +8,9 @@ it was not on top for.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -21,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
 from bc_tui.screens.dialog import Dialog
-from bc_tui.shell import DataChanged
+from bc_tui.shell import HOLD_KEYS_AT_MOST, DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.nav import NavSidebar
@@ -45,7 +47,7 @@ class AreaScreen(Screen[None]):
     AUTO_FOCUS = "#body VirtualTable, #body DataTable, #body OptionList"
     # On the screen, not the app: whether `/` is offered then depends on this screen alone,
     # so its key bar stays the same between visits and is not rebuilt on each one. Priority:
-    # letters typed right after `/` go to the filter, not to the table.
+    # letters typed right after `/` go to the filter, not to the table (see action_filter).
     BINDINGS = [Binding("slash", "filter", "Filter", key_display="/", priority=True)]
     #: (title, help, action) in the command palette for each of the screen's own keys (the
     #: filter's is added when the screen has one): every action is reachable from there too
@@ -149,7 +151,26 @@ class AreaScreen(Screen[None]):
             self.query_one(FilterBar).open()
 
     def action_filter(self) -> None:
-        self.open_filter()
+        """Open the filter of the area on screen once the keys typed before `/` are handled
+        (`4/` opens Billing's, not that of the area being left), with the keys typed after
+        it going into the filter (`ServicesApp.run_after_keys`)."""
+
+        async def open_on_top() -> None:
+            screen = self.app.screen
+            if not isinstance(screen, AreaScreen):
+                return  # (a key before `/` opened a dialog)
+            opened = asyncio.Event()
+
+            def open_filter() -> None:
+                if screen.check_action("filter", ()):
+                    screen.open_filter()
+                opened.set()
+
+            screen.call_later(open_filter)  # behind its first mount, if it is new
+            with suppress(TimeoutError):  # (the keys are never held longer than that)
+                await asyncio.wait_for(opened.wait(), HOLD_KEYS_AT_MOST)
+
+        self.bc_app.run_after_keys(open_on_top, through=self.focused or self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":

@@ -84,7 +84,14 @@ async def run_command(pilot: Pilot[None], title: str) -> None:
 
 
 #: The key names of some characters (what a terminal's driver calls them).
-_KEY_NAMES = {"\r": "enter", " ": "space", ".": "full_stop", ",": "comma", "@": "at"}
+_KEY_NAMES = {
+    "\r": "enter",
+    " ": "space",
+    ".": "full_stop",
+    ",": "comma",
+    "@": "at",
+    "/": "slash",
+}
 
 
 def burst(app: App[object], *keys: str) -> None:

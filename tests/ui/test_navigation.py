@@ -17,7 +17,7 @@ from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, demo_app, play, run_command
+from tests.apps import Typed, burst, demo_app, play, run_command
 from tests.conftest import LABS, NORTHWIND, as_user
 
 
@@ -54,6 +54,27 @@ async def test_slash_filters_and_escape_clears(tmp_path: Path) -> None:
         await pilot.press("escape")
         assert len(handles(app)) == 9
         assert isinstance(app.focused, VirtualTable)
+
+
+async def test_slash_in_a_burst_keeps_the_keys_order(tmp_path: Path) -> None:
+    """`/` is a priority key: it used to run as it arrived, ahead of an area key typed just
+    before it in one burst (`4/` opened the filter of the area being left, and the 4 was
+    lost to it). It runs behind the keys before it now; the keys after it still go into the
+    filter, never to the table (`x` there would remove an account)."""
+    from textual.widgets import Input
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1")
+        burst(app, "3", "/")
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        assert isinstance(app.focused, Input) and app.focused.id == "filter"
+        await pilot.press("escape", "2")
+        burst(app, "/", "x")
+        await pilot.pause()
+        assert [type(screen).__name__ for screen in app.screen_stack] == ["TikTokAccountsScreen"]
+        assert isinstance(app.focused, Input) and app.focused.value == "x"
 
 
 async def test_question_mark_lists_every_key(tmp_path: Path) -> None:
