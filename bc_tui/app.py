@@ -87,8 +87,6 @@ class BusinessCenterApp(AreasAheadApp):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         *(Binding(key, f"area('{area}')", label, show=False) for key, area, label in AREAS),
-        # A priority binding, so the app handles `/` before forwarding the keys typed right
-        # after it: otherwise they reach the table (and its own keys, like x) first.
         Binding("p", "phone", "Phone", tooltip="Show or hide the account owner's phone"),
         Binding("u", "switch_user", "User", tooltip="Switch the acting user"),
         Binding("b", "switch_center", "Business Center", tooltip="Switch Business Center"),
