@@ -104,6 +104,12 @@ class ServicesApp(App[None]):
             self._held = []
             self._hold_timer = self.set_timer(HOLD_KEYS_AT_MOST, self.release_keys)
 
+    def drop_held_keys(self) -> None:
+        """Let go of the keys kept back so far, unhanded: they were typed at a form that is
+        gone now (see `Dialog.action_after_typing`)."""
+        if self._held is not None:
+            self._held.clear()
+
     def release_keys(self) -> None:
         """Hand on the keys kept back, behind whatever the app has queued already."""
         held, self._held = self._held, None

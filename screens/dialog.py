@@ -40,10 +40,17 @@ class Dialog(ModalScreen[ResultType]):
         """Run `action` after the keys typed before the key bound to this, and before the
         ones after it (`ServicesApp.run_after_keys`): for enter, a priority key, which sends
         a form from any of its fields. Not if the dialog was closed meanwhile (an escape
-        typed just before), or is no longer on top."""
+        typed just before), or is no longer on top.
+
+        Once the dialog has closed, the keys typed after enter in the same burst are let go
+        of, as they were when they reached the closing dialog: a double tap of enter sends a
+        form once and does not also press enter on the screen under it."""
+        app = cast(ServicesApp, self.app)
 
         async def run() -> None:
             if not self.closing and self.is_active:
                 await self.run_action(action)
+            if self.closing:
+                app.drop_held_keys()
 
-        cast(ServicesApp, self.app).run_after_keys(run, through=self.focused or self)
+        app.run_after_keys(run, through=self.focused or self)
