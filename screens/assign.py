@@ -14,7 +14,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
-from bc_tui.widgets.toggles import Choice
+from bc_tui.widgets.toggles import Choice, Choices
 
 ROLES = (
     (AssetRole.OPERATOR, "Operator — view details, create Spark Ads with its posts, LIVE stats"),
@@ -68,7 +68,7 @@ class AssignDialog(FormDialog[int]):
                     classes="dialog-note",
                 )
             yield Static("Role", classes="dialog-body")
-            with RadioSet(id="asset-role"):
+            with Choices(id="asset-role"):
                 for role, label in self.roles:
                     yield Choice(label, value=role is self.roles[self.default][0])
             yield self.error_line()

@@ -14,7 +14,7 @@ from bc_tui.screens.form import FormDialog
 from bc_tui.services.members import Invitation, split_emails
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
-from bc_tui.widgets.toggles import Choice
+from bc_tui.widgets.toggles import Choice, Choices
 
 ROLES = (
     (UserRole.STANDARD, "Standard — works on the assets assigned to them"),
@@ -41,11 +41,11 @@ class InviteDialog(FormDialog[Invitation]):
             yield Static("Invite members", classes="dialog-title")
             yield Input(placeholder="name@company.com, another@company.com", id="emails")
             yield Static("Role", classes="dialog-body")
-            with RadioSet(id="role"):
+            with Choices(id="role"):
                 for index, (_, label) in enumerate(ROLES):
                     yield Choice(label, value=index == 0)
             yield Static("Finance role", classes="dialog-body")
-            with RadioSet(id="finance"):
+            with Choices(id="finance"):
                 for index, (_, label) in enumerate(FINANCE):
                     yield Choice(label, value=index == 0)
             yield Static("TikTok accounts that come with it (optional)", classes="dialog-body")
@@ -58,13 +58,13 @@ class InviteDialog(FormDialog[Invitation]):
                 ),
                 id="invite-assets",
             )
-            with RadioSet(id="invite-asset-role"):
+            with Choices(id="invite-asset-role"):
                 for index, (_, label) in enumerate(ASSET_ROLES):
                     yield Choice(label, value=index == 0)
             yield self.error_line()
             yield from self.buttons()
             yield Static(
-                "up to 50 emails · tab moves · ↑↓ and space pick a role · enter sends",
+                "up to 50 emails · tab moves · ↑↓ pick a role · enter sends",
                 classes="dialog-keys",
             )
         yield KeysFooter()

@@ -14,7 +14,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
-from bc_tui.widgets.toggles import Choice
+from bc_tui.widgets.toggles import Choice, Choices
 
 TYPES = (AssetType.TT_ACCOUNT, AssetType.ADVERTISER)
 ROLES = (
@@ -36,11 +36,11 @@ class PartnerDialog(FormDialog[Partner]):
             yield Static("Add a partner", classes="dialog-title")
             yield Input(placeholder="Partner's Business Center ID (digits)", id="partner-id")
             yield Input(placeholder="Partner's name, e.g. Lumen Creative", id="partner-name")
-            with RadioSet(id="partner-type"):
+            with Choices(id="partner-type"):
                 for index, asset_type in enumerate(TYPES):
                     yield Choice(labels.ASSET_TYPE_PLURAL[asset_type], value=index == 0)
             yield PickList(labels.ASSET_TYPE[TYPES[0]], id="partner-assets")
-            with RadioSet(id="partner-role"):
+            with Choices(id="partner-role"):
                 for index, (_, label) in enumerate(ROLES):
                     yield Choice(label, value=index == 0)
             yield self.error_line()

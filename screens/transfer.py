@@ -21,7 +21,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.services.billing_view import AdAccountRow
 from bc_tui.widgets.footer import KeysFooter
-from bc_tui.widgets.toggles import Choice
+from bc_tui.widgets.toggles import Choice, Choices
 
 KINDS = (
     (TransactionType.RECHARGE, "Recharge — Business Center → this ad account"),
@@ -53,7 +53,7 @@ class TransferDialog(FormDialog[str]):
         with Vertical(classes="dialog"):
             yield Static(Text(f"Transfer money — {account.name}"), classes="dialog-title")
             yield Static(self._balances(), classes="dialog-body")
-            with RadioSet(id="transfer-kind"):
+            with Choices(id="transfer-kind"):
                 for index, (_, label) in enumerate(KINDS):
                     yield Choice(label, value=index == 0)
             yield Static(f"Amount ({self.currency})", classes="dialog-body")
@@ -62,7 +62,7 @@ class TransferDialog(FormDialog[str]):
             yield self.error_line()
             yield from self.buttons()
             yield Static(
-                "↑↓ and space pick · tab moves · enter transfers · esc cancels",
+                "↑↓ pick · tab moves · enter transfers · esc cancels",
                 classes="dialog-keys",
             )
         yield KeysFooter()

@@ -1,4 +1,5 @@
-"""Radio buttons and check boxes whose state shows without colour.
+"""Radio buttons and check boxes whose state shows without colour, and radio sets whose
+arrow keys choose.
 
 Textual draws the same mark in every toggle and tells on from off by its colour alone: on a
 monochrome terminal, with NO_COLOR, or read back as text (a screen reader, a pasted
@@ -6,7 +7,10 @@ screen), every option of a RadioSet looked chosen. These draw the mark only when
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, RadioButton
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import Checkbox, RadioButton, RadioSet
 
 
 class Choice(RadioButton):
@@ -23,3 +27,25 @@ class Tick(Checkbox):
     @property  # type: ignore[override]
     def BUTTON_INNER(self) -> str:
         return "✓" if self.value else " "
+
+
+class Choices(RadioSet):
+    """A RadioSet whose arrow keys choose the next or previous option, as a radio group's
+    do in other programs. Textual's only move a highlight, and only space chooses: with
+    enter sending the form, ↓ to Refund then enter made a recharge, ↓ to Analyst gave the
+    Operator role, and the highlight showed the option that was not sent."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "choose(1)", "Next option", show=False),
+        Binding("up,left", "choose(-1)", "Previous option", show=False),
+    ]
+
+    def action_choose(self, step: int) -> None:
+        """Choose the option `step` away from the chosen one (round the end; not disabled
+        ones). The highlight follows the choice (RadioSet's own handler)."""
+        options = [option for option in self.query(RadioButton) if not option.disabled]
+        if not options:
+            return
+        chosen = self.pressed_button
+        at = options.index(chosen) if chosen in options else (-1 if step > 0 else 0)
+        options[(at + step) % len(options)].value = True

@@ -134,6 +134,21 @@ async def test_refund_too_soon_after_spend_is_refused_in_place(tmp_path: Path) -
         assert urban(app).cash_balance == 97_525
 
 
+async def test_an_arrow_key_chooses_refund(tmp_path: Path) -> None:
+    """↓ chooses the next option, as in any radio group: it only moved a highlight, and
+    enter then sent the option still chosen (a recharge, with Refund highlighted)."""
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "down", "tab", Typed("5"), "enter")
+        assert isinstance(app.screen, TransferDialog)
+        error = str(app.screen.query_one("#error", Static).render())
+        assert "refunds open 3 hours after the last spend" in error
+        await play(pilot, "shift+tab", "up", "tab", "enter")  # back to Recharge
+        await pilot.pause()
+        assert isinstance(app.screen, BillingScreen)
+        assert urban(app).cash_balance == 97_525 + 500
+
+
 async def test_move_an_ad_account_into_the_shared_portfolio(tmp_path: Path) -> None:
     app = demo_app(tmp_path, as_user("priya"))
     async with app.run_test(size=(120, 36)) as pilot:

@@ -35,3 +35,31 @@ async def test_a_radio_set_shows_which_one_is_chosen(tmp_path: Path) -> None:
         assert marks(app, RadioButton) == ["●", " "]  # Recharge
         await pilot.press("down", "space")
         assert marks(app, RadioButton) == [" ", "●"]  # Refund
+
+
+async def test_arrow_keys_choose_round_the_set_skipping_disabled_options() -> None:
+    """Choices: ↓/→ choose the next option and ↑/← the previous, round the ends, past
+    disabled ones; the highlight is on the option chosen."""
+    from textual.app import App, ComposeResult
+
+    from bc_tui.widgets.toggles import Choice, Choices
+
+    class Three(App[None]):
+        def compose(self) -> ComposeResult:
+            with Choices():
+                yield Choice("one", value=True)
+                yield Choice("two", disabled=True)
+                yield Choice("three")
+
+    app = Three()
+    async with app.run_test() as pilot:
+        choices = app.query_one(Choices)
+        choices.focus()
+        await pilot.press("down")
+        assert choices.pressed_index == 2
+        await pilot.press("right")
+        assert choices.pressed_index == 0  # round the end
+        await pilot.press("up")
+        assert choices.pressed_index == 2
+        assert marks(app, RadioButton) == [" ", " ", "●"]
+        assert choices.query(RadioButton)[2].has_class("-selected")  # highlighted too
