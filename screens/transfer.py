@@ -33,6 +33,9 @@ class TransferDialog(FormDialog[str]):
     """Returns a sentence saying what moved, or None if cancelled."""
 
     SUBMIT = "Transfer"
+    # The amount first: typed into the kind's options, digits vanished, and enter then said
+    # the amount was empty. Recharge is chosen already; shift+tab reaches Refund.
+    AUTO_FOCUS = "#transfer-amount"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "after_typing('submit')", "Transfer", priority=True),
@@ -62,7 +65,7 @@ class TransferDialog(FormDialog[str]):
             yield self.error_line()
             yield from self.buttons()
             yield Static(
-                "↑↓ pick · tab moves · enter transfers · esc cancels",
+                "shift+tab then ↑↓ for a refund · enter transfers · esc cancels",
                 classes="dialog-keys",
             )
         yield KeysFooter()

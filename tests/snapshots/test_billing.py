@@ -56,7 +56,7 @@ DIALOGS = {
     "remove card": keys(
         *TABS["ad-accounts"], *LAST, "o", "home", "enter", "left_square_bracket", "down", "x"
     ),
-    "transfer with preview": keys(*TABS["ad-accounts"], *LAST, "t", "tab", Typed("1,000.50")),
+    "transfer with preview": keys(*TABS["ad-accounts"], *LAST, "t", Typed("1,000.50")),
     "portfolio": keys(*TABS["ad-accounts"], *LAST, "o"),
     "invoice": keys(*TABS["invoices"], "down", "enter"),
 }

@@ -73,7 +73,7 @@ async def test_a_refused_card_is_explained_in_the_dialog(tmp_path: Path) -> None
 async def test_recharge_previews_then_moves_the_money_once(tmp_path: Path) -> None:
     app = demo_app(tmp_path, as_user("priya"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "tab", Typed("1,000.50"))
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", Typed("1,000.50"))
         assert isinstance(app.screen, TransferDialog)
         preview = str(app.screen.query_one("#transfer-preview", Static).render())
         assert "Business Center 23,999.50 USD" in preview
@@ -94,7 +94,7 @@ async def test_an_amount_typed_with_its_enter_in_one_burst_is_the_amount_moved(
     over SSH) recharged 1.00 or 10.00. The whole amount reaches the field first now."""
     app = demo_app(tmp_path, as_user("priya"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "tab")
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t")
         assert isinstance(app.focused, Input)
         burst(app, "1", "0", "0", "enter")
         await pilot.pause()
@@ -114,7 +114,7 @@ async def test_keys_typed_after_enter_in_one_burst_do_not_change_the_amount(
     is: 100.00 moves, once, and Billing is on screen with nothing over it."""
     app = demo_app(tmp_path, as_user("priya"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "tab", Typed("100"))
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", Typed("100"))
         burst(app, "enter", "5", "ctrl+p", "enter")
         for _ in range(3):
             await pilot.pause()
@@ -126,7 +126,7 @@ async def test_keys_typed_after_enter_in_one_burst_do_not_change_the_amount(
 async def test_refund_too_soon_after_spend_is_refused_in_place(tmp_path: Path) -> None:
     app = demo_app(tmp_path, as_user("priya"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "down", "space", "tab", Typed("5"))
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "shift+tab", "down", "tab", Typed("5"))
         await pilot.press("enter")
         assert isinstance(app.screen, TransferDialog)
         error = str(app.screen.query_one("#error", Static).render())
@@ -139,7 +139,9 @@ async def test_an_arrow_key_chooses_refund(tmp_path: Path) -> None:
     enter then sent the option still chosen (a recharge, with Refund highlighted)."""
     app = demo_app(tmp_path, as_user("priya"))
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "down", "tab", Typed("5"), "enter")
+        await play(
+            pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", "shift+tab", "down", "tab", Typed("5"), "enter"
+        )
         assert isinstance(app.screen, TransferDialog)
         error = str(app.screen.query_one("#error", Static).render())
         assert "refunds open 3 hours after the last spend" in error

@@ -33,7 +33,7 @@ async def test_a_radio_set_shows_which_one_is_chosen(tmp_path: Path) -> None:
         await play(pilot, "4", "right_square_bracket", "right_square_bracket", "t")
         assert isinstance(app.screen, TransferDialog)
         assert marks(app, RadioButton) == ["●", " "]  # Recharge
-        await pilot.press("down", "space")
+        await pilot.press("shift+tab", "down")
         assert marks(app, RadioButton) == [" ", "●"]  # Refund
 
 
