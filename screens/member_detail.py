@@ -128,8 +128,26 @@ class MemberDialog(Dialog[None]):
         app = business_app(self)
         row = self.detail.member  # type: ignore[union-attr]
         new = UserRole.STANDARD if row.user_role is UserRole.ADMIN else UserRole.ADMIN
-        result = app.attempt(app.services.members.change_member_role, self.user_id, new)
-        self._done(result.ok, f"{row.user_name} is now {labels.USER_ROLE[new]}.")
+
+        def change(yes: bool | None = True) -> None:
+            if yes:
+                result = app.attempt(app.services.members.change_member_role, self.user_id, new)
+                self._done(result.ok, f"{row.user_name} is now {labels.USER_ROLE[new]}.")
+
+        if new is UserRole.ADMIN or self.user_id != app.actor.user_id:
+            change()  # (another Admin's role: this Admin can change it back)
+            return
+        # Giving up one's own Admin role cannot be undone by oneself: asked first.
+        app.push_screen(
+            ConfirmDialog(
+                "Give up your Admin role?",
+                f"You become a Standard member of {app.title}: you can no longer manage its "
+                "members, assets or settings, and only another Admin can make you an Admin "
+                "again.",
+                "Give up Admin",
+            ),
+            change,
+        )
 
     def action_finance(self) -> None:
         app = business_app(self)

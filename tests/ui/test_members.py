@@ -16,6 +16,7 @@ from bc_tui.domain.models import (
     UserRole,
 )
 from bc_tui.screens.assign import AssignDialog
+from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.invite import InviteDialog
 from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
@@ -82,6 +83,21 @@ async def test_member_details_change_roles_and_remove(tmp_path: Path) -> None:
             == []
         )
         assert isinstance(app.screen, MembersScreen)
+
+
+async def test_giving_up_ones_own_admin_role_is_asked_first(tmp_path: Path) -> None:
+    """One key made Ava Standard, and only another Admin could undo it: it asks now (and
+    changing another Admin's role, which Ava can change back, still does not)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_member(pilot, "ava")
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        assert member(app, "ava").user_role is UserRole.ADMIN
+        await pilot.press("r", "enter")
+        await pilot.pause()
+        assert member(app, "ava").user_role is UserRole.STANDARD
 
 
 async def test_pending_invitation_resend_and_accept(tmp_path: Path) -> None:
