@@ -75,9 +75,10 @@ def relation(relation_type: RelationType, relation_status: RelationStatus) -> st
     return RELATION_TYPE[relation_type]
 
 
-def asset_noun(asset_type: AssetType) -> str:
-    """The asset type inside a sentence: 'TikTok account', 'ad account', 'pixel'."""
-    label = ASSET_TYPE[asset_type]
+def asset_noun(asset_type: AssetType, *, plural: bool = False) -> str:
+    """The asset type inside a sentence: 'TikTok account', 'ad account', 'pixel' (or
+    'TikTok accounts', 'ad accounts', 'pixels')."""
+    label = (ASSET_TYPE_PLURAL if plural else ASSET_TYPE)[asset_type]
     return label if label.startswith("TikTok") else label.lower()
 
 

@@ -61,10 +61,11 @@ class PartnerService(ServiceBase):
             if link is None or link.relation_status is not RelationStatus.BOUND:
                 raise Conflict(f"{asset_id} is not an active asset of this Business Center.")
         key = {"bc_id": actor.bc_id, "partner_bc_id": bc_id, "asset_type": asset_type}
-        if self.repo.first(Partner, **key) is not None:
+        if (existing := self.repo.first(Partner, **key)) is not None:
+            shared = labels.asset_noun(asset_type, plural=True)
             raise Conflict(
-                f"{clean_name} already has {labels.ASSET_TYPE_PLURAL[asset_type].lower()} "
-                "shared: remove the partner and add it again to change what it gets."
+                f"{existing.name} ({bc_id}) already has {shared} shared: remove the partner "
+                "and add it again to change what it gets."
             )
         partner = Partner(
             bc_id=actor.bc_id,
