@@ -314,6 +314,11 @@ class Invoice:
     currency: str
     due_at: datetime
     paid: bool = False
+    # As the invoice was issued, not as things are now: the ad accounts it bills, and once
+    # paid the card it was charged to as the invoice states it ("Visa •••• 4242"; a card can
+    # be removed or replaced as the default afterwards). Empty in files from before these.
+    advertiser_ids: tuple[str, ...] = ()
+    paid_with: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,18 +231,34 @@ class BillingViews(ServiceBase):
             raise NotFound(f"No invoice {invoice_id} in this Business Center.")
         ad_accounts = self.repo.find(AdAccount, bc_id=actor.bc_id)
         account_name = {a.advertiser_id: a.name for a in ad_accounts}
-        methods = {m.payment_method_id: m for m in self.repo.find(PaymentMethod, bc_id=actor.bc_id)}
-        if invoice.group is InvoiceGroup.ADVERTISER:
-            covered = [a for a in ad_accounts if a.advertiser_id == invoice.advertiser_id]
-            method = methods.get(covered[0].payment_method_id or "") if covered else None
+        # What it bills and the card that paid it are as issued (the invoice records them);
+        # a file from before that records neither: what they would be now, said as such.
+        if invoice.advertiser_ids:
+            covered = [account_name.get(i, i) for i in invoice.advertiser_ids]
+        elif invoice.group is InvoiceGroup.ADVERTISER:
+            covered = [account_name.get(invoice.advertiser_id or "", "")]
         else:
-            covered = [a for a in ad_accounts if a.portfolio is Portfolio.SHARED]
-            method = next((m for m in methods.values() if m.is_default), None)
+            covered = [a.name for a in ad_accounts if a.portfolio is Portfolio.SHARED]
+        if invoice.paid:
+            paid_by = invoice.paid_with or "not recorded"
+        else:
+            paid_by = self._card_to_charge(actor.bc_id, invoice) + " (when due)"
         return InvoiceDetail(
             invoice=self._invoice_row(invoice, account_name, self.clock.now()),
-            covers=tuple(sorted(a.name for a in covered)),
-            paid_by=card_label(method.brand, method.last4) if method else "no payment method",
+            covers=tuple(sorted(name for name in covered if name)),
+            paid_by=paid_by,
         )
+
+    def _card_to_charge(self, bc_id: str, invoice: Invoice) -> str:
+        """The card an unpaid invoice will be charged to: its ad account's own, or the
+        Business Center's default for the shared portfolio's consolidated invoice."""
+        methods = {m.payment_method_id: m for m in self.repo.find(PaymentMethod, bc_id=bc_id)}
+        if invoice.group is InvoiceGroup.ADVERTISER:
+            account = self.repo.first(AdAccount, bc_id=bc_id, advertiser_id=invoice.advertiser_id)
+            method = methods.get(account.payment_method_id or "") if account else None
+        else:
+            method = next((m for m in methods.values() if m.is_default), None)
+        return card_label(method.brand, method.last4) if method else "no payment method"
 
     @staticmethod
     def _invoice_row(invoice: Invoice, account_name: dict[str, str], now: datetime) -> InvoiceRow:

@@ -20,6 +20,7 @@ from bc_tui.domain.models import (
     AuditEvent,
     BusinessCenter,
     FinanceRole,
+    Invoice,
     PaymentMethod,
     Portfolio,
     Transaction,
@@ -320,14 +321,29 @@ def test_invoice_states_follow_the_clock(demo: Services, clock: FakeClock) -> No
 def test_invoice_detail_names_what_it_covers_and_who_pays(demo: Services) -> None:
     consolidated = demo.billing_views.invoice(TOM, "INV-2026-10-0057")
     assert consolidated.covers == ("Brightlane — Launch", "Northwind Coffee — US")
-    assert consolidated.paid_by == "Visa •••• 4242"
+    assert consolidated.paid_by == "Visa •••• 4242 (when due)"
     separate = demo.billing_views.invoice(TOM, "INV-2026-10-0058")
     assert separate.covers == ("Urban Peak — Always on",)
-    assert separate.paid_by == "Mastercard •••• 5454"
+    assert separate.paid_by == "Mastercard •••• 5454 (when due)"
     with pytest.raises(NotFound):
         demo.billing_views.invoice(TOM, "INV-nope")
     with pytest.raises(PermissionDenied):
         demo.billing_views.invoice(as_user("ava"), "INV-2026-10-0057")
+
+
+def test_a_paid_invoice_says_what_it_billed_and_charged_then(demo: Services) -> None:
+    """September's invoice was paid with the Visa and billed Northwind Coffee alone: so it
+    stays once another card is the default and Brightlane (linked in October) is in the
+    shared portfolio. It showed the card and accounts of today."""
+    demo.billing.set_default_card(as_user("priya"), "8100000000000000012")  # the Mastercard
+    september = demo.billing_views.invoice(TOM, "INV-2026-09-0042")
+    assert september.covers == ("Northwind Coffee — US",)
+    assert september.paid_by == "Visa •••• 4242"
+    with demo.repo.writing() as writer:  # (as a file from before invoices recorded these)
+        writer.update(Invoice, {"invoice_id": "INV-2026-09-0042"}, advertiser_ids=(), paid_with="")
+    older = demo.billing_views.invoice(TOM, "INV-2026-09-0042")
+    assert older.paid_by == "not recorded"
+    assert older.covers == ("Brightlane — Launch", "Northwind Coffee — US")
 
 
 # --- money -----------------------------------------------------------------------------------
