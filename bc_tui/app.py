@@ -284,6 +284,8 @@ class BusinessCenterApp(AreasAheadApp):
         moving = [
             ("↑ ↓", "Move in a list or table"),
             ("pgup pgdn", "Page through a table"),
+            ("^home ^end", "First, last row of a table"),
+            ("← →", "Scroll a wide table sideways"),
             ("tab", "Next part of the screen"),
             ("esc", "Close a dialog or clear the filter"),
         ]

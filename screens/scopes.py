@@ -28,6 +28,10 @@ class ScopesDialog(Dialog[AuthorizationRequest | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "after_typing('generate')", "Generate QR code", priority=True),
+        # Between the boxes, as in the other dialogs' lists (only tab moved, and ↓ then
+        # space toggled the same box back).
+        Binding("down", "app.focus_next", "Next", show=False),
+        Binding("up", "app.focus_previous", "Previous", show=False),
     ]
 
     def __init__(self, handle: str) -> None:
@@ -46,7 +50,9 @@ class ScopesDialog(Dialog[AuthorizationRequest | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel (esc)", id="cancel")
                 yield Button("Generate QR code (enter)", id="generate", variant="primary")
-            yield Static("space toggles · enter generates the code", classes="dialog-keys")
+            yield Static(
+                "↑↓ move · space toggles · enter generates the code", classes="dialog-keys"
+            )
 
     def chosen(self) -> tuple[TtAccountRole, ...]:
         return tuple(

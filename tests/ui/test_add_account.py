@@ -111,6 +111,18 @@ async def test_no_scope_chosen_is_refused_in_place(tmp_path: Path) -> None:
         assert "choose Spark Ads, LIVE ads or both" in text_of(app, "#error")
 
 
+async def test_the_arrow_keys_move_between_the_scopes(tmp_path: Path) -> None:
+    """↓ reaches LIVE ads: it did nothing, and the space after it ticked Spark Ads back, so
+    the code asked for Spark Ads, the one unticked."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "a", Typed("new.brand"), "enter", "enter")
+        await play(pilot, "space", "down", "space", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QrDialog)
+        assert app.screen.request.scopes == (TtAccountRole.LIVE,)
+
+
 async def test_expiry_regenerate_and_notification(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
