@@ -93,12 +93,15 @@ class MemberDialog(Dialog[None]):
                 plain(labels.ASSET_ROLE[assignment.role]),
             )
         if not self.detail.assignments:
-            note = (
-                "Admins see every asset."
-                if row.user_role is UserRole.ADMIN
-                else "No assets yet: joining assigns none. Select accounts on TikTok accounts "
-                "and press m to assign."
-            )
+            if row.user_role is UserRole.ADMIN:
+                note = "Admins see every asset."
+            elif business_app(self).may(Action.ASSIGN_MEMBER):
+                note = (
+                    "No assets yet: joining assigns none. Select accounts on TikTok accounts "
+                    "and press m to assign."
+                )
+            else:
+                note = "No assets yet: joining assigns none, and an Admin assigns them."
             self.query_one("#member-assets", Static).update(Text(note, style="dim"))
         else:
             self.query_one("#member-assets", Static).update(assets)

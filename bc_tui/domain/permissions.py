@@ -77,6 +77,16 @@ _MATRIX: dict[Action, tuple[Callable[[Member | None], bool], str]] = {
 }
 
 
+#: What an Admin is told instead: an Admin can give themselves a finance role, and "ask an
+#: Admin" sent them looking for another one.
+_ADMIN_REASON = {
+    Action.VIEW_BILLING: "billing needs a finance role — as an Admin, give yourself Finance "
+    "Manager or Finance Analyst on Members",
+    Action.MANAGE_BILLING: "changing billing needs the Finance Manager role — as an Admin, "
+    "give it to yourself on Members",
+}
+
+
 def can(actor: Member | None, action: Action) -> bool:
     """True if `actor` (their membership in the current Business Center, or None) may act."""
     allowed, _ = _MATRIX[action]
@@ -90,6 +100,8 @@ def why_not(actor: Member | None, action: Action) -> str:
     if actor.relation_status is MemberStatus.PENDING:
         return f"Your invitation is still pending: accept it before you {action.value}."
     _, reason = _MATRIX[action]
+    if actor.user_role is UserRole.ADMIN:
+        reason = _ADMIN_REASON.get(action, reason)
     return reason[0].upper() + reason[1:] + "."
 
 

@@ -100,6 +100,14 @@ async def test_giving_up_ones_own_admin_role_is_asked_first(tmp_path: Path) -> N
         assert member(app, "ava").user_role is UserRole.STANDARD
 
 
+async def test_a_member_is_not_told_to_assign_what_only_an_admin_can(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("diego"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_member(pilot, "priya")
+        note = str(dialog.query_one("#member-assets").render())
+        assert note == "No assets yet: joining assigns none, and an Admin assigns them."
+
+
 async def test_pending_invitation_resend_and_accept(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -63,4 +63,9 @@ def test_matrix(actor: str, action: Action) -> None:
 
 
 def test_billing_refusal_tells_who_can_help() -> None:
-    assert "ask an Admin" in why_not(ACTORS["admin"], A.VIEW_BILLING)
+    """A member is sent to an Admin; an Admin, who can give themselves the finance role,
+    was sent to ask an Admin too."""
+    assert "ask an Admin" in why_not(ACTORS["standard"], A.VIEW_BILLING)
+    assert "ask an Admin" in why_not(ACTORS["standard"], A.MANAGE_BILLING)
+    assert "as an Admin, give yourself" in why_not(ACTORS["admin"], A.VIEW_BILLING)
+    assert "as an Admin, give it to yourself" in why_not(ACTORS["admin"], A.MANAGE_BILLING)
