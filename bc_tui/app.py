@@ -362,7 +362,9 @@ class BusinessCenterApp(AreasAheadApp):
         if isinstance(screen, AreaScreen):
             for title, help_text, action in screen.screen_commands():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette_action(a))
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's own panel: ours above lists every key
+                yield command
 
 
 def _area_screen(module: str, name: str) -> AreaScreen:

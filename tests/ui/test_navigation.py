@@ -199,6 +199,15 @@ async def test_command_palette_reaches_screens_and_actions(tmp_path: Path) -> No
         assert isinstance(app.screen, AccountDetail)
 
 
+async def test_the_palette_lists_each_command_once(tmp_path: Path) -> None:
+    """Textual's own "Keys" (its help panel) came second under ours."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles))
+        assert "Keys" in titles
+
+
 @pytest.mark.parametrize(
     "screen", [AssetsScreen, TikTokAccountsScreen, MembersScreen, BillingScreen, ActivityScreen]
 )
