@@ -32,7 +32,8 @@ class NewAdAccountDialog(FormDialog[AdAccount]):
             yield self.error_line()
             yield Static(
                 "It starts in review, with you as its Admin; the currency is the Business "
-                "Center's. A Finance Manager decides how it is billed.",
+                "Center's. It is billed with the shared portfolio on the default card, if "
+                "there is one, until a Finance Manager bills it on its own (o in Billing).",
                 classes="dialog-note",
             )
             yield from self.buttons()
