@@ -245,6 +245,8 @@ class BusinessCenterApp(AreasAheadApp):
 
         self._read_later_css()  # (if run before the first key or `_settled`: a test, a script)
         session.visible = not session.visible
+        if session.visible:
+            self.services.phone.settle(session.nav)
         screen = self.screen
         if isinstance(screen, AreaScreen | QrDialog):
             screen.sync_phone(focus=session.visible)

@@ -91,6 +91,18 @@ class PhoneService(ServiceBase):
             place, title, tuple(lines), tuple(items), me, takes_code=place.page is Page.SCANNER
         )
 
+    def settle(self, nav: Navigation) -> None:
+        """The phone is shown again: an outcome, or the page of a code that can no longer
+        be answered, is left for the Profile page. Both were about an earlier code, and
+        read as if about the one on the admin's screen now ("Cancelled" under a new code)."""
+        place = nav.current
+        if place.page is Page.RESULT:
+            nav.home()
+        elif place.page is Page.AUTHORIZE:
+            request = self.linking.by_token(place.arg)
+            if request is None or request.status_at(self.clock.now()) is not RequestStatus.NOT_USED:
+                nav.home()
+
     def choose(self, phone_id: str, nav: Navigation, item: Item) -> None:
         """Tap `item`: move through the app, or act and show the outcome."""
         if item.do is Do.OPEN and item.page is not None:

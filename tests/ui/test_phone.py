@@ -214,3 +214,35 @@ async def test_the_phone_on_its_own_goes_back_from_a_wrong_code(tmp_path: Path) 
         assert "This is not a Business Center code." in phone_text(app)
         await pilot.press("escape")
         assert "Scan" in phone_text(app)
+
+
+async def test_shown_again_the_phone_leaves_an_earlier_codes_pages(tmp_path: Path) -> None:
+    """p showed the phone where it was left: the outcome of an earlier code, or the page of
+    a code since replaced ("Cancelled"), read as if about the code on screen now. Those are
+    left for the Profile page; the page of a code still live is kept."""
+    from bc_tui.domain.models import RequestKind
+    from bc_tui.services.phone_pages import Page
+    from tests.conftest import as_user
+
+    app = demo_app(tmp_path)
+    ava = as_user("ava")
+    linking = app.services.linking
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "p")
+        session = app.phone_session
+        assert session is not None and session.visible
+        cases = []
+        for live in (False, True):
+            request = linking.request_authorization(
+                ava, "solstice.skin", RequestKind.CLAIM_OWNERSHIP
+            )
+            if not live:
+                linking.cancel(ava, request.request_id)
+            cases.append((request.token, live))
+        session.nav.show_result("Authorized.")
+        await pilot.press("p", "p")
+        assert session.nav.current.page is Page.PROFILE
+        for token, live in cases:
+            session.nav.open(Page.AUTHORIZE, token)
+            await pilot.press("p", "p")
+            assert session.nav.current.page is (Page.AUTHORIZE if live else Page.PROFILE)
