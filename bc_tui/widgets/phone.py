@@ -98,9 +98,15 @@ class PhonePane(Vertical):
     def on_mount(self) -> None:
         self.border_title = "TikTok"
         self.sync()
-        self.set_interval(1.0, self._show_time)
+        self.set_interval(1.0, self._tick)
         if self._focus_when_mounted:
             self.focus_phone()
+
+    def _tick(self) -> None:
+        """Once a second while shown: the page again, drawn only if it changed (a code's
+        time left on the scanner, a code gone when it expired, an inbox message answered)."""
+        if self.display:
+            self.sync()
 
     def _show_time(self) -> None:
         """The status bar's clock, from the injected Clock like every other time."""
@@ -131,6 +137,10 @@ class PhonePane(Vertical):
         self._show_time()
         if page == self._page:
             return
+        # The same place drawn again (its time left moved on): the cursor stays put.
+        same_place = self._page is not None and self._page.place == page.place
+        options = self.query_one("#phone-items", OptionList)
+        cursor = options.highlighted if same_place else None
         self._page = page
         title = Text(page.title, style="bold")
         if page.account and page.title != f"@{page.account}":
@@ -138,14 +148,13 @@ class PhonePane(Vertical):
         self.query_one("#phone-title", Static).update(title)
         self.query_one("#phone-body", Static).update(Text("\n".join(page.lines)))
         self._items = page.items
-        options = self.query_one("#phone-items", OptionList)
         options.clear_options()
         options.add_options(
             Option(Text(f"{n} {item.label}")) for n, item in enumerate(page.items, start=1)
         )
         options.display = bool(page.items)
         if page.items:
-            options.highlighted = 0
+            options.highlighted = min(cursor or 0, len(page.items) - 1)
         code = self.query_one("#phone-code", Input)
         code.display = page.takes_code
         # A page with nothing to tap or type (a wrong code, a used one, an error): the pane

@@ -246,3 +246,40 @@ async def test_shown_again_the_phone_leaves_an_earlier_codes_pages(tmp_path: Pat
             session.nav.open(Page.AUTHORIZE, token)
             await pilot.press("p", "p")
             assert session.nav.current.page is (Page.AUTHORIZE if live else Page.PROFILE)
+
+
+async def test_the_scanner_counts_down_its_codes_and_drops_expired_ones(tmp_path: Path) -> None:
+    """The scanner's list of live codes stood still ("(00:12)" for good) and kept offering a
+    code after it had expired. The pane draws its page again each second it is shown,
+    keeping the cursor where it is."""
+    from bc_tui.domain.models import RequestKind
+    from bc_tui.services.phone_pages import Page
+    from tests.conftest import as_user
+
+    app = demo_app(tmp_path)
+    ava = as_user("ava")
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.services.linking.request_authorization(
+            ava, "solstice.skin", RequestKind.CLAIM_OWNERSHIP
+        )
+        await pilot.press("2", "p")
+        session = app.phone_session
+        assert session is not None
+        session.nav.open(Page.SCANNER)
+        pane = app.screen.query_one(PhonePane)
+        pane.sync()
+        await pilot.pause()
+
+        def items() -> list[str]:
+            options = pane.query_one("#phone-items")
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        assert any("@solstice.skin (05:00)" in item for item in items())
+        app.services.clock.advance(10)
+        pane._tick()
+        await pilot.pause()
+        assert any("@solstice.skin (04:50)" in item for item in items())
+        app.services.clock.advance(300)
+        pane._tick()
+        await pilot.pause()
+        assert not any("@solstice.skin" in item for item in items())
