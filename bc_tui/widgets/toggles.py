@@ -40,6 +40,16 @@ class Choices(RadioSet):
         Binding("up,left", "choose(-1)", "Previous option", show=False),
     ]
 
+    def on_mount(self) -> None:
+        # Textual highlights the first option whichever is chosen: with Analyst chosen and
+        # Admin highlighted, ↓ (from the choice) chose Admin. The highlight starts on the
+        # choice, once RadioSet's own mount handler (run after this one) has made its own.
+        self.call_later(self._highlight_choice)
+
+    def _highlight_choice(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index  # (RadioSet's highlight: no public setter)
+
     def action_choose(self, step: int) -> None:
         """Choose the option `step` away from the chosen one (round the end; not disabled
         ones). The highlight follows the choice (RadioSet's own handler)."""

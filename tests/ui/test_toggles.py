@@ -63,3 +63,27 @@ async def test_arrow_keys_choose_round_the_set_skipping_disabled_options() -> No
         assert choices.pressed_index == 2
         assert marks(app, RadioButton) == [" ", " ", "●"]
         assert choices.query(RadioButton)[2].has_class("-selected")  # highlighted too
+
+
+async def test_the_highlight_starts_on_the_choice() -> None:
+    """Textual highlighted the first option whatever was chosen: Analyst chosen, Admin
+    highlighted, and ↓ (from the choice, round the end) chose Admin, the most powerful."""
+    from textual.app import App, ComposeResult
+
+    from bc_tui.widgets.toggles import Choice, Choices
+
+    class Roles(App[None]):
+        def compose(self) -> ComposeResult:
+            with Choices():
+                yield Choice("Admin")
+                yield Choice("Operator")
+                yield Choice("Analyst", value=True)
+
+    app = Roles()
+    async with app.run_test() as pilot:
+        choices = app.query_one(Choices)
+        choices.focus()
+        await pilot.pause()
+        assert choices.query(RadioButton)[2].has_class("-selected")
+        await pilot.press("up")
+        assert choices.pressed_index == 1  # Operator, next to the choice
