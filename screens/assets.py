@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import AdAccount, AssetType, Partner
+from bc_tui.domain.models import AdAccount, AdAccountStatus, AssetType, Partner, RelationStatus
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.assign import AssignDialog
 from bc_tui.screens.base import AreaScreen
@@ -24,7 +24,7 @@ from bc_tui.screens.partner import PartnerDialog
 from bc_tui.services import Actor
 from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
-from bc_tui.widgets.cells import plain, relation_status
+from bc_tui.widgets.cells import ad_account_status, plain, relation_status
 from bc_tui.widgets.summary import Summary
 from bc_tui.widgets.table import VirtualTable, by_row, distinct
 
@@ -269,7 +269,7 @@ def _texts(row: AssetRow | PartnerRow) -> tuple[str, ...]:
         row.name,
         _id_text(row.asset_type, row.asset_id),
         labels.relation(row.relation_type, row.relation_status),
-        labels.RELATION_STATUS[row.relation_status],
+        _status(row.relation_status, row.account_status).plain,
         str(row.members),
         _partners_text(row.partners),
     )
@@ -284,10 +284,18 @@ def _column_texts(rows: Sequence[AssetRow | PartnerRow]) -> Iterable[Iterable[st
         distinct(rows, str, "name"),
         distinct(rows, _id_text, "asset_type", "asset_id"),
         distinct(rows, labels.relation, "relation_type", "relation_status"),
-        distinct(rows, labels.RELATION_STATUS.__getitem__, "relation_status"),
+        distinct(rows, lambda *status: _status(*status).plain, "relation_status", "account_status"),
         distinct(rows, str, "members"),
         distinct(rows, _partners_text, "partners"),
     )
+
+
+def _status(link: RelationStatus, account: AdAccountStatus | None) -> Text:
+    """A linked ad account shows its own status (in review, disabled), as Billing does: the
+    link alone read "Active" for an account still in review."""
+    if account is not None and link is RelationStatus.BOUND:
+        return ad_account_status(account)
+    return relation_status(link)
 
 
 def _id_text(asset_type: AssetType, asset_id: str) -> str:
@@ -303,5 +311,5 @@ def _cells(row: AssetRow | PartnerRow) -> tuple[Text, ...]:
     if isinstance(row, PartnerRow):
         return tuple(map(plain, texts))
     name, asset_id, ownership, _, members, partners = texts
-    status = relation_status(row.relation_status)
+    status = _status(row.relation_status, row.account_status)
     return (plain(name), plain(asset_id), plain(ownership), status, plain(members), plain(partners))

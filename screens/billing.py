@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from bc_tui.domain import labels
 from bc_tui.domain.cards import card_label
-from bc_tui.domain.models import AdAccountStatus, InvoiceGroup, Portfolio
+from bc_tui.domain.models import InvoiceGroup, Portfolio
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.add_card import AddCardDialog
 from bc_tui.screens.base import AreaScreen
@@ -31,7 +31,7 @@ from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.transfer import TransferDialog
 from bc_tui.services.billing_view import AdAccountRow, BillingView, InvoiceStatus
 from bc_tui.styles import stylesheet
-from bc_tui.widgets.cells import plain
+from bc_tui.widgets.cells import ad_account_status, plain
 from bc_tui.widgets.summary import Summary
 
 TABS = ("overview", "payment-methods", "ad-accounts", "transactions", "invoices")
@@ -40,11 +40,6 @@ _INVOICE_STYLE = {
     InvoiceStatus.PAID: "green",
     InvoiceStatus.UNPAID: "yellow",
     InvoiceStatus.OVERDUE: "bold red",
-}
-_STATUS = {
-    AdAccountStatus.ACTIVE: ("Active", "green"),
-    AdAccountStatus.PENDING_REVIEW: ("In review", "yellow"),
-    AdAccountStatus.DISABLED: ("Disabled", "dim"),
 }
 #: Which tab each change belongs to: its key is offered there only.
 _ACTION_TAB = {
@@ -264,7 +259,7 @@ class BillingScreen(AreaScreen):
                 row.advertiser_id,
                 (
                     plain(row.name),
-                    Text(*_STATUS[row.status]),
+                    ad_account_status(row.status),
                     plain("Shared" if row.portfolio is Portfolio.SHARED else "Separate"),
                     amount(row.cash_balance, row.currency, "yellow" if row.low else ""),
                     amount(row.grant_balance, row.currency),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bc_tui.domain.models import (
+    AdAccountStatus,
     AssetRole,
     AssetType,
     FinanceRole,
@@ -27,6 +28,11 @@ ASSET_TYPE = {
     AssetType.PIXEL: "Pixel",
     AssetType.CATALOG: "Catalog",
     AssetType.AUDIENCE: "Audience",
+}
+AD_ACCOUNT_STATUS = {
+    AdAccountStatus.ACTIVE: "Active",
+    AdAccountStatus.PENDING_REVIEW: "In review",
+    AdAccountStatus.DISABLED: "Disabled",
 }
 ASSET_TYPE_PLURAL = {
     AssetType.TT_ACCOUNT: "TikTok accounts",

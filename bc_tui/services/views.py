@@ -24,6 +24,7 @@ from bc_tui.domain.errors import NotFound
 from bc_tui.domain.models import (
     ActivityType,
     AdAccount,
+    AdAccountStatus,
     Asset,
     AssetLink,
     AssetRole,
@@ -84,6 +85,8 @@ class AssetRow(NamedTuple):
     relation_status: RelationStatus
     members: int
     partners: tuple[str, ...] = ()  # the partners it is shared with, by name
+    # An ad account's own status (in review, disabled): what its Status shows once linked.
+    account_status: AdAccountStatus | None = None
 
 
 class AssetGroup(NamedTuple):
@@ -508,6 +511,12 @@ class ViewService(ServiceBase):
         visible = self._visible_assets(actor)
         before = self._asset_rows
         names = self._asset_names(actor.bc_id)
+        statuses_of = {
+            (AssetType.ADVERTISER, advertiser_id): status
+            for advertiser_id, status in self.repo.values(
+                AdAccount, ("advertiser_id", "status"), bc_id=actor.bc_id
+            )
+        }
         counts: dict[tuple[AssetType, str], int] = defaultdict(int)
         for key in self.repo.values(Assignment, ("asset_type", "asset_id"), bc_id=actor.bc_id):
             counts[key] += 1
@@ -540,6 +549,7 @@ class ViewService(ServiceBase):
                     statuses,
                     map(counts.get, keys, repeat(0)),
                     map(partners.get, keys, repeat(())),
+                    map(statuses_of.get, keys),
                     strict=True,
                 ),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import MemberStatus, RelationStatus
+from bc_tui.domain.models import AdAccountStatus, MemberStatus, RelationStatus
 
 _RELATION_STYLE = {
     RelationStatus.BOUND: "bold green",
@@ -20,8 +20,19 @@ def plain(value: object) -> Text:
     return Text(str(value), no_wrap=True, overflow="ellipsis")
 
 
+_AD_ACCOUNT_STYLE = {
+    AdAccountStatus.ACTIVE: "green",
+    AdAccountStatus.PENDING_REVIEW: "yellow",
+    AdAccountStatus.DISABLED: "dim",
+}
+
+
 def relation_status(status: RelationStatus) -> Text:
     return Text(labels.RELATION_STATUS[status], style=_RELATION_STYLE[status])
+
+
+def ad_account_status(status: AdAccountStatus) -> Text:
+    return Text(labels.AD_ACCOUNT_STATUS[status], style=_AD_ACCOUNT_STYLE[status])
 
 
 def member_status(status: MemberStatus, *, expired: bool = False) -> Text:

@@ -66,3 +66,15 @@ def test_members_columns_are_measured_from_the_texts_the_cells_show(tmp_path: Pa
     ]
     assert {"Active", "Invited", "Invite expired"} <= by_row[4]
     assert by_row == [set(column) for column in members._column_texts(rows)]
+
+
+def test_a_linked_ad_account_shows_its_own_status(tmp_path: Path) -> None:
+    """Assets said "Active" (the link) for an ad account Billing showed "In review"."""
+    from bc_tui.domain.models import AssetType
+
+    services = demo_services(tmp_path)
+    overview = services.views.assets_overview(as_user("ava"))
+    [ads] = [group.rows for group in overview.groups if group.asset_type is AssetType.ADVERTISER]
+    status = {row.name: assets._texts(row)[3] for row in ads}
+    assert status["Mira Makes — LIVE"] == "In review"
+    assert status["Northwind Coffee — US"] == "Active"
