@@ -133,20 +133,32 @@ class PhonePane(Vertical):
 
     def _draw(self, page: PhonePage) -> None:
         """Draw `page`, unless it is the one drawn already: then the list keeps its cursor
-        and the focus stays where it is (a screen shown again syncs its phone)."""
+        and the focus stays where it is (a screen shown again syncs its phone).
+
+        Drawn again each second while shown (`_tick`): when only the words of the same
+        place's items changed (a code's time left), their prompts change in place, so the
+        cursor, the scroll and the options a tap in flight refers to all stay; when the
+        items changed (a code came or expired), the cursor stays on its item. Focus moves
+        only as the owner goes through the phone, never under keys typed elsewhere."""
         self._show_time()
         if page == self._page:
             return
-        # The same place drawn again (its time left moved on): the cursor stays put.
         same_place = self._page is not None and self._page.place == page.place
         options = self.query_one("#phone-items", OptionList)
-        cursor = options.highlighted if same_place else None
         self._page = page
         title = Text(page.title, style="bold")
         if page.account and page.title != f"@{page.account}":
             title.append(f"  @{page.account}", style="dim")
         self.query_one("#phone-title", Static).update(title)
         self.query_one("#phone-body", Static).update(Text("\n".join(page.lines)))
+        if same_place and _targets(page.items) == _targets(self._items):
+            self._items = page.items
+            for index, item in enumerate(page.items):
+                options.replace_option_prompt_at_index(index, Text(f"{index + 1} {item.label}"))
+            return
+        on = options.highlighted
+        kept = _targets(self._items)[on] if same_place and on is not None and self._items else None
+        had_items = bool(self._items)
         self._items = page.items
         options.clear_options()
         options.add_options(
@@ -154,16 +166,19 @@ class PhonePane(Vertical):
         )
         options.display = bool(page.items)
         if page.items:
-            options.highlighted = min(cursor or 0, len(page.items) - 1)
+            targets = _targets(page.items)
+            options.highlighted = targets.index(kept) if kept in targets else 0
         code = self.query_one("#phone-code", Input)
         code.display = page.takes_code
         # A page with nothing to tap or type (a wrong code, a used one, an error): the pane
         # itself takes the keys then, so escape goes back on the phone. Focus used to fall
         # to the screen, where escape cancelled the admin's QR request instead.
         self.can_focus = not page.items and not page.takes_code
+        if same_place and not self.has_focus_within:
+            return  # (redrawn while the keys are the admin's: the last code expired)
         if not page.items and page.takes_code:
             code.focus()
-        elif page.items and self.screen.focused is code and not code.value:
+        elif page.items and not had_items and self.screen.focused is code and not code.value:
             options.focus()  # a code appeared while the scanner waited: 1 picks it
 
     def focus_phone(self) -> None:
@@ -224,3 +239,8 @@ class PhonePane(Vertical):
         event.input.value = ""
         self.sync()
         self.focus_phone()
+
+
+def _targets(items: tuple[Item, ...]) -> list[tuple[object, ...]]:
+    """What each item does, whatever its words say (a countdown changes them)."""
+    return [(item.do, item.page, item.arg) for item in items]

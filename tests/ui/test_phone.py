@@ -283,3 +283,61 @@ async def test_the_scanner_counts_down_its_codes_and_drops_expired_ones(tmp_path
         pane._tick()
         await pilot.pause()
         assert not any("@solstice.skin" in item for item in items())
+
+
+async def test_the_phones_redraw_each_second_moves_no_focus_and_no_cursor(
+    tmp_path: Path,
+) -> None:
+    """Drawn again each second, the scanner's page moved the focus: out of the code being
+    typed by hand (into the list, where a digit taps a code), and, when its last code
+    expired, off the admin's table into the phone. Its cursor moved to another code when
+    one above expired. None of that happens now."""
+    from textual.widgets import Input, OptionList
+
+    from bc_tui.domain.models import RequestKind
+    from bc_tui.services.phone_pages import Page
+    from tests.conftest import as_user
+
+    app = demo_app(tmp_path)
+    ava = as_user("ava")
+    linking = app.services.linking
+    async with app.run_test(size=(120, 36)) as pilot:
+        linking.request_authorization(ava, "solstice.skin", RequestKind.CLAIM_OWNERSHIP)
+        app.services.clock.advance(60)
+        linking.request_authorization(ava, "our.brand", RequestKind.CLAIM_OWNERSHIP)
+        await pilot.press("2", "p")
+        session = app.phone_session
+        assert session is not None
+        session.nav.open(Page.SCANNER)
+        pane = app.screen.query_one(PhonePane)
+        pane.sync()
+        await pilot.pause()
+        options = pane.query_one("#phone-items", OptionList)
+        code = pane.query_one("#phone-code", Input)
+
+        def on_cursor() -> str:
+            return str(options.get_option_at_index(options.highlighted).prompt)
+
+        options.focus()
+        options.highlighted = [
+            "solstice" in str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count)
+        ].index(True)
+        code.focus()  # typing one by hand
+        await pilot.pause()
+        app.services.clock.advance(1)
+        pane._tick()
+        await pilot.pause()
+        assert app.focused is code
+        assert "@solstice.skin" in on_cursor()
+        app.services.clock.advance(300 - 61 + 1)  # solstice.skin's code expires first
+        pane._tick()
+        await pilot.pause()
+        assert "@our.brand" in on_cursor() and app.focused is code
+        table = app.screen.query_one("#accounts")
+        table.focus()
+        await pilot.pause()
+        app.services.clock.advance(60)  # the last code expires
+        pane._tick()
+        await pilot.pause()
+        assert options.option_count == 0 and app.focused is table
