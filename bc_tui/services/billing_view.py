@@ -237,12 +237,14 @@ class BillingViews(ServiceBase):
             covered = [account_name.get(i, i) for i in invoice.advertiser_ids]
         elif invoice.group is InvoiceGroup.ADVERTISER:
             covered = [account_name.get(invoice.advertiser_id or "", "")]
+        elif invoice.paid:
+            covered = ["not recorded"]  # (today's shared portfolio is not what it billed)
         else:
             covered = [a.name for a in ad_accounts if a.portfolio is Portfolio.SHARED]
         if invoice.paid:
             paid_by = invoice.paid_with or "not recorded"
         else:
-            paid_by = self._card_to_charge(actor.bc_id, invoice) + " (when due)"
+            paid_by = self._card_to_charge(actor.bc_id, invoice) + " (not charged yet)"
         return InvoiceDetail(
             invoice=self._invoice_row(invoice, account_name, self.clock.now()),
             covers=tuple(sorted(name for name in covered if name)),

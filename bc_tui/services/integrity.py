@@ -78,6 +78,10 @@ def _partner_assets(doc: dict[str, Any]) -> Iterable[tuple[Any, ...]]:
     return ((doc.get("bc_id"), doc.get("asset_type"), asset) for asset in doc.get("asset_ids", ()))
 
 
+def _billed_accounts(doc: dict[str, Any]) -> Iterable[tuple[Any, ...]]:
+    return ((advertiser_id,) for advertiser_id in doc.get("advertiser_ids", ()))
+
+
 def _linked_asset(asset_type: m.AssetType) -> Callable[[dict[str, Any]], Iterable[tuple[Any]]]:
     """An asset link of one type names an existing asset of that type."""
 
@@ -126,6 +130,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(m.Transaction, ("advertiser_id",), m.AdAccount, ("advertiser_id",)),
     _bc(m.Invoice),
     Reference(m.Invoice, ("advertiser_id",), m.AdAccount, ("advertiser_id",)),
+    Reference(m.Invoice, ("advertiser_ids",), m.AdAccount, ("advertiser_id",), _billed_accounts),
     _bc(m.AuditEvent),
     Reference(m.AuditEvent, ("operator_id",), m.User, ("user_id",), _human_operator),
 )

@@ -246,6 +246,17 @@ def test_check_lists_every_problem_one_line_each(
     assert demo_db.read_bytes() == before
 
 
+def test_check_follows_the_ad_accounts_an_invoice_billed(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An invoice records the ad accounts it billed (advertiser_ids): each must exist."""
+    with Store(demo_db) as store, store.transaction() as tx:
+        tx.table("invoices").update({"advertiser_ids": ["999"]}, lambda doc: doc["paid"])
+    code, out, _ = run(capsys, "db check", demo_db)
+    assert code == 1
+    assert "invoices #1: refers to a missing AdAccount (advertiser_id='999')" in out, out
+
+
 def test_restore_brings_back_the_last_good_backup(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

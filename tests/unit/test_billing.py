@@ -321,10 +321,10 @@ def test_invoice_states_follow_the_clock(demo: Services, clock: FakeClock) -> No
 def test_invoice_detail_names_what_it_covers_and_who_pays(demo: Services) -> None:
     consolidated = demo.billing_views.invoice(TOM, "INV-2026-10-0057")
     assert consolidated.covers == ("Brightlane — Launch", "Northwind Coffee — US")
-    assert consolidated.paid_by == "Visa •••• 4242 (when due)"
+    assert consolidated.paid_by == "Visa •••• 4242 (not charged yet)"
     separate = demo.billing_views.invoice(TOM, "INV-2026-10-0058")
     assert separate.covers == ("Urban Peak — Always on",)
-    assert separate.paid_by == "Mastercard •••• 5454 (when due)"
+    assert separate.paid_by == "Mastercard •••• 5454 (not charged yet)"
     with pytest.raises(NotFound):
         demo.billing_views.invoice(TOM, "INV-nope")
     with pytest.raises(PermissionDenied):
@@ -343,7 +343,7 @@ def test_a_paid_invoice_says_what_it_billed_and_charged_then(demo: Services) -> 
         writer.update(Invoice, {"invoice_id": "INV-2026-09-0042"}, advertiser_ids=(), paid_with="")
     older = demo.billing_views.invoice(TOM, "INV-2026-09-0042")
     assert older.paid_by == "not recorded"
-    assert older.covers == ("Brightlane — Launch", "Northwind Coffee — US")
+    assert older.covers == ("not recorded",)  # not today's shared portfolio
 
 
 # --- money -----------------------------------------------------------------------------------
