@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from bc_tui.app import BusinessCenterApp
@@ -248,12 +249,25 @@ async def test_shown_again_the_phone_leaves_an_earlier_codes_pages(tmp_path: Pat
             assert session.nav.current.page is (Page.AUTHORIZE if live else Page.PROFILE)
 
 
+async def scanner_beside_accounts(pilot: Pilot[None]) -> PhonePane:
+    """TikTok accounts with the phone shown beside it, on its scanner."""
+    from bc_tui.services.phone_pages import Page
+
+    await pilot.press("2", "p")
+    session = pilot.app.phone_session
+    assert session is not None
+    session.nav.open(Page.SCANNER)
+    pane = pilot.app.screen.query_one(PhonePane)
+    pane.sync()
+    await pilot.pause()
+    return pane
+
+
 async def test_the_scanner_counts_down_its_codes_and_drops_expired_ones(tmp_path: Path) -> None:
     """The scanner's list of live codes stood still ("(00:12)" for good) and kept offering a
     code after it had expired. The pane draws its page again each second it is shown,
     keeping the cursor where it is."""
     from bc_tui.domain.models import RequestKind
-    from bc_tui.services.phone_pages import Page
     from tests.conftest import as_user
 
     app = demo_app(tmp_path)
@@ -262,13 +276,7 @@ async def test_the_scanner_counts_down_its_codes_and_drops_expired_ones(tmp_path
         app.services.linking.request_authorization(
             ava, "solstice.skin", RequestKind.CLAIM_OWNERSHIP
         )
-        await pilot.press("2", "p")
-        session = app.phone_session
-        assert session is not None
-        session.nav.open(Page.SCANNER)
-        pane = app.screen.query_one(PhonePane)
-        pane.sync()
-        await pilot.pause()
+        pane = await scanner_beside_accounts(pilot)
 
         def items() -> list[str]:
             options = pane.query_one("#phone-items")
@@ -295,7 +303,6 @@ async def test_the_phones_redraw_each_second_moves_no_focus_and_no_cursor(
     from textual.widgets import Input, OptionList
 
     from bc_tui.domain.models import RequestKind
-    from bc_tui.services.phone_pages import Page
     from tests.conftest import as_user
 
     app = demo_app(tmp_path)
@@ -305,13 +312,7 @@ async def test_the_phones_redraw_each_second_moves_no_focus_and_no_cursor(
         linking.request_authorization(ava, "solstice.skin", RequestKind.CLAIM_OWNERSHIP)
         app.services.clock.advance(60)
         linking.request_authorization(ava, "our.brand", RequestKind.CLAIM_OWNERSHIP)
-        await pilot.press("2", "p")
-        session = app.phone_session
-        assert session is not None
-        session.nav.open(Page.SCANNER)
-        pane = app.screen.query_one(PhonePane)
-        pane.sync()
-        await pilot.pause()
+        pane = await scanner_beside_accounts(pilot)
         options = pane.query_one("#phone-items", OptionList)
         code = pane.query_one("#phone-code", Input)
 
