@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,6 +50,10 @@ class PartnerDialog(FormDialog[Partner]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        #: The assets picked of each type: moving through the types with the arrows (each
+        #: one chosen in turn) must not lose what was picked of the one come back to.
+        self._picks: dict[AssetType, list[str]] = {}
+        self._shown: AssetType | None = None
         self._fill_assets()
 
     def _asset_type(self) -> AssetType:
@@ -58,6 +64,9 @@ class PartnerDialog(FormDialog[Partner]):
         app = business_app(self)
         asset_type = self._asset_type()
         assets = self.query_one("#partner-assets", PickList)
+        if self._shown is not None:
+            self._picks[self._shown] = assets.selected
+        self._shown = asset_type
         assets.set_items(
             (
                 Item(
@@ -68,6 +77,9 @@ class PartnerDialog(FormDialog[Partner]):
             ),
             column=labels.ASSET_TYPE[asset_type],
         )
+        for value in self._picks.get(asset_type, ()):
+            with suppress(KeyError):  # (no longer offered: shared meanwhile, or gone)
+                assets.pick(value)
 
     def action_submit(self) -> None:
         app = business_app(self)

@@ -214,6 +214,27 @@ async def test_add_and_remove_a_partner_from_the_assets_screen(tmp_path: Path) -
         assert "7299412200570114050" not in {p.partner_bc_id for p in remaining}  # Lumen: first
 
 
+async def test_moving_through_a_partners_asset_types_keeps_each_ones_picks(
+    tmp_path: Path,
+) -> None:
+    """The arrows choose the asset type as they move, and each choice filled the list
+    afresh: down then up to the same type lost what was picked there."""
+    from bc_tui.screens.partner import PartnerDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "n")
+        assert isinstance(app.screen, PartnerDialog)
+        picks = app.screen.query_one("#partner-assets", PickList)
+        picks.pick("mira.makes")
+        app.screen.query_one("#partner-type").focus()
+        await pilot.pause()
+        await pilot.press("down")
+        assert picks.selected == []  # ad accounts: none picked there
+        await pilot.press("up")
+        assert picks.selected == ["mira.makes"]
+
+
 async def test_a_bad_partner_id_is_explained_in_the_dialog(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
