@@ -36,8 +36,8 @@ def _note(row: TikTokAccountRow) -> str:
     claim = row.relation_type is RelationType.OWNER_BC
     if row.relation_status is RelationStatus.PENDING and row.pending_until is None:
         return (
-            "The request behind this entry has ended or expired. Press x on the list to clear "
-            "it, then a to ask again."
+            "The request behind this entry has ended or expired. Press a on the list to ask "
+            "again, or x to clear the entry."
         )
     if row.relation_status is RelationStatus.PENDING:
         return "Waiting for the owner to approve on their phone: " + (
@@ -46,7 +46,7 @@ def _note(row: TikTokAccountRow) -> str:
             else "they keep the account and can revoke access at any time."
         )
     if row.relation_status is RelationStatus.REJECTED:
-        return "The owner declined. Press x on the list to clear the entry, then a to ask again."
+        return "The owner declined. Press a on the list to ask again, or x to clear the entry."
     if row.relation_status is RelationStatus.UNBOUND:
         return (
             "This link has ended: the owner revoked it, or it was removed here. Press x on the "

@@ -295,7 +295,7 @@ async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_
     ("handle", "ownership", "note"),
     [
         ("brightlane.studio", "Access granted", "Access granted by the owner"),
-        ("vantage.gaming", "Access request", "The owner declined. Press x on the list"),
+        ("vantage.gaming", "Access request", "The owner declined. Press a on the list to ask"),
         ("solstice.skin", "Access request", "Waiting for the owner to approve on their phone"),
         ("harbor.eats", "Access granted", "This link has ended"),
     ],
