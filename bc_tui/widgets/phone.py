@@ -174,12 +174,21 @@ class PhonePane(Vertical):
         # itself takes the keys then, so escape goes back on the phone. Focus used to fall
         # to the screen, where escape cancelled the admin's QR request instead.
         self.can_focus = not page.items and not page.takes_code
-        if same_place and not self.has_focus_within:
-            return  # (redrawn while the keys are the admin's: the last code expired)
+        if not self.has_focus_within:
+            # The keys are the admin's (a code expired, another screen drew its phone): the
+            # owner's own moves through the phone focus it themselves (`focus_phone`).
+            return
+        focused = self.screen.focused
         if not page.items and page.takes_code:
             code.focus()
-        elif page.items and not had_items and self.screen.focused is code and not code.value:
+        elif (
+            page.items
+            and not had_items
+            and (focused is self or (focused is code and not code.value))
+        ):
             options.focus()  # a code appeared while the scanner waited: 1 picks it
+        elif not page.items and not page.takes_code:
+            self.focus()  # the list under the keys went (a code expired, access removed)
 
     def focus_phone(self) -> None:
         if not self.children:  # keys came faster than the pane could compose

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from bc_tui.app import BusinessCenterApp
 from bc_tui.clock import FakeClock
@@ -342,3 +342,34 @@ async def test_the_phones_redraw_each_second_moves_no_focus_and_no_cursor(
         pane._tick()
         await pilot.pause()
         assert options.option_count == 0 and app.focused is table
+
+
+async def test_the_phone_keeps_its_keys_when_its_page_empties_and_takes_none_it_lacks(
+    tmp_path: Path,
+) -> None:
+    """From a review: an Authorize page whose code expired under the owner's keys left them
+    with nothing focused (escape did nothing); and another screen's first drawing of the
+    phone on an empty scanner took the admin's keys into its code box."""
+    from bc_tui.domain.models import RequestKind
+    from tests.conftest import as_user
+
+    phone = phone_app(tmp_path / "phone")
+    phone.services.linking.request_authorization(
+        as_user("ava"), "solstice.skin", RequestKind.CLAIM_OWNERSHIP
+    )
+    async with phone.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1", "1", "1", "1")  # scanner, then the code's Authorize
+        phone.services.clock.advance(301)
+        phone.screen.query_one(PhonePane)._tick()
+        await pilot.pause()
+        await pilot.press("escape")
+        assert "Scan" in phone_text(phone)
+
+    app = demo_app(tmp_path / "admin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "p", "1", "1", "1", "1")  # the owner on an empty scanner
+        app.screen.query_one("#accounts").focus()  # the admin takes the keys back
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.screen.AREA == "members" and not isinstance(app.focused, Input)
