@@ -49,11 +49,14 @@ class PartnerDialog(FormDialog[Partner]):
             yield from self.buttons()
         yield KeysFooter()
 
-    def on_mount(self) -> None:
+    def __init__(self) -> None:
+        super().__init__()
         #: The assets picked of each type: moving through the types with the arrows (each
         #: one chosen in turn) must not lose what was picked of the one come back to.
         self._picks: dict[AssetType, list[str]] = {}
-        self._shown: AssetType | None = None
+        self._shown: AssetType | None = None  # the type the asset list shows
+
+    def on_mount(self) -> None:
         self._fill_assets()
 
     def _asset_type(self) -> AssetType:

@@ -231,8 +231,9 @@ class BillingViews(ServiceBase):
             raise NotFound(f"No invoice {invoice_id} in this Business Center.")
         ad_accounts = self.repo.find(AdAccount, bc_id=actor.bc_id)
         account_name = {a.advertiser_id: a.name for a in ad_accounts}
-        # What it bills and the card that paid it are as issued (the invoice records them);
-        # a file from before that records neither: what they would be now, said as such.
+        # What it bills and the card that paid it are as issued (the invoice records them).
+        # A file from before recorded neither: a paid invoice says so, an unpaid one shows
+        # what it will bill and charge now.
         if invoice.advertiser_ids:
             covered = [account_name.get(i, i) for i in invoice.advertiser_ids]
         elif invoice.group is InvoiceGroup.ADVERTISER:

@@ -154,16 +154,14 @@ class PhonePane(Vertical):
         if same_place and _targets(page.items) == _targets(self._items):
             self._items = page.items
             for index, item in enumerate(page.items):
-                options.replace_option_prompt_at_index(index, Text(f"{index + 1} {item.label}"))
+                options.replace_option_prompt_at_index(index, _prompt(index, item))
             return
         on = options.highlighted
         kept = _targets(self._items)[on] if same_place and on is not None and self._items else None
         had_items = bool(self._items)
         self._items = page.items
         options.clear_options()
-        options.add_options(
-            Option(Text(f"{n} {item.label}")) for n, item in enumerate(page.items, start=1)
-        )
+        options.add_options(Option(_prompt(index, item)) for index, item in enumerate(page.items))
         options.display = bool(page.items)
         if page.items:
             targets = _targets(page.items)
@@ -248,6 +246,11 @@ class PhonePane(Vertical):
         event.input.value = ""
         self.sync()
         self.focus_phone()
+
+
+def _prompt(index: int, item: Item) -> Text:
+    """An item as the list shows it, with the digit that taps it."""
+    return Text(f"{index + 1} {item.label}")
 
 
 def _targets(items: tuple[Item, ...]) -> list[tuple[object, ...]]:
