@@ -1,4 +1,5 @@
-"""The key bar at the bottom: Textual's Footer, rebuilt only when the keys it shows change.
+"""The key bar at the bottom: Textual's Footer, rebuilt only when the keys it shows change,
+with the key that lists every key first.
 
 The stock Footer throws away and re-creates every key widget on each bindings signal — every
 focus change, tab switch and return to a screen — even when the keys are the same. That was
@@ -24,6 +25,15 @@ def _shown(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
     )
 
 
+#: The key that lists all the others: first in the bar, as F1 Help is in htop and mc, so that
+#: a bar cut short by a narrow terminal (a screen's own keys come first) still shows it.
+HELP_KEY = "question_mark"
+
+
+def _is_help(widget: object) -> bool:
+    return isinstance(widget, FooterKey) and widget.key == HELP_KEY
+
+
 class KeysFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
@@ -32,7 +42,9 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._drawn = _shown(self.screen)
-        for widget in super().compose():
+        widgets = list(super().compose())
+        widgets.sort(key=lambda widget: not _is_help(widget))  # (stable: the rest keep order)
+        for widget in widgets:
             if isinstance(widget, FooterKey):
                 # Each key as it ends up once mounted: Footer's compact (a binding) but for the
                 # palette key, which keeps its own. Set after mounting, by the reactive's first

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from bc_tui.domain.models import AssetLink, AssetRole, AssetType, RelationStatus
 from bc_tui.screens.account_detail import AccountDetail
@@ -86,6 +88,21 @@ async def test_question_mark_lists_every_key(tmp_path: Path) -> None:
         assert {"1", "2", "3", "4", "5", "/", "?", "q", "u", "b", "x", "ctrl+p"} <= keys
         await pilot.press("escape")
         assert isinstance(app.screen, TikTokAccountsScreen)
+
+
+async def test_the_key_bar_shows_question_mark_first_even_when_cut_short(tmp_path: Path) -> None:
+    """An area's own keys come first and at 80 columns (TikTok accounts: at 120 too) the bar
+    is cut; `?` leads it so that the key listing every other one is always on screen."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for area in "12345":
+            await pilot.press(area)
+            bar = app.screen.query_one(Footer)
+            first = bar.query(FooterKey).first()
+            assert (first.key_display, first.description) == ("?", "Keys"), area
+            assert bar.region.contains_region(first.region), area
+        await pilot.click(first)
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_keys_screen_leaves_out_what_a_standard_member_cannot_do(tmp_path: Path) -> None:
