@@ -1,4 +1,4 @@
-"""Activity log: who changed what, newest first."""
+"""Activity log: who changed what, newest first, with the event under the cursor in full."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from bc_tui.domain import labels
 from bc_tui.screens.base import AreaScreen
@@ -55,6 +55,9 @@ class ActivityScreen(AreaScreen):
         yield Summary()
         columns = ("Time", "Who", "Type", "What happened")
         yield VirtualTable(columns, self._cells, id="activity")
+        # What happened, whole: the table's column is cut at the screen's edge (at 120
+        # columns most sentences lose the account or the amount they are about).
+        yield Static(id="event", markup=False)
 
     def _cells(self, row: ActivityRow) -> tuple[Text, ...]:
         return (
@@ -79,6 +82,7 @@ class ActivityScreen(AreaScreen):
         if not view.allowed:
             self._shown = None
             table.show(())
+            self._describe()
             summary.say(Text(view.reason, style="bold"))
             return
         self._zone = app.zone
@@ -90,6 +94,7 @@ class ActivityScreen(AreaScreen):
         else:  # a new page or filter, or the event went to the next page: the newest
             table.move_cursor(row=0)
         self._shown = shown
+        self._describe()
         text = labels.count(view.total, "event")
         if view.pages > 1:
             first = view.page * ACTIVITY_PAGE + 1
@@ -100,6 +105,16 @@ class ActivityScreen(AreaScreen):
         if self.query_text:
             text += f" · filter: {self.query_text}"
         summary.say(Text(text))
+
+    @on(VirtualTable.CursorMoved, "#activity")
+    def _describe(self) -> None:
+        """Show the event under the cursor in full below the table (nothing when none)."""
+        table = self.query_one("#activity", VirtualTable)
+        event = self.query_one("#event", Static)
+        row = table.row_at(table.cursor_row) if table.display and table.row_count else None
+        event.display = row is not None
+        if row is not None:
+            event.update(row.activity_log)
 
     def action_page(self, step: int) -> None:
         self._page = max(0, self._page + step)

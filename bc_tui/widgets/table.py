@@ -86,6 +86,19 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         "height: auto;\n        max-height: 100%;", "height: 1fr;", 1
     )
 
+    class CursorMoved(Message):
+        """The cursor went to another row (by a key, a click or `move_cursor`; not when `show`
+        puts other rows under it)."""
+
+        def __init__(self, table: VirtualTable[object], index: int):
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable[object]:
+            return self.table
+
     class RowSelected(Message):
         """Enter (or a click) on the row under the cursor."""
 
@@ -226,6 +239,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         self._cursor = new
         if old != new:
             self._refresh_rows(old, new)
+            self.post_message(self.CursorMoved(self, new))  # type: ignore[arg-type]
         if scroll:
             self._scroll_cursor_into_view()
 

@@ -359,6 +359,29 @@ async def test_searching_an_account_of_another_center_says_where_it_is(tmp_path:
         )
 
 
+async def test_activity_shows_the_event_under_the_cursor_in_full(tmp_path: Path) -> None:
+    """At 80 columns the table cuts every sentence; the line below it has the whole one."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        table = app.screen.query_one("#activity", VirtualTable)
+
+        def event() -> str:
+            line = app.screen.query_one("#event")
+            return str(line.render()) if line.display else ""
+
+        first, second = (table.row_at(i).activity_log for i in (0, 1))
+        assert len(first) > 60  # longer than its column
+        assert event() == first
+        await pilot.press("down")
+        assert event() == second
+        await play(pilot, "slash", Typed("claimed @northwind.coffee"), "enter")
+        assert event() == table.row_at(0).activity_log != first
+        await play(pilot, "slash", Typed("no such event"))
+        assert table.row_count == 0
+        assert event() == ""
+
+
 async def test_activity_pages_through_many_events(tmp_path: Path) -> None:
     from bc_tui.app import BusinessCenterApp
     from bc_tui.clock import FakeClock
