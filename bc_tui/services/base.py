@@ -1,18 +1,46 @@
 """What every service shares: the store, the clock, the id source, and who is acting.
 
 A service method is one use case: check the actor's permission, validate, write every table
-it touches in one transaction, and append one audit event in that same transaction.
+it touches in one transaction, and append one audit event in that same transaction. A method
+that changes anything is a `use_case`: it runs whole inside that transaction, so its checks
+read the file as it is under the lock.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
 
 from bc_tui.clock import Clock
 from bc_tui.domain.errors import NotFound
 from bc_tui.domain.models import ActivityType, AuditEvent, BusinessCenter, Member, User
 from bc_tui.ids import IdSource
 from bc_tui.store.repository import Repository, Writer
+
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="ServiceBase")
+
+
+def use_case(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Run a service method whole, its permission check and validation too, inside one
+    store transaction.
+
+    The transaction takes the cross-process lock and re-reads the file if another process
+    changed it. Checked before that, against this process's copy (re-read only every half
+    second), two Admins demoting each other at once left none, one address invited from two
+    apps became two users, and a code cancelled a moment before could still be approved.
+    The method's own `repo.writing()` joins this transaction; a refusal writes nothing.
+    """
+
+    @functools.wraps(method)
+    def run(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.repo.writing():
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 @dataclass(frozen=True, slots=True)

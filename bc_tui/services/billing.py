@@ -32,7 +32,7 @@ from bc_tui.domain.models import (
 )
 from bc_tui.domain.money import parse_amount
 from bc_tui.domain.permissions import Action, require
-from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.base import Actor, ServiceBase, use_case
 from bc_tui.store.repository import Writer
 
 #: Money spent in the last few hours may still be billed, so it cannot be refunded yet.
@@ -43,6 +43,7 @@ _RECHARGEABLE = (AdAccountStatus.ACTIVE, AdAccountStatus.PENDING_REVIEW)
 
 
 class BillingService(ServiceBase):
+    @use_case
     def add_card(
         self, actor: Actor, number: str, expiry: str, security_code: str, holder: str
     ) -> PaymentMethod:
@@ -81,6 +82,7 @@ class BillingService(ServiceBase):
             self.audit(writer, actor, ActivityType.BILLING, text)
         return method
 
+    @use_case
     def set_default_card(self, actor: Actor, payment_method_id: str) -> PaymentMethod:
         """Make a card the default: it pays for every ad account in the shared portfolio."""
         require(self.membership(actor), Action.MANAGE_BILLING)
@@ -127,6 +129,7 @@ class BillingService(ServiceBase):
         label = card_label(method.brand, method.last4)
         return f"{label} is the only payment method of {', '.join(active)}: {hint}."
 
+    @use_case
     def remove_card(self, actor: Actor, payment_method_id: str) -> PaymentMethod:
         """Remove a card, unless an ad account in use has no other way to pay."""
         require(self.membership(actor), Action.MANAGE_BILLING)
@@ -159,6 +162,7 @@ class BillingService(ServiceBase):
             self.audit(writer, actor, ActivityType.BILLING, text)
         return method
 
+    @use_case
     def move_ad_account(
         self,
         actor: Actor,
@@ -206,6 +210,7 @@ class BillingService(ServiceBase):
             )
         return self._ad_account(actor, advertiser_id)
 
+    @use_case
     def transfer(
         self,
         actor: Actor,
@@ -268,6 +273,7 @@ class BillingService(ServiceBase):
             )
         return transaction
 
+    @use_case
     def create_ad_account(self, actor: Actor, name: str) -> AdAccount:
         """A new ad account owned by this Business Center, in review, with its creator as its
         Admin; billed through the shared portfolio when there is a default card."""

@@ -27,13 +27,14 @@ from bc_tui.services.assignments import (
     check_assignable,
     find_link,
 )
-from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.base import Actor, ServiceBase, use_case
 from bc_tui.store.repository import Writer
 
 
 class CenterService(ServiceBase):
     """Business Centers, members, assignments and asset links."""
 
+    @use_case
     def create_business_center(
         self,
         creator_email: str,
@@ -83,6 +84,7 @@ class CenterService(ServiceBase):
             )
         return center, actor
 
+    @use_case
     def update_business_info(
         self, actor: Actor, name: str, company: str, timezone: str
     ) -> BusinessCenter:
@@ -115,6 +117,7 @@ class CenterService(ServiceBase):
             )
         return self.business_center(actor.bc_id)
 
+    @use_case
     def assign_member(
         self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str, role: AssetRole
     ) -> Assignment:
@@ -148,6 +151,7 @@ class CenterService(ServiceBase):
             )
         return assignment
 
+    @use_case
     def assign_members(
         self,
         actor: Actor,
@@ -188,6 +192,7 @@ class CenterService(ServiceBase):
                     )
         return changed
 
+    @use_case
     def unassign_member(
         self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str
     ) -> None:
@@ -208,6 +213,7 @@ class CenterService(ServiceBase):
                 f"{asset_name(asset_type, asset_id)}",
             )
 
+    @use_case
     def remove_tiktok_account(self, actor: Actor, handle: str) -> AssetLink | None:
         """End this Business Center's link to a TikTok account.
 

@@ -31,7 +31,7 @@ from bc_tui.domain.models import (
 )
 from bc_tui.domain.permissions import Action, require
 from bc_tui.ids import IdSource
-from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.base import Actor, ServiceBase, use_case
 from bc_tui.services.center import unbind_tiktok_account
 from bc_tui.store.repository import Repository, Writer
 
@@ -72,6 +72,7 @@ class LinkingService(ServiceBase):
         self._check_linkable(actor.bc_id, clean, kind)
         return clean
 
+    @use_case
     def request_authorization(
         self,
         actor: Actor,
@@ -112,14 +113,17 @@ class LinkingService(ServiceBase):
             )
         return request
 
+    @use_case
     def regenerate(self, actor: Actor, request_id: str) -> AuthorizationRequest:
         """A new QR code for the same account, kind and scopes; the old token stops working."""
         return self._replace(actor, request_id, RequestMethod.QR)
 
+    @use_case
     def send_notification(self, actor: Actor, request_id: str) -> AuthorizationRequest:
         """No camera at hand: the request goes to the account's inbox instead of a QR code."""
         return self._replace(actor, request_id, RequestMethod.NOTIFICATION)
 
+    @use_case
     def cancel(self, actor: Actor, request_id: str) -> AuthorizationRequest:
         """The admin closes the code: its token stops working."""
         require(self.membership(actor), Action.ADD_TIKTOK_ACCOUNT)
@@ -146,6 +150,7 @@ class LinkingService(ServiceBase):
 
     # --- the owner's side (the phone) -----------------------------------------------------
 
+    @use_case
     def approve(self, token: str, approving_handle: str) -> AuthorizationRequest:
         """The owner taps Authorize while logged into `approving_handle`.
 
@@ -154,10 +159,12 @@ class LinkingService(ServiceBase):
         """
         return self._answer(token, approving_handle, approve=True)
 
+    @use_case
     def decline(self, token: str, approving_handle: str) -> AuthorizationRequest:
         """The owner taps Decline: the Business Center's entry becomes REJECTED."""
         return self._answer(token, approving_handle, approve=False)
 
+    @use_case
     def remove_access(self, approving_handle: str, bc_id: str) -> AssetLink:
         """The owner, on the phone, ends a Business Center's access to their account.
 

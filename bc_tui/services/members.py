@@ -24,7 +24,7 @@ from bc_tui.domain.models import (
 )
 from bc_tui.domain.permissions import Action, require
 from bc_tui.services.assignments import asset_name, check_assignable
-from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.base import Actor, ServiceBase, use_case
 
 MAX_ADMINS = 20
 MAX_MEMBERS = 4000
@@ -49,6 +49,7 @@ def split_emails(text: str) -> list[str]:
 class MemberService(ServiceBase):
     """Invitations, roles and removal of members."""
 
+    @use_case
     def invite_members(
         self,
         actor: Actor,
@@ -136,6 +137,7 @@ class MemberService(ServiceBase):
             )
         return Invitation(invited=tuple(invited), skipped=tuple(skipped))
 
+    @use_case
     def resend_invitation(self, actor: Actor, user_id: str) -> Member:
         """Send a pending invitation again (it counts from now)."""
         require(self.membership(actor), Action.INVITE_MEMBER)
@@ -153,6 +155,7 @@ class MemberService(ServiceBase):
             )
         return self.member(actor.bc_id, user_id)
 
+    @use_case
     def revoke_invitation(self, actor: Actor, user_id: str) -> None:
         """Withdraw a pending invitation, and any assets it came with."""
         require(self.membership(actor), Action.INVITE_MEMBER)
@@ -168,6 +171,7 @@ class MemberService(ServiceBase):
                 f"{self._email(member.user_id)}",
             )
 
+    @use_case
     def accept_invitation(self, actor: Actor) -> Member:
         """The invited person accepts: their membership becomes BOUND."""
         member = self.membership(actor)
@@ -195,6 +199,7 @@ class MemberService(ServiceBase):
             )
         return self.member(actor.bc_id, actor.user_id)
 
+    @use_case
     def change_member_role(self, actor: Actor, user_id: str, user_role: UserRole) -> Member:
         """Promote or demote; at most 20 Admins, and never the last one."""
         require(self.membership(actor), Action.CHANGE_MEMBER_ROLE)
@@ -220,6 +225,7 @@ class MemberService(ServiceBase):
             )
         return self.member(actor.bc_id, user_id)
 
+    @use_case
     def change_finance_role(
         self, actor: Actor, user_id: str, finance_role: FinanceRole | None
     ) -> Member:
@@ -247,6 +253,7 @@ class MemberService(ServiceBase):
             )
         return self.member(actor.bc_id, user_id)
 
+    @use_case
     def remove_member(self, actor: Actor, user_id: str) -> int:
         """Offboarding: the member and every one of their assignments go, each logged.
 

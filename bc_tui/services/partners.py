@@ -21,7 +21,7 @@ from bc_tui.domain.models import (
 )
 from bc_tui.domain.permissions import Action, require
 from bc_tui.services.assignments import ROLES_FOR_ASSET
-from bc_tui.services.base import Actor, ServiceBase
+from bc_tui.services.base import Actor, ServiceBase, use_case
 
 _BC_ID = re.compile(r"^\d{10,20}$", re.ASCII)  # not ٣ or ३: a TikTok ID is ASCII digits
 
@@ -29,6 +29,7 @@ _BC_ID = re.compile(r"^\d{10,20}$", re.ASCII)  # not ٣ or ३: a TikTok ID is A
 class PartnerService(ServiceBase):
     """Add and remove partners of a Business Center."""
 
+    @use_case
     def add_partner(
         self,
         actor: Actor,
@@ -87,6 +88,7 @@ class PartnerService(ServiceBase):
             )
         return partner
 
+    @use_case
     def remove_partner(self, actor: Actor, partner_bc_id: str) -> int:
         """The partner loses every asset shared with it, at once. Returns how many shares."""
         require(self.membership(actor), Action.MANAGE_PARTNERS)

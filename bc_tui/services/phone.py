@@ -23,7 +23,7 @@ from bc_tui.domain.models import (
     TikTokAccount,
 )
 from bc_tui.ids import IdSource
-from bc_tui.services.base import ServiceBase
+from bc_tui.services.base import ServiceBase, use_case
 from bc_tui.services.linking import LinkingService
 from bc_tui.services.phone_pages import Do, Item, Navigation, Page, PageParts, PhonePage, Place
 from bc_tui.store.repository import Repository
@@ -48,6 +48,7 @@ class PhoneService(ServiceBase):
                 return phone
         raise NotFound("There is no phone in this database. Run `bc-tui phone --account @you`.")
 
+    @use_case
     def log_in(self, handle: str, phone_id: str | None = None) -> Phone:
         """Log an account in on the phone (creating the phone if there is none) and make it
         the active one. A device change, not a Business Center event: no audit entry."""
@@ -67,6 +68,7 @@ class PhoneService(ServiceBase):
                 writer.insert(TikTokAccount(clean, clean, "", ""))
         return self.device(phone.phone_id)
 
+    @use_case
     def switch_account(self, phone_id: str, handle: str) -> Phone:
         """The app's account switcher: only accounts logged in on this phone."""
         phone = self.device(phone_id)
@@ -103,6 +105,7 @@ class PhoneService(ServiceBase):
             if request is None or request.status_at(self.clock.now()) is not RequestStatus.NOT_USED:
                 nav.home()
 
+    @use_case
     def choose(self, phone_id: str, nav: Navigation, item: Item) -> None:
         """Tap `item`: move through the app, or act and show the outcome."""
         if item.do is Do.OPEN and item.page is not None:
