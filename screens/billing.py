@@ -7,6 +7,7 @@ between the shared portfolio and separate billing, and moves money.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets.data_table import CellDoesNotExist
 
 from bc_tui.domain import labels
 from bc_tui.domain.cards import card_label
@@ -307,8 +309,10 @@ class BillingScreen(AreaScreen):
         self._fill("#invoice-table", rows)
 
     def _fill(self, selector: str, rows: list[tuple[str, tuple[Text, ...]]]) -> None:
-        """Replace a table's rows, keeping the cursor on the same row number (a reload after
-        a change must not throw the person back to the top)."""
+        """Replace a table's rows, keeping the cursor on the same row: the one with the same
+        key if it is still there (a change can re-sort: a card made default moves to the top,
+        and by row number the cursor was left on the card that `x` would then remove), else
+        the same row number (a reload must not throw the person back to the top)."""
         needle = self.query_text.casefold()
         if needle:  # (`/`: the rows with the text in any cell)
             rows = [
@@ -318,6 +322,10 @@ class BillingScreen(AreaScreen):
             ]
         table = self.query_one(selector, DataTable)
         cursor = table.cursor_row
+        keys = [key for key, _ in rows]
+        with suppress(CellDoesNotExist):  # (no rows, or no cursor yet)
+            at = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            cursor = keys.index(at) if at in keys else cursor
         table.clear()
         for key, cells in rows:
             table.add_row(*cells, key=key)

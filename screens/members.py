@@ -45,7 +45,14 @@ class MembersScreen(AreaScreen):
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.members(app.actor, self.query_text)
-        self.query_one("#members", VirtualTable).show(rows)
+        table = self.query_one("#members", VirtualTable)
+        at = table.cursor_key
+        table.show(rows)
+        # The cursor stays with its member: a change of role re-sorts the list (Admins
+        # first), and by row number it was left on someone else, whom enter then x acted on.
+        kept = [index for index, row in enumerate(rows) if row.user_id == at]
+        if kept:
+            table.move_cursor(row=kept[0])
         admins = sum(row.user_role.value == "ADMIN" for row in rows)
         summary = f"{labels.count(len(rows), 'member')} · {labels.count(admins, 'admin')}"
         if self.query_text:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from bc_tui.domain.models import AdAccount, PaymentMethod, Portfolio, Transaction
 from bc_tui.screens.add_card import AddCardDialog
@@ -247,3 +247,18 @@ async def test_a_billing_command_says_why_it_cannot_be_done(tmp_path: Path) -> N
         await pilot.press("4")
         await run_command(pilot, "Add card")
         assert any(n.title == "Not allowed" for n in app._notifications)
+
+
+async def test_the_cursor_stays_with_a_card_made_default(tmp_path: Path) -> None:
+    """The default card is listed first: by row number the cursor was left on the old
+    default, the card that x would remove next."""
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *PAYMENT_METHODS)
+        table = app.screen.query_one("#payment-method-table", DataTable)
+        await pilot.press("down")
+        chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        await pilot.press("d")
+        await pilot.pause()
+        assert table.get_row_index(chosen) == 0  # it moved to the top
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == chosen

@@ -399,3 +399,18 @@ async def test_assign_with_nobody_to_assign_says_what_to_do_first(tmp_path: Path
         await pilot.pause()
         note = str(app.screen.query_one(".dialog-note").render())
         assert "Invite people on Members (3, then i)" in note
+
+
+async def test_the_cursor_stays_with_a_member_whose_change_re_sorts_the_list(
+    tmp_path: Path,
+) -> None:
+    """Admins come first: made Admin, Diego moves up. The cursor goes with him; left on his
+    old row number it was on someone else, whom enter and x then removed."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_member(pilot, "diego")
+        await pilot.press("r", "escape")
+        await pilot.pause()
+        assert member(app, "diego").user_role is UserRole.ADMIN
+        table = app.screen.query_one("#members", VirtualTable)
+        assert table.cursor_key == as_user("diego").user_id
