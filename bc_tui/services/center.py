@@ -13,11 +13,13 @@ from bc_tui.domain.models import (
     AssetRole,
     AssetType,
     Assignment,
+    AuthorizationRequest,
     BusinessCenter,
     Member,
     MemberStatus,
     RelationStatus,
     RelationType,
+    RequestStatus,
     User,
     UserRole,
 )
@@ -28,7 +30,7 @@ from bc_tui.services.assignments import (
     find_link,
 )
 from bc_tui.services.base import Actor, ServiceBase, use_case
-from bc_tui.store.repository import Writer
+from bc_tui.store.repository import Repository, Writer
 
 
 class CenterService(ServiceBase):
@@ -239,10 +241,38 @@ class CenterService(ServiceBase):
                     text += f" and removed {labels.count(dropped, 'member assignment')}"
             else:
                 writer.remove(AssetLink, **key)
+                # Its code too: cleared, the entry was gone from the list while the owner
+                # could still authorize the code on the admin's screen (or in another app).
+                cancelled = cancel_live_codes(
+                    writer, self.repo, actor.bc_id, handle, self.clock.now()
+                )
                 state = labels.RELATION_STATUS[link.relation_status].lower()
                 text = f"{who} cleared the {state} entry for @{handle}"
+                if cancelled:  # (one at most: a new code cancels the one before)
+                    text += " and cancelled its code"
             self.audit(writer, actor, ActivityType.ASSET, text)
         return self.repo.first(AssetLink, **key)
+
+
+def cancel_live_codes(
+    writer: Writer, repo: Repository, bc_id: str, handle: str, now: datetime
+) -> int:
+    """Cancel the codes for an account that can still be answered; how many there were.
+
+    Only one code per account is valid at a time: a new one cancels the rest, and clearing
+    the account's pending entry cancels it too."""
+    cancelled = 0
+    for live in repo.find(
+        AuthorizationRequest, bc_id=bc_id, handle=handle, status=RequestStatus.NOT_USED
+    ):
+        if live.status_at(now) is RequestStatus.NOT_USED:
+            writer.update(
+                AuthorizationRequest,
+                {"request_id": live.request_id},
+                status=RequestStatus.CANCELLED,
+            )
+            cancelled += 1
+    return cancelled
 
 
 def unbind_tiktok_account(writer: Writer, bc_id: str, handle: str, when: datetime) -> int:

@@ -32,7 +32,7 @@ from bc_tui.domain.models import (
 from bc_tui.domain.permissions import Action, require
 from bc_tui.ids import IdSource
 from bc_tui.services.base import Actor, ServiceBase, use_case
-from bc_tui.services.center import unbind_tiktok_account
+from bc_tui.services.center import cancel_live_codes, unbind_tiktok_account
 from bc_tui.store.repository import Repository, Writer
 
 #: TikTok's limits on links between Business Centers and TikTok accounts (DOMAIN.md: an
@@ -97,7 +97,7 @@ class LinkingService(ServiceBase):
                 )
         request = self._new_request(actor, clean, kind, scopes, method)
         with self.repo.writing() as writer:
-            self._cancel_live(writer, actor.bc_id, clean)
+            cancel_live_codes(writer, self.repo, actor.bc_id, clean, self.clock.now())
             self._mark_pending(writer, request)
             self._issue(writer, request)
             what = (
@@ -279,7 +279,7 @@ class LinkingService(ServiceBase):
         self._check_linkable(actor.bc_id, old.handle, old.kind)
         request = self._new_request(actor, old.handle, old.kind, old.scopes, method)
         with self.repo.writing() as writer:
-            self._cancel_live(writer, actor.bc_id, old.handle)
+            cancel_live_codes(writer, self.repo, actor.bc_id, old.handle, self.clock.now())
             self._mark_pending(writer, request)
             self._issue(writer, request)
             verb = (
@@ -379,19 +379,6 @@ class LinkingService(ServiceBase):
                 f"This Business Center already has access to @{handle}. To change what it "
                 "may use, revoke access (x) and request it again."
             )
-
-    def _cancel_live(self, writer: Writer, bc_id: str, handle: str) -> None:
-        """Only one code per account is valid at a time: a new one cancels the rest."""
-        now = self.clock.now()
-        for live in self.repo.find(
-            AuthorizationRequest, bc_id=bc_id, handle=handle, status=RequestStatus.NOT_USED
-        ):
-            if live.status_at(now) is RequestStatus.NOT_USED:
-                writer.update(
-                    AuthorizationRequest,
-                    {"request_id": live.request_id},
-                    status=RequestStatus.CANCELLED,
-                )
 
     def _mark_pending(self, writer: Writer, request: AuthorizationRequest) -> None:
         """The Business Center's entry shows the request, unless the account is active."""

@@ -14,6 +14,9 @@ from bc_tui.domain.models import (
     Member,
     MemberStatus,
     RelationStatus,
+    RequestKind,
+    RequestStatus,
+    TtAccountRole,
     User,
     UserRole,
 )
@@ -253,6 +256,22 @@ def test_removing_a_stale_entry_clears_it_for_a_retry(demo: Services, handle: st
     assert demo.center.remove_tiktok_account(as_user("marcus"), handle) is None
     assert demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id=handle) is None
     assert "cleared the" in events(demo)[-1].activity_log
+
+
+def test_clearing_a_pending_entry_cancels_its_code(demo: Services) -> None:
+    """Cleared, the entry left the list while the owner could still authorize its code."""
+    ava = as_user("ava")
+    request = demo.linking.request_authorization(
+        ava, "fresh.handle", RequestKind.REQUEST_ACCESS, (TtAccountRole.POST,)
+    )
+    assert demo.center.remove_tiktok_account(ava, "fresh.handle") is None
+    assert demo.linking.request(request.request_id).status is RequestStatus.CANCELLED
+    with pytest.raises(Conflict, match="cancelled"):
+        demo.linking.approve(request.token, "fresh.handle")
+    assert demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="fresh.handle") is None
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen cleared the pending entry for @fresh.handle and cancelled its code"
+    )
 
 
 def test_removing_an_unknown_account_is_not_found(demo: Services) -> None:
