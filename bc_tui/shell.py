@@ -2,8 +2,9 @@
 one way of noticing that the data changed.
 
 A change made here, or by another process on the same file (the phone in a second terminal,
-another SSH session), ends in the same place: `data_changed()` posts DataChanged to the screen
-on top, which reloads what it shows. Other screens reload when they are shown again.
+another SSH session), ends in the same place: `data_changed()` posts DataChanged to the screens
+on view (the one on top, and those under its dialogs), which reload what they show. Other
+screens reload when they are shown again.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bc_tui.store.errors import StoreError
 
 
 class DataChanged(Message):
-    """The database (or who is acting) changed: the screen on top reloads."""
+    """The database (or who is acting) changed: the screens on view reload."""
 
 
 class AfterKeys(Message):
@@ -179,7 +180,11 @@ class ServicesApp(App[None]):
 
     def data_changed(self) -> None:
         self.generation += 1
-        self.screen.post_message(DataChanged())
+        # Every screen of the stack, not only the top one: those under a dialog show through
+        # it, and a dialog acting on what it showed when it opened (an assignment removed
+        # since, a balance spent since) would act on what is no longer there.
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
 
     def _watch_store(self) -> None:
         """A cheap stat of the file; a reload only when another process wrote to it."""

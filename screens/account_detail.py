@@ -124,7 +124,7 @@ class AccountDetail(Dialog[None]):
         new = AssetRole.ANALYST if role is AssetRole.OPERATOR else AssetRole.OPERATOR
         app = business_app(self)
         result = app.attempt(
-            app.services.center.assign_member,
+            app.services.center.change_assignment_role,
             user_id,
             AssetType.TT_ACCOUNT,
             self.row.handle,

@@ -7,7 +7,7 @@ from typing import TypeVar, cast
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 
-from bc_tui.shell import ServicesApp
+from bc_tui.shell import DataChanged, ServicesApp
 
 ResultType = TypeVar("ResultType")
 
@@ -35,6 +35,14 @@ class Dialog(ModalScreen[ResultType]):
             return AwaitComplete.nothing()
         self._dismissed = True
         return super().dismiss(result)
+
+    def reload(self) -> None:
+        """Show again what the dialog shows of the data, which another process (or the
+        phone) changed: nothing by default, for a dialog that shows only what was typed."""
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        if not self.closing:
+            self.reload()
 
     def action_after_typing(self, action: str) -> None:
         """Run `action` after the keys typed before the key bound to this, and before the

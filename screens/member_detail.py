@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from bc_tui.domain import labels
+from bc_tui.domain.errors import NotFound
 from bc_tui.domain.models import FinanceRole, MemberStatus, UserRole
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import business_app
@@ -57,7 +58,12 @@ class MemberDialog(Dialog[None]):
 
     def reload(self) -> None:
         app = business_app(self)
-        self.detail = app.services.views.member_detail(app.actor, self.user_id)
+        try:
+            self.detail = app.services.views.member_detail(app.actor, self.user_id)
+        except NotFound as gone:  # removed (or the invitation revoked) in another app
+            app.notify(str(gone), severity="warning")
+            self.dismiss()
+            return
         row = self.detail.member
         self.query_one("#member-title", Static).update(plain(row.user_name))
         facts = Table.grid(padding=(0, 2))

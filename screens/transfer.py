@@ -55,7 +55,7 @@ class TransferDialog(FormDialog[str]):
         account = self.ad_account
         with Vertical(classes="dialog"):
             yield Static(Text(f"Transfer money — {account.name}"), classes="dialog-title")
-            yield Static(self._balances(), classes="dialog-body")
+            yield Static(self._balances(), id="transfer-balances", classes="dialog-body")
             with Choices(id="transfer-kind"):
                 for index, (_, label) in enumerate(KINDS):
                     yield Choice(label, value=index == 0)
@@ -79,12 +79,30 @@ class TransferDialog(FormDialog[str]):
             "(grants cannot be refunded)."
         )
 
+    def reload(self) -> None:
+        """The balances as they are now: spent or topped up in another app since the dialog
+        opened, they were shown (and the preview worked them out) as they were then."""
+        app = business_app(self)
+        view = app.services.billing_views.overview(app.actor)
+        wanted = self.ad_account.advertiser_id
+        row = next((row for row in view.ad_accounts if row.advertiser_id == wanted), None)
+        if row is None:  # gone, or no longer to be seen: the transfer will say why
+            return
+        self.ad_account, self.bc_balance = row, view.bc_balance
+        self.query_one("#transfer-balances", Static).update(self._balances())
+        self._preview()
+
     @property
     def kind(self) -> TransactionType:
         return KINDS[max(self.query_one("#transfer-kind", RadioSet).pressed_index, 0)][0]
 
     @on(Input.Changed, "#transfer-amount")
     @on(RadioSet.Changed, "#transfer-kind")
+    def _changed(self) -> None:
+        """A new amount or kind: its preview, and no error about the one sent before."""
+        self.query_one("#error", Static).display = False
+        self._preview()
+
     def _preview(self) -> None:
         """What the balances will be, as the amount is typed."""
         preview = self.query_one("#transfer-preview", Static)

@@ -195,16 +195,34 @@ class CenterService(ServiceBase):
         return changed
 
     @use_case
-    def unassign_member(
-        self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str
-    ) -> None:
-        """Take a member's role on one asset away."""
+    def change_assignment_role(
+        self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str, role: AssetRole
+    ) -> Assignment:
+        """Change the role a member holds on an asset. Unlike `assign_member`, refused when
+        they hold none: the dialog that asked may show an assignment removed a moment ago (in
+        another app), and giving the role would have undone that removal."""
         require(self.membership(actor), Action.ASSIGN_MEMBER)
+        self._held(actor, user_id, asset_type, asset_id)
+        return self.assign_member(actor, user_id, asset_type, asset_id, role)
+
+    def _held(
+        self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str
+    ) -> dict[str, object]:
+        """The key of a member's assignment to an asset; NotFound if they have none."""
         key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
         if self.repo.first(Assignment, **key) is None:
             raise NotFound(
                 f"{self.user_name(user_id)} has no role on {asset_name(asset_type, asset_id)}."
             )
+        return key
+
+    @use_case
+    def unassign_member(
+        self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str
+    ) -> None:
+        """Take a member's role on one asset away."""
+        require(self.membership(actor), Action.ASSIGN_MEMBER)
+        key = self._held(actor, user_id, asset_type, asset_id)
         with self.repo.writing() as writer:
             writer.remove(Assignment, **key)
             self.audit(

@@ -86,6 +86,9 @@ USE_CASES: dict[str, Callable[[Services, Actor], object]] = {
     "center.assign_members": lambda s, a: s.center.assign_members(
         a, TT, ["northwind.coffee"], [LENA], AssetRole.ANALYST
     ),
+    "center.change_assignment_role": lambda s, a: s.center.change_assignment_role(
+        a, LENA, TT, "mira.makes", AssetRole.ANALYST
+    ),
     "center.unassign_member": lambda s, a: s.center.unassign_member(a, LENA, TT, "mira.makes"),
     "center.update_business_info": lambda s, a: s.center.update_business_info(
         a, "Northwind Studio", "Northwind Media Ltd.", "Europe/London"

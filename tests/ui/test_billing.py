@@ -132,6 +132,9 @@ async def test_refund_too_soon_after_spend_is_refused_in_place(tmp_path: Path) -
         error = str(app.screen.query_one("#error", Static).render())
         assert "refunds open 3 hours after the last spend" in error
         assert urban(app).cash_balance == 97_525
+        await play(pilot, Typed("0"))  # another amount: the error was about the one sent
+        assert not app.screen.query_one("#error", Static).display
+        assert "After:" in str(app.screen.query_one("#transfer-preview", Static).render())
 
 
 async def test_an_arrow_key_chooses_refund(tmp_path: Path) -> None:
