@@ -48,7 +48,12 @@ class AreaScreen(Screen[None]):
     # On the screen, not the app: whether `/` is offered then depends on this screen alone,
     # so its key bar stays the same between visits and is not rebuilt on each one. Priority:
     # letters typed right after `/` go to the filter, not to the table (see action_filter).
-    BINDINGS = [Binding("slash", "filter", "Filter", key_display="/", priority=True)]
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
+        # From the table too, not only in the filter: after enter the filter stays applied
+        # with the focus on the table, and esc there did nothing.
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
     #: (title, help, action) in the command palette for each of the screen's own keys (the
     #: filter's is added when the screen has one): every action is reachable from there too
     #: (a test holds each binding to it). A command whose action is not possible right now
@@ -173,9 +178,15 @@ class AreaScreen(Screen[None]):
 
         self.bc_app.run_after_keys(open_on_top, through=self.focused or self)
 
+    def action_clear_filter(self) -> None:
+        if self.has_filter:
+            self.query_one(FilterBar).action_clear()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":
             return self.has_filter and not isinstance(self.focused, Input)
+        if action == "clear_filter":  # (else esc is left to whatever else takes it)
+            return self.has_filter and self.query_one(FilterBar).display
         return True
 
     @on(Input.Changed, "#filter")
@@ -206,7 +217,10 @@ class AreaScreen(Screen[None]):
             (title, text, self.palette_action(action)) for title, text, action in self.PALETTE
         ]
         if self.FILTER_PLACEHOLDER:
-            commands.insert(0, (f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "filter"))
+            commands[:0] = [
+                (f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "filter"),
+                ("Clear the filter", "Show every row again (esc)", "clear_filter"),
+            ]
         return commands
 
     def palette_action(self, action: str) -> str:

@@ -58,6 +58,18 @@ async def test_slash_filters_and_escape_clears(tmp_path: Path) -> None:
         assert isinstance(app.focused, VirtualTable)
 
 
+async def test_escape_on_the_table_clears_a_filter_applied_with_enter(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "slash", Typed("peak"), "enter")
+        assert isinstance(app.focused, VirtualTable)
+        assert handles(app) == ["@urbanpeak.outdoors"]
+        await pilot.press("escape")
+        assert len(handles(app)) == 9
+        assert not app.screen.query_one("#filter").display
+        assert isinstance(app.focused, VirtualTable)
+
+
 async def test_slash_in_a_burst_keeps_the_keys_order(tmp_path: Path) -> None:
     """`/` is a priority key: it used to run as it arrived, ahead of an area key typed just
     before it in one burst (`4/` opened the filter of the area being left, and the 4 was
