@@ -132,25 +132,22 @@ class CenterService(ServiceBase):
         if current is not None and current.role is role:
             raise Conflict(
                 f"{self.user_name(user_id)} is already {labels.ASSET_ROLE[role]} on "
-                f"{asset_name(asset_type, asset_id)}."
+                f"{self._name(actor, asset_type, asset_id)}."
             )
         assignment = Assignment(
             bc_id=actor.bc_id, user_id=user_id, asset_type=asset_type, asset_id=asset_id, role=role
         )
+        who, name = self.user_name(actor.user_id), self.user_name(user_id)
+        asset, new = self._name(actor, asset_type, asset_id), labels.ASSET_ROLE[role]
         with self.repo.writing() as writer:
             if current is None:
                 writer.insert(assignment)
-                verb = "assigned"
+                text = f"{who} assigned {name} as {new} on {asset}"
             else:
                 writer.update(Assignment, key, role=role)
-                verb = "changed to"
-            self.audit(
-                writer,
-                actor,
-                ActivityType.ASSET,
-                f"{self.user_name(actor.user_id)} {verb} {self.user_name(user_id)} as "
-                f"{labels.ASSET_ROLE[role]} on {asset_name(asset_type, asset_id)}",
-            )
+                old = labels.ASSET_ROLE[current.role]
+                text = f"{who} changed {name}'s role on {asset} from {old} to {new}"
+            self.audit(writer, actor, ActivityType.ASSET, text)
         return assignment
 
     @use_case
@@ -190,7 +187,7 @@ class CenterService(ServiceBase):
                         actor,
                         ActivityType.ASSET,
                         f"{who} assigned {self.user_name(user_id)} as "
-                        f"{labels.ASSET_ROLE[role]} on {asset_name(asset_type, asset_id)}",
+                        f"{labels.ASSET_ROLE[role]} on {self._name(actor, asset_type, asset_id)}",
                     )
         return changed
 
@@ -212,9 +209,13 @@ class CenterService(ServiceBase):
         key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
         if self.repo.first(Assignment, **key) is None:
             raise NotFound(
-                f"{self.user_name(user_id)} has no role on {asset_name(asset_type, asset_id)}."
+                f"{self.user_name(user_id)} has no role on "
+                f"{self._name(actor, asset_type, asset_id)}."
             )
         return key
+
+    def _name(self, actor: Actor, asset_type: AssetType, asset_id: str) -> str:
+        return asset_name(self.repo, actor.bc_id, asset_type, asset_id)
 
     @use_case
     def unassign_member(
@@ -230,7 +231,7 @@ class CenterService(ServiceBase):
                 actor,
                 ActivityType.ASSET,
                 f"{self.user_name(actor.user_id)} removed {self.user_name(user_id)} from "
-                f"{asset_name(asset_type, asset_id)}",
+                f"{self._name(actor, asset_type, asset_id)}",
             )
 
     @use_case

@@ -107,7 +107,9 @@ class MemberService(ServiceBase):
         invited = []
         with_assets = ""
         if assets:
-            names = ", ".join(asset_name(kind, asset_id) for kind, asset_id in assets)
+            names = ", ".join(
+                asset_name(self.repo, actor.bc_id, kind, asset_id) for kind, asset_id in assets
+            )
             with_assets = f", {labels.ASSET_ROLE[asset_role]} on {names}"
         with self.repo.writing() as writer:
             for address in fresh:
@@ -269,7 +271,9 @@ class MemberService(ServiceBase):
         who, name = self.user_name(actor.user_id), self.user_name(user_id)
         with self.repo.writing() as writer:
             for assignment in assignments:
-                asset = asset_name(assignment.asset_type, assignment.asset_id)
+                asset = asset_name(
+                    self.repo, actor.bc_id, assignment.asset_type, assignment.asset_id
+                )
                 role = labels.ASSET_ROLE[assignment.role]
                 text = f"{who} removed {name} from {asset} ({role}) while removing them"
                 self.audit(writer, actor, ActivityType.ASSET, text)

@@ -167,7 +167,9 @@ def test_reassigning_with_another_role_changes_the_role(demo: Services) -> None:
     )
     [assignment] = demo.repo.find(Assignment, user_id=lena, asset_id="brightlane.studio")
     assert assignment.role is AssetRole.ANALYST
-    assert "changed to" in events(demo)[-1].activity_log
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen changed Lena Park's role on @brightlane.studio from Operator to Analyst"
+    )
     with pytest.raises(Conflict, match="already Analyst"):
         demo.center.assign_member(
             as_user("ava"), lena, AssetType.TT_ACCOUNT, "brightlane.studio", AssetRole.ANALYST
@@ -368,3 +370,21 @@ def test_business_info_is_checked(demo: Services, name: str, timezone: str, prob
 def test_only_an_admin_changes_the_business_info(demo: Services) -> None:
     with pytest.raises(PermissionDenied, match="Only an Admin can change business info"):
         demo.center.update_business_info(as_user("lena"), "Mine now", "Company", "UTC")
+
+
+PIXEL, ADMIN = AssetType.PIXEL, AssetRole.ADMIN
+
+
+def test_an_asset_is_named_as_this_center_names_it(demo: Services) -> None:
+    """Its name in sentences (the log, errors); its ID where this Business Center has none
+    for it (another's ad account is not named to someone outside it)."""
+    ava = as_user("ava")
+    demo.center.assign_member(ava, as_user("diego").user_id, PIXEL, "7301900000000000401", ADMIN)
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen changed Diego Alvarez's role on pixel Northwind Coffee — web pixel from "
+        "Analyst to Admin"
+    )
+    with pytest.raises(NotFound, match="ad account 7214550918300000201 is not in this"):
+        demo.center.assign_member(
+            ava, as_user("diego").user_id, AssetType.ADVERTISER, "7214550918300000201", ADMIN
+        )

@@ -164,6 +164,11 @@ def test_removing_a_member_takes_every_assignment_and_logs_each(demo: Services) 
     assert log[-1] == "Ava Chen removed Lena Park from the Business Center"
     assert sum("while removing them" in line for line in log) == 4
     assert "Ava Chen removed Lena Park from @mira.makes (Operator) while removing them" in log
+    # An ad account by the name the screens give it, not its ID
+    assert (
+        "Ava Chen removed Lena Park from ad account Mira Makes — LIVE (Admin) while removing them"
+        in log
+    )
     # Lena keeps her place in the other Business Center
     from tests.conftest import LABS
 
