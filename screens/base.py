@@ -120,6 +120,20 @@ class AreaScreen(Screen[None]):
             return ""
         return self.query_one(FilterBar).value.strip()
 
+    def not_joined(self, what: str) -> str:
+        """Why an invited person sees none of `what` here ("accounts", "members")."""
+        app = self.bc_app
+        member = app.member
+        if member is not None and member.invite_expired(app.services.clock.now()):
+            return (
+                f"Your invitation to {app.title} has expired: ask one of its Admins to send "
+                "it again."
+            )
+        return (
+            f"You are invited to {app.title} and have not joined yet: its {what} show once "
+            "you accept the invitation."
+        )
+
     def reload(self) -> None:
         self._generation = self.bc_app.generation
         self.load()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import FinanceRole, MemberStatus
+from bc_tui.domain.models import FinanceRole, MemberStatus, UserRole
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.invite import InviteDialog
@@ -53,10 +53,20 @@ class MembersScreen(AreaScreen):
         kept = [index for index, row in enumerate(rows) if row.user_id == at]
         if kept:
             table.move_cursor(row=kept[0])
-        admins = sum(row.user_role.value == "ADMIN" for row in rows)
+        # Admins who have joined: an Admin still invited cannot act yet, and with one who
+        # has, "2 admins" stood beside "the last Admin cannot be demoted".
+        admins = sum(
+            row.user_role is UserRole.ADMIN and row.relation_status is MemberStatus.BOUND
+            for row in rows
+        )
+        invited = sum(row.relation_status is MemberStatus.PENDING for row in rows)
         summary = f"{labels.count(len(rows), 'member')} · {labels.count(admins, 'admin')}"
+        if invited:
+            summary += f" · {invited:,} invited"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
+        if not rows and not self.query_text and not app.may(Action.VIEW_ASSETS):
+            summary = self.not_joined("members")
         self.query_one(Summary).say(Text(summary))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

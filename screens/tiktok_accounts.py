@@ -201,17 +201,7 @@ class TikTokAccountsScreen(AreaScreen):
                 center, handle = elsewhere[0]
                 summary = f"@{handle} is in Business Center {center} — press b to switch."
         elif not rows and not app.may(Action.VIEW_ASSETS):
-            member = app.member
-            if member is not None and member.invite_expired(app.services.clock.now()):
-                summary = (
-                    f"Your invitation to {app.title} has expired: ask one of its Admins to "
-                    "send it again."
-                )
-            else:
-                summary = (
-                    f"You are invited to {app.title} and have not joined yet: its accounts "
-                    "show once you accept the invitation."
-                )
+            summary = self.not_joined("accounts")
         elif not rows and not app.may(Action.VIEW_ALL_ASSETS):
             # The walkthrough's first hitch: joining a Business Center assigns no assets.
             summary = (

@@ -414,3 +414,24 @@ async def test_the_cursor_stays_with_a_member_whose_change_re_sorts_the_list(
         assert member(app, "diego").user_role is UserRole.ADMIN
         table = app.screen.query_one("#members", VirtualTable)
         assert table.cursor_key == as_user("diego").user_id
+
+
+async def test_the_summary_counts_admins_who_joined_and_says_who_is_invited(
+    tmp_path: Path,
+) -> None:
+    """An Admin still invited cannot act: counted as one, the summary said "2 admins" of a
+    Business Center whose only Admin was then refused as the last."""
+    app = demo_app(tmp_path)
+    app.services.members.invite_members(as_user("ava"), ["new.admin@example.com"], UserRole.ADMIN)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3")
+        summary = str(app.screen.query_one("#summary").render())
+        assert summary == "8 members · 2 admins · 2 invited"
+
+
+async def test_an_invited_person_is_told_why_they_see_no_members(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("sam"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3")
+        summary = str(app.screen.query_one("#summary").render())
+        assert summary.startswith("You are invited to Northwind Media and have not joined yet")
