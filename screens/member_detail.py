@@ -143,8 +143,10 @@ class MemberDialog(Dialog[None]):
                 result = app.attempt(app.services.members.change_member_role, self.user_id, new)
                 self._done(result.ok, f"{row.user_name} is now {labels.USER_ROLE[new]}.")
 
-        if new is UserRole.ADMIN or self.user_id != app.actor.user_id:
-            change()  # (another Admin's role: this Admin can change it back)
+        if new is UserRole.ADMIN or self.user_id != app.actor.user_id or self._last_admin():
+            # (another Admin's role: this Admin can change it back; the last Admin's own: the
+            # refusal says why at once, rather than after a question whose yes cannot be)
+            change()
             return
         # Giving up one's own Admin role cannot be undone by oneself: asked first.
         app.push_screen(
@@ -156,6 +158,16 @@ class MemberDialog(Dialog[None]):
                 "Give up Admin",
             ),
             change,
+        )
+
+    def _last_admin(self) -> bool:
+        app = business_app(self)
+        return (
+            sum(
+                row.user_role is UserRole.ADMIN and row.relation_status is MemberStatus.BOUND
+                for row in app.services.views.members(app.actor)
+            )
+            <= 1
         )
 
     def action_finance(self) -> None:
@@ -189,8 +201,8 @@ class MemberDialog(Dialog[None]):
         app.push_screen(
             ConfirmDialog(
                 f"Remove {row.user_name}?",
-                f"{row.user_name} leaves {app.title} and loses all {count} of their asset "
-                "roles. They can be invited again later.",
+                f"{row.user_name} leaves {app.title}{_roles_lost(count)}. They can be "
+                "invited again later.",
                 "Remove member",
             ),
             confirmed,
@@ -227,3 +239,12 @@ class MemberDialog(Dialog[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _roles_lost(count: int) -> str:
+    """What a removed member loses besides their place: nothing, their one role, or all."""
+    if count == 0:
+        return ""
+    if count == 1:
+        return " and loses their asset role"
+    return f" and loses all {count:,} of their asset roles"

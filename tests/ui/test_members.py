@@ -100,6 +100,31 @@ async def test_giving_up_ones_own_admin_role_is_asked_first(tmp_path: Path) -> N
         assert member(app, "ava").user_role is UserRole.STANDARD
 
 
+async def test_the_last_admin_is_refused_at_once_not_after_a_question(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    app.services.members.change_member_role(
+        as_user("ava"), as_user("marcus").user_id, UserRole.STANDARD
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_member(pilot, "ava")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, MemberDialog)  # no question whose yes cannot be
+        assert any("is the last Admin" in str(n.message) for n in app._notifications)
+        assert member(app, "ava").user_role is UserRole.ADMIN
+
+
+async def test_removing_a_member_says_what_they_lose(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_member(pilot, "priya")  # no asset roles
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Priya Natarajan leaves Northwind Media. They can be invited again" in text
+        assert "0 of their" not in text
+
+
 async def test_a_member_is_not_told_to_assign_what_only_an_admin_can(tmp_path: Path) -> None:
     app = demo_app(tmp_path, as_user("diego"))
     async with app.run_test(size=(120, 36)) as pilot:
