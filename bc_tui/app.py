@@ -27,6 +27,7 @@ from bc_tui.domain.errors import DomainError
 from bc_tui.domain.models import BusinessCenter, Member, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
 from bc_tui.screens.base import AreaScreen
+from bc_tui.screens.dialog import Dialog
 from bc_tui.services import Actor, Services
 from bc_tui.store.errors import StoreError
 from bc_tui.styles import stylesheet
@@ -361,7 +362,7 @@ class BusinessCenterApp(AreasAheadApp):
             "Business info", "Name, company and time zone (Admins)", self.action_business_info
         )
         yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
-        if isinstance(screen, AreaScreen):
+        if isinstance(screen, AreaScreen | Dialog):
             for title, help_text, action in screen.screen_commands():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette_action(a))
         for command in super().get_system_commands(screen):

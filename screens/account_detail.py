@@ -64,6 +64,10 @@ class AccountDetail(Dialog[None]):
         Binding("r", "toggle_role", "Operator/Analyst"),
         Binding("x", "unassign", "Remove from account"),
     ]
+    PALETTE = (
+        ("Operator or Analyst", "Change the highlighted member's role here (r)", "toggle_role"),
+        ("Remove from account", "Take the highlighted member's role away (x)", "unassign"),
+    )
 
     def __init__(self, row: TikTokAccountRow) -> None:
         super().__init__()

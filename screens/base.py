@@ -9,12 +9,10 @@ it was not on top for.
 from __future__ import annotations
 
 import asyncio
-import inspect
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
-from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,7 +20,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
-from bc_tui.screens.dialog import Dialog
+from bc_tui.screens.dialog import Dialog, run_unchecked
 from bc_tui.shell import HOLD_KEYS_AT_MOST, DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.footer import KeysFooter
@@ -242,10 +240,4 @@ class AreaScreen(Screen[None]):
         return action
 
     async def run_palette_action(self, action: str) -> None:
-        """Run a palette command's action even where its key is off (`check_action`), as
-        Textual's `run_action` would not: the action itself then says why it cannot be done
-        (who may, what to choose first) instead of the command doing nothing."""
-        _, name, params = parse(action)
-        result = getattr(self, f"action_{name}")(*params)
-        if inspect.isawaitable(result):
-            await result
+        await run_unchecked(self, action)

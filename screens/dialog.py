@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+import inspect
+from typing import ClassVar, TypeVar, cast
 
+from textual.actions import parse
 from textual.await_complete import AwaitComplete
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 
 from bc_tui.shell import DataChanged, ServicesApp
 
 ResultType = TypeVar("ResultType")
+
+
+async def run_unchecked(node: DOMNode, action: str) -> None:
+    """Run a palette command's action on `node` even where its key is off (`check_action`),
+    as Textual's `run_action` would not: the action itself then says why it cannot be done
+    (who may, what to choose first) instead of the command doing nothing."""
+    _, name, params = parse(action)
+    result = getattr(node, f"action_{name}")(*params)
+    if inspect.isawaitable(result):
+        await result
 
 
 class Dialog(ModalScreen[ResultType]):
@@ -24,6 +37,16 @@ class Dialog(ModalScreen[ResultType]):
     """
 
     _dismissed = False
+
+    #: (title, help, action) in the command palette while the dialog is open, for each of its
+    #: keys that acts (as an area's `PALETTE`: every action is reachable from there too).
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    def screen_commands(self) -> list[tuple[str, str, str]]:
+        return list(self.PALETTE)
+
+    async def run_palette_action(self, action: str) -> None:
+        await run_unchecked(self, action)
 
     @property
     def closing(self) -> bool:

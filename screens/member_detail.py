@@ -40,6 +40,14 @@ class MemberDialog(Dialog[None]):
         Binding("v", "revoke", "Revoke invite"),
         Binding("c", "accept", "Accept (simulate)"),
     ]
+    PALETTE = (
+        ("Admin or Standard", "Make this member an Admin, or a Standard member (r)", "role"),
+        ("Finance role", "Give or take Finance Manager or Finance Analyst (f)", "finance"),
+        ("Remove member", "They leave the Business Center with their asset roles (x)", "remove"),
+        ("Resend invitation", "Send a pending invitation again (s)", "resend"),
+        ("Revoke invitation", "Withdraw a pending invitation (v)", "revoke"),
+        ("Accept invitation (simulate)", "As the invited person would (c)", "accept"),
+    )
 
     def __init__(self, user_id: str) -> None:
         super().__init__()

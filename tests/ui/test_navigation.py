@@ -15,6 +15,7 @@ from bc_tui.screens.assets import AssetsScreen
 from bc_tui.screens.billing import BillingScreen
 from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.help import HelpScreen
+from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
@@ -245,6 +246,25 @@ def test_every_key_of_an_area_is_a_palette_command(screen: type) -> None:
     commands = {action for _, _, action in screen.PALETTE}
     keys = {binding.action for binding in screen.__dict__["BINDINGS"]}
     assert keys <= commands
+
+
+@pytest.mark.parametrize("dialog", [MemberDialog, AccountDetail])
+def test_every_key_of_a_details_dialog_is_a_palette_command(dialog: type) -> None:
+    commands = {action for _, _, action in dialog.PALETTE}
+    keys = {binding.action for binding in dialog.__dict__["BINDINGS"]} - {"close"}
+    assert keys and keys <= commands
+
+
+async def test_the_palette_reaches_a_members_actions_in_their_details(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3", "down", "down", "down", "enter")  # Lena Park
+        assert isinstance(app.screen, MemberDialog)
+        await run_command(pilot, "Remove member")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await run_command(pilot, "Resend invitation")  # she joined: it says so
+        assert any("already accepted" in str(n.message) for n in app._notifications)
 
 
 async def test_a_billing_command_shows_its_tab_first(tmp_path: Path) -> None:
