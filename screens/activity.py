@@ -87,11 +87,14 @@ class ActivityScreen(AreaScreen):
             return
         self._zone = app.zone
         shown = (app.actor, self.query_text, view.page)
-        at = table.row_at(table.cursor_row) if table.row_count else None
+        # On an older event, a change that adds events on top leaves the cursor on it; on
+        # the newest, it goes on to the new newest, as a log followed live does (and as a
+        # first visit expects: the area was built ahead, before this session's changes).
+        at = table.row_at(table.cursor_row) if table.row_count and table.cursor_row else None
         table.show(view.rows)
         if shown == self._shown and at in view.rows:  # a change added events on top:
             table.move_cursor(row=view.rows.index(at))  # stay on the event one was on
-        else:  # a new page or filter, or the event went to the next page: the newest
+        else:  # the newest; or a new page or filter, or the event went to the next page
             table.move_cursor(row=0)
         self._shown = shown
         self._describe()

@@ -489,6 +489,28 @@ async def test_activity_stays_on_its_event_when_new_ones_arrive(tmp_path: Path) 
         assert table.cursor_row == 0
 
 
+async def test_activity_on_its_newest_event_follows_new_ones(tmp_path: Path) -> None:
+    """On the newest event, the cursor goes on to the new newest: a first visit (the area
+    was built before this session's changes) showed an older event with the new ones above."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("5")
+        table = app.screen.query_one("#activity", VirtualTable)
+        assert table.cursor_row == 0
+        await pilot.press("1")
+        app.services.center.assign_member(
+            app.actor,
+            as_user("lena").user_id,
+            AssetType.TT_ACCOUNT,
+            "northwind.coffee",
+            AssetRole.OPERATOR,
+        )
+        app.data_changed()
+        await pilot.press("5")
+        assert table.cursor_row == 0
+        assert table.row_at(0).activity_log.startswith("Ava Chen assigned Lena Park")
+
+
 async def test_activity_starts_at_the_newest_when_its_event_left_the_page(tmp_path: Path) -> None:
     """The event under the cursor, last on a full page, is pushed to the next page by a new
     one: the cursor goes to the newest rather than staying on an unrelated event."""
