@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,7 +13,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import AssetRole, AssetType, RelationStatus, RelationType
+from bc_tui.domain.models import (
+    AssetRole,
+    AssetType,
+    AuthorizationRequest,
+    RelationStatus,
+    RelationType,
+    RequestStatus,
+)
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import business_app
 from bc_tui.screens.confirm import ConfirmDialog
@@ -30,14 +39,26 @@ _OWNERSHIP_NOTE = {
 }
 
 
-def _note(row: TikTokAccountRow) -> str:
+def _note(row: TikTokAccountRow, last: AuthorizationRequest | None, now: datetime) -> str:
     """What the link means now: granted, waiting for the owner, declined, or ended (the
-    note of a granted link on a declined one said the opposite of its status)."""
+    note of a granted link on a declined one said the opposite of its status). A pending
+    entry with no live code says what its last request came to: the list calls it stale."""
     claim = row.relation_type is RelationType.OWNER_BC
     if row.relation_status is RelationStatus.PENDING and row.pending_until is None:
+        ended = "has ended or expired"
+        if last is not None:
+            status = last.status_at(now)
+            if status is RequestStatus.FAILED and last.reason:
+                # (what went wrong; not what to do about it in the QR dialog, now closed)
+                why = last.reason.removeprefix("authorization failed: ").split(" — ")[0]
+                ended = f"failed: {why}"
+            elif status is RequestStatus.EXPIRED:
+                ended = "expired before the owner approved it"
+            elif status is RequestStatus.CANCELLED:
+                ended = "was cancelled"
         return (
-            "The request behind this entry has ended or expired. Press a on the list to ask "
-            "again, or x to clear the entry."
+            f"The request behind this entry {ended}. Press a on the list to ask again, or x "
+            "to clear the entry."
         )
     if row.relation_status is RelationStatus.PENDING:
         return "Waiting for the owner to approve on their phone: " + (
@@ -75,7 +96,7 @@ class AccountDetail(Dialog[None]):
         self._members: list[tuple[str, str, AssetRole]] = []
 
     def compose(self) -> ComposeResult:
-        row = self.row
+        app, row = business_app(self), self.row
         facts = Table.grid(padding=(0, 2))
         facts.add_column(style="bold")
         facts.add_column()
@@ -89,7 +110,8 @@ class AccountDetail(Dialog[None]):
             yield Static(facts, classes="dialog-body")
             yield Static("Members", classes="dialog-body")
             yield OptionList(id="account-members")
-            yield Static(Text(_note(row)), classes="dialog-note")
+            last = app.services.linking.last_request(app.actor, row.handle)
+            yield Static(Text(_note(row, last, app.services.clock.now())), classes="dialog-note")
         yield KeysFooter()
 
     def on_mount(self) -> None:

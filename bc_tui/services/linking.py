@@ -148,6 +148,12 @@ class LinkingService(ServiceBase):
             raise NotFound("That authorization request no longer exists.")
         return found
 
+    def last_request(self, actor: Actor, handle: str) -> AuthorizationRequest | None:
+        """The newest request this Business Center made for an account, if any: what a
+        pending entry with no live code came to (failed, and why; expired; cancelled)."""
+        found = self.repo.find(AuthorizationRequest, bc_id=actor.bc_id, handle=handle)
+        return max(found, key=lambda request: request.created_at, default=None)
+
     # --- the owner's side (the phone) -----------------------------------------------------
 
     @use_case

@@ -459,7 +459,8 @@ async def serve(options: SshOptions, out: TextIO | None = None) -> int:
     key_path = options.host_key_path()
     print(
         f"bc-tui ssh: serving {options.db} on {options.host} port {server.port} "
-        f"(auth {options.auth}, up to {options.max_sessions} sessions)",
+        f"(auth {options.auth}, up to {options.max_sessions} "
+        f"session{'' if options.max_sessions == 1 else 's'})",
         file=out,
     )
     print(f"host key: ED25519 {server.fingerprint} ({key_path})", file=out)

@@ -344,6 +344,31 @@ async def test_account_detail_says_what_the_link_is_now(
         assert note in str(app.screen.query_one(".dialog-note").render())
 
 
+async def test_a_stale_entry_says_what_its_last_request_came_to(tmp_path: Path) -> None:
+    """The list calls a pending entry whose code is gone "stale"; its details say why: the
+    owner's phone was on the wrong account."""
+    from bc_tui.domain.models import RequestKind, TtAccountRole
+    from bc_tui.screens.account_detail import AccountDetail
+
+    app = demo_app(tmp_path)
+    request = app.services.linking.request_authorization(
+        app.actor, "new.brand", RequestKind.REQUEST_ACCESS, (TtAccountRole.POST,)
+    )
+    app.services.linking.approve(request.token, "mira.makes")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", VirtualTable)
+        table.move_cursor(row=table.row_index("new.brand"))
+        assert str(table.cells_of("new.brand")[1]) == "Pending · stale"
+        await pilot.press("enter")
+        assert isinstance(app.screen, AccountDetail)
+        assert str(app.screen.query_one(".dialog-note").render()) == (
+            "The request behind this entry failed: the phone is logged in as @mira.makes, "
+            "this request is for @new.brand. Press a on the list to ask again, or x to clear "
+            "the entry."
+        )
+
+
 async def test_an_expired_invitation_says_so_and_s_sends_it_again(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     app.services.clock.set(member(app, "sam").invite_expires_at)
