@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from textual import events
-from textual.app import SystemCommand
+from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -217,7 +217,10 @@ class BusinessCenterApp(AreasAheadApp):
         """The token of the QR code the admin's screen shows, for the phone's scanner."""
         from bc_tui.screens.qr_dialog import QrDialog
 
-        screen = self.screen
+        try:
+            screen = self.screen
+        except ScreenStackError:  # between two modes' screens (an area built ahead): no code
+            return None
         if isinstance(screen, QrDialog) and screen.request.method is RequestMethod.QR:
             return screen.request.token
         return None

@@ -200,3 +200,22 @@ async def test_no_step_starts_once_the_app_is_exiting(tmp_path: Path) -> None:
         await app._build_next_area()
         assert app.unbuilt_areas() == unbuilt
     assert app.return_code == 0
+
+
+async def test_the_phone_redraw_between_two_screens_of_a_step_finds_no_code(
+    tmp_path: Path,
+) -> None:
+    """The phone redraws each second and asks which code the admin's screen shows. During a
+    step an area's mode is entered before its screen is on it: there was no screen, and the
+    phone's timer raised ScreenStackError (the app ended with a traceback under load). The
+    window is made here by hand: the current mode with no screen yet."""
+    app = building_app(tmp_path, build_ahead=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("p")
+        stacks = app._screen_stacks  # (Textual's own: the window has no public way in)
+        kept = stacks[app.current_mode]
+        stacks[app.current_mode] = []
+        try:
+            assert app.token_on_screen() is None
+        finally:
+            stacks[app.current_mode] = kept
