@@ -147,6 +147,7 @@ NOT_ROLE_GATED: dict[str, str] = {
     "linking.request": "a read",
     "linking.by_token": "a read",
     "linking.live_qr_requests": "a read",
+    "linking.last_request": "a read, of the acting Business Center's own requests",
 }
 #: Services of the simulation or of reads only: the phone, and the view models.
 NOT_IN_TABLE = {"phone", "views", "billing_views"}  # reads: see the last test
