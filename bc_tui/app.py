@@ -188,6 +188,7 @@ class BusinessCenterApp(AreasAheadApp):
                 self.notify(str(error), title="Could not do that", severity="error", timeout=8)
             else:
                 on_error(str(error))
+            self.heard_of_reloads()  # (refused after re-reading another app's change)
             return Attempt(ok=False)
         except Exception:
             log.exception("unexpected error in %s", getattr(use_case, "__name__", use_case))

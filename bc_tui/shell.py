@@ -2,9 +2,9 @@
 one way of noticing that the data changed.
 
 A change made here, or by another process on the same file (the phone in a second terminal,
-another SSH session), ends in the same place: `data_changed()` posts DataChanged to the screens
-on view (the one on top, and those under its dialogs), which reload what they show. Other
-screens reload when they are shown again.
+another SSH session), ends in the same place: `data_changed()` posts DataChanged to the screen
+on top, which reloads what it shows. Other screens (an area, or a dialog under another) reload
+when they are on top again.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from bc_tui.store.errors import StoreError
 
 
 class DataChanged(Message):
-    """The database (or who is acting) changed: the screens on view reload."""
+    """The database (or who is acting) changed: the screen on top reloads."""
 
 
 class AfterKeys(Message):
@@ -46,6 +46,8 @@ class ServicesApp(App[None]):
         super().__init__()
         self.services = services
         self.generation = 0  # screens compare it to know whether to reload on resume
+        #: The store's revision when the screens last heard of a change (`data_changed`).
+        self._seen_revision = services.store.revision
         self._watch_interval = watch_interval
         self._gc_threshold: tuple[int, int, int] | None = None  # while our GC policy holds
         self._held: list[events.Event] | None = None  # keys kept back (see `hold_keys`)
@@ -180,21 +182,25 @@ class ServicesApp(App[None]):
 
     def data_changed(self) -> None:
         self.generation += 1
-        # Every screen of the stack, not only the top one: those under a dialog show through
-        # it, and a dialog acting on what it showed when it opened (an assignment removed
-        # since, a balance spent since) would act on what is no longer there.
-        for screen in self.screen_stack:
-            screen.post_message(DataChanged())
+        self._seen_revision = self.services.store.revision
+        if self.screen_stack:  # (none between two screens of an area built ahead)
+            self.screen_stack[-1].post_message(DataChanged())
+
+    def heard_of_reloads(self) -> None:
+        """Tell the screens if the store re-read the file since they last heard: a use case
+        re-reads it under its lock, and when it is then refused (or only looks, as a tap
+        through the phone's menus) nothing else would say that another app changed it."""
+        if self.services.store.revision != self._seen_revision:
+            self.data_changed()
 
     def _watch_store(self) -> None:
         """A cheap stat of the file; a reload only when another process wrote to it."""
         try:
-            changed = self.services.store.refresh()
+            self.services.store.refresh()
         except StoreError as error:
             self.notify(str(error), title="Database", severity="error")
             return
-        if changed:
-            self.data_changed()
+        self.heard_of_reloads()
 
 
 #: Seconds keys are kept back at most (`ServicesApp.hold_keys`): what is waited for takes

@@ -125,9 +125,9 @@ class AccountDetail(Dialog[None]):
         options.clear_options()
         for _, name, role in self._members:
             options.add_option(Option(plain(f"{name} — {labels.ASSET_ROLE[role]}")))
+        options.disabled = not self._members  # (back on when someone is assigned again)
         if not self._members:
             options.add_option(Option(Text("No one is assigned yet (m on the list assigns).")))
-            options.disabled = True
         else:
             options.highlighted = min(highlighted, len(self._members) - 1)
 
@@ -162,10 +162,10 @@ class AccountDetail(Dialog[None]):
 
     def action_unassign(self) -> None:
         chosen = self._chosen()
-        if chosen is None:
-            return
-        user_id, name, _ = chosen
         app = business_app(self)
+        if chosen is None or not app.explain_if_forbidden(Action.ASSIGN_MEMBER):
+            return  # (from the palette, where the key's check does not apply: said first)
+        user_id, name, _ = chosen
 
         def confirmed(yes: bool | None) -> None:
             if (

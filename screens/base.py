@@ -146,8 +146,7 @@ class AreaScreen(Screen[None]):
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
-        if self.is_current:  # (under a dialog, the phone is the dialog's to show)
-            self.sync_phone()
+        self.sync_phone()
 
     def sync_phone(self, *, focus: bool = False) -> None:
         if self.bc_app.phone_session is None:

@@ -59,13 +59,31 @@ class Dialog(ModalScreen[ResultType]):
         self._dismissed = True
         return super().dismiss(result)
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: The app's data generation this dialog shows (it reads the data as it opens).
+        self._generation = cast(ServicesApp, self.app).generation
+
     def reload(self) -> None:
         """Show again what the dialog shows of the data, which another process (or the
         phone) changed: nothing by default, for a dialog that shows only what was typed."""
 
     def on_data_changed(self, _: DataChanged) -> None:
-        if not self.closing:
-            self.reload()
+        self._catch_up()
+
+    def on_screen_resume(self) -> None:
+        """On top again (a confirmation or the palette closed): a change made meanwhile."""
+        if self._generation != cast(ServicesApp, self.app).generation:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Reload, if the dialog is open and on top: a dialog under another one waits until
+        it is on top again (`on_screen_resume`). Dismissed from under another, Textual would
+        close the one on top instead, and this one could not be closed any more."""
+        if self.closing or not self.is_active:
+            return
+        self._generation = cast(ServicesApp, self.app).generation
+        self.reload()
 
     def action_after_typing(self, action: str) -> None:
         """Run `action` after the keys typed before the key bound to this, and before the

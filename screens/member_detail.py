@@ -196,7 +196,37 @@ class MemberDialog(Dialog[None]):
 
         app.push_screen(PickerDialog("Finance role", "Finance role", choices, current), chosen)
 
+    def _refused(self, action: str) -> bool:
+        """True (and why, said) if `action` is not for this member now: the palette runs an
+        action where its key is off (`check_action`), and removing someone who was only
+        invited went ahead, where the key would have offered revoking the invitation."""
+        app = business_app(self)
+        row = self.detail.member  # type: ignore[union-attr]
+        if self.check_action(action, ()):
+            return False
+        needed = {
+            "remove": Action.REMOVE_MEMBER,
+            "resend": Action.INVITE_MEMBER,
+            "revoke": Action.INVITE_MEMBER,
+        }.get(action)
+        if needed is not None and not app.may(needed):
+            app.explain_if_forbidden(needed)
+        elif row.relation_status is MemberStatus.PENDING:
+            app.notify(
+                f"{row.user_name} is invited and has not joined: revoke the invitation (v) "
+                "instead.",
+                severity="warning",
+            )
+        else:
+            app.notify(
+                f"{row.user_name} has joined: there is no invitation to {action}.",
+                severity="warning",
+            )
+        return True
+
     def action_remove(self) -> None:
+        if self._refused("remove"):
+            return
         app = business_app(self)
         row = self.detail.member  # type: ignore[union-attr]
         count = len(self.detail.assignments)  # type: ignore[union-attr]
@@ -217,11 +247,15 @@ class MemberDialog(Dialog[None]):
         )
 
     def action_resend(self) -> None:
+        if self._refused("resend"):
+            return
         app = business_app(self)
         result = app.attempt(app.services.members.resend_invitation, self.user_id)
         self._done(result.ok, "Invitation sent again.")
 
     def action_revoke(self) -> None:
+        if self._refused("revoke"):
+            return
         app = business_app(self)
 
         def confirmed(yes: bool | None) -> None:

@@ -17,7 +17,6 @@ from bc_tui.domain import labels
 from bc_tui.domain.models import AuthorizationRequest, RequestKind, RequestMethod, RequestStatus
 from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
-from bc_tui.shell import DataChanged
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.countdown import QrCountdown
 from bc_tui.widgets.footer import KeysFooter
@@ -71,16 +70,13 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
     def sync_phone(self, *, focus: bool = False) -> None:
         show_phone(self, self, focus=focus)
 
-    def on_data_changed(self, _: DataChanged) -> None:
-        self.reload()
-        if self.is_attached:
-            self.sync_phone()
-
     def on_qr_countdown_expired(self, _: QrCountdown.Expired) -> None:
         self.show(self.request)
 
     def reload(self) -> None:
         self.show(business_app(self).services.linking.request(self.request.request_id))
+        if not self.closing:  # (approved: it has closed)
+            self.sync_phone()
 
     def show(self, request: AuthorizationRequest) -> None:
         """Render `request` as it stands now; close when it has been approved."""

@@ -246,10 +246,14 @@ class CenterService(ServiceBase):
         require(self.membership(actor), Action.REMOVE_ASSET_LINK)
         link = find_link(self.repo, actor.bc_id, AssetType.TT_ACCOUNT, handle)
         key = {"bc_id": actor.bc_id, "asset_type": AssetType.TT_ACCOUNT, "asset_id": handle}
-        who = self.user_name(actor.user_id)
+        who, now = self.user_name(actor.user_id), self.clock.now()
         with self.repo.writing() as writer:
+            # Its live code goes too. Cleared, a pending entry left the list while the owner
+            # could still authorize its code; ended, an account with access kept a live
+            # claim, which the owner could approve: the Business Center then owned it.
+            cancelled = cancel_live_codes(writer, self.repo, actor.bc_id, handle, now)
             if link.relation_status is RelationStatus.BOUND:
-                dropped = unbind_tiktok_account(writer, actor.bc_id, handle, self.clock.now())
+                dropped = unbind_tiktok_account(writer, actor.bc_id, handle, now)
                 ended = (
                     "gave up ownership of"
                     if link.relation_type is RelationType.OWNER_BC
@@ -260,15 +264,10 @@ class CenterService(ServiceBase):
                     text += f" and removed {labels.count(dropped, 'member assignment')}"
             else:
                 writer.remove(AssetLink, **key)
-                # Its code too: cleared, the entry was gone from the list while the owner
-                # could still authorize the code on the admin's screen (or in another app).
-                cancelled = cancel_live_codes(
-                    writer, self.repo, actor.bc_id, handle, self.clock.now()
-                )
                 state = labels.RELATION_STATUS[link.relation_status].lower()
                 text = f"{who} cleared the {state} entry for @{handle}"
-                if cancelled:  # (one at most: a new code cancels the one before)
-                    text += " and cancelled its code"
+            if cancelled:  # (one at most: a new code cancels the one before)
+                text += " and cancelled its live code"
             self.audit(writer, actor, ActivityType.ASSET, text)
         return self.repo.first(AssetLink, **key)
 

@@ -44,6 +44,8 @@ class PhoneHost(Protocol):
 
     def data_changed(self) -> None: ...
 
+    def heard_of_reloads(self) -> None: ...
+
     def token_on_screen(self) -> str | None: ...
 
 
@@ -211,6 +213,8 @@ class PhonePane(Vertical):
             self.app.notify(str(error), title="Phone", severity="error")
         if item.do not in (Do.OPEN, Do.HOME):
             self.host.data_changed()  # the admin's screen (and the dialog) react at once
+        else:
+            self.host.heard_of_reloads()  # (a tap re-reads another app's change)
         self.sync()
         self.focus_phone()
 

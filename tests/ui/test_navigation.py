@@ -264,7 +264,7 @@ async def test_the_palette_reaches_a_members_actions_in_their_details(tmp_path: 
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")
         await run_command(pilot, "Resend invitation")  # she joined: it says so
-        assert any("already accepted" in str(n.message) for n in app._notifications)
+        assert any("there is no invitation to resend" in str(n.message) for n in app._notifications)
 
 
 async def test_a_billing_command_shows_its_tab_first(tmp_path: Path) -> None:

@@ -272,7 +272,24 @@ def test_clearing_a_pending_entry_cancels_its_code(demo: Services) -> None:
         demo.linking.approve(request.token, "fresh.handle")
     assert demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="fresh.handle") is None
     assert events(demo)[-1].activity_log == (
-        "Ava Chen cleared the pending entry for @fresh.handle and cancelled its code"
+        "Ava Chen cleared the pending entry for @fresh.handle and cancelled its live code"
+    )
+
+
+def test_ending_access_cancels_a_live_claim_too(demo: Services) -> None:
+    """Ended with a claim code live, the owner could still approve it: the Business Center
+    whose access was just ended then owned the account."""
+    ava = as_user("ava")
+    claim = demo.linking.request_authorization(
+        ava, "brightlane.studio", RequestKind.CLAIM_OWNERSHIP
+    )
+    link = demo.center.remove_tiktok_account(ava, "brightlane.studio")
+    assert link is not None and link.relation_status is RelationStatus.UNBOUND
+    with pytest.raises(Conflict, match="cancelled"):
+        demo.linking.approve(claim.token, "brightlane.studio")
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen ended access to @brightlane.studio and removed 1 member assignment and "
+        "cancelled its live code"
     )
 
 
