@@ -90,7 +90,8 @@ class ActivityScreen(AreaScreen):
         # On an older event, a change that adds events on top leaves the cursor on it; on
         # the newest, it goes on to the new newest, as a log followed live does (and as a
         # first visit expects: the area was built ahead, before this session's changes).
-        at = table.row_at(table.cursor_row) if table.row_count and table.cursor_row else None
+        newest = table.cursor_row == 0 and self._page == 0
+        at = table.row_at(table.cursor_row) if table.row_count and not newest else None
         table.show(view.rows)
         if shown == self._shown and at in view.rows:  # a change added events on top:
             table.move_cursor(row=view.rows.index(at))  # stay on the event one was on

@@ -439,6 +439,15 @@ async def test_activity_pages_through_many_events(tmp_path: Path) -> None:
         assert str(table.cells_at(table.row_count - 1)[3]) == "Generated event 0"
         await pilot.press("left_square_bracket")
         assert "page 2 of 3" in summary()
+        # The first event of page 2 is not the newest: a new event moves it down a row,
+        # and the cursor goes with it (it follows new events only on the newest).
+        first = table.row_at(0)
+        services.center.update_business_info(
+            app.actor, "Renamed", services.views.business_center(app.actor.bc_id).company, "UTC"
+        )
+        app.data_changed()
+        await pilot.pause()
+        assert table.cursor_row == 1 and table.row_at(1) == first
 
 
 async def test_activity_filter_over_a_big_log_waits_for_a_pause_or_enter(
