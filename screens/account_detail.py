@@ -96,30 +96,28 @@ class AccountDetail(Dialog[None]):
         self._members: list[tuple[str, str, AssetRole]] = []
 
     def compose(self) -> ComposeResult:
-        app, row = business_app(self), self.row
-        facts = Table.grid(padding=(0, 2))
-        facts.add_column(style="bold")
-        facts.add_column()
-        facts.add_row("Name", plain(row.display_name or "—"))
-        facts.add_row("Region", plain(row.region or "—"))
-        facts.add_row("Ownership", plain(labels.relation(row.relation_type, row.relation_status)))
-        facts.add_row("Status", relation_status(row.relation_status))
-        facts.add_row("Access", plain(", ".join(row.scopes) or "—"))
         with Vertical(classes="dialog"):
-            yield Static(plain(f"@{row.handle}"), classes="dialog-title")
-            yield Static(facts, classes="dialog-body")
+            yield Static(plain(f"@{self.row.handle}"), classes="dialog-title")
+            yield Static(id="account-facts", classes="dialog-body")
             yield Static("Members", classes="dialog-body")
             yield OptionList(id="account-members")
-            last = app.services.linking.last_request(app.actor, row.handle)
-            yield Static(Text(_note(row, last, app.services.clock.now())), classes="dialog-note")
+            yield Static(id="account-note", classes="dialog-note")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()
 
     def reload(self) -> None:
+        """The account as it is now: its link may have been ended, claimed or approved since
+        the dialog opened (in another app, or on the phone), as its members may change."""
         app = business_app(self)
-        self._members = app.services.views.account_members(app.actor, self.row.handle)
+        handle = self.row.handle
+        self.row = next(
+            (row for row in app.services.views.tiktok_accounts(app.actor) if row.handle == handle),
+            self.row,  # (gone from the list: cleared; what it was stays shown)
+        )
+        self._show_facts()
+        self._members = app.services.views.account_members(app.actor, handle)
         options = self.query_one("#account-members", OptionList)
         highlighted = options.highlighted or 0
         options.clear_options()
@@ -130,6 +128,21 @@ class AccountDetail(Dialog[None]):
             options.add_option(Option(Text("No one is assigned yet (m on the list assigns).")))
         else:
             options.highlighted = min(highlighted, len(self._members) - 1)
+
+    def _show_facts(self) -> None:
+        app, row = business_app(self), self.row
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold")
+        facts.add_column()
+        facts.add_row("Name", plain(row.display_name or "—"))
+        facts.add_row("Region", plain(row.region or "—"))
+        facts.add_row("Ownership", plain(labels.relation(row.relation_type, row.relation_status)))
+        facts.add_row("Status", relation_status(row.relation_status))
+        facts.add_row("Access", plain(", ".join(row.scopes) or "—"))
+        self.query_one("#account-facts", Static).update(facts)
+        last = app.services.linking.last_request(app.actor, row.handle)
+        note = _note(row, last, app.services.clock.now())
+        self.query_one("#account-note", Static).update(Text(note))
 
     def _chosen(self) -> tuple[str, str, AssetRole] | None:
         index = self.query_one("#account-members", OptionList).highlighted

@@ -16,6 +16,7 @@ from bc_tui.domain.models import (
     AssetType,
     Assignment,
     Member,
+    RelationStatus,
     RequestKind,
     TransactionType,
     TtAccountRole,
@@ -223,3 +224,17 @@ async def test_account_details_list_members_assigned_again(tmp_path: Path) -> No
         await noticed(app, pilot)
         members = app.screen.query_one("#account-members", OptionList)
         assert not members.disabled  # it could not be focused or moved through any more
+
+
+async def test_account_details_show_a_link_ended_elsewhere(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "enter")  # @brightlane.studio, access granted
+        dialog = app.screen
+        assert isinstance(dialog, AccountDetail)
+        assert dialog.row.relation_status is RelationStatus.BOUND
+        other_app(tmp_path).center.remove_tiktok_account(as_user("ava"), "brightlane.studio")
+        await noticed(app, pilot)
+        assert dialog.row.relation_status is RelationStatus.UNBOUND  # its facts say Ended
+        note = str(dialog.query_one("#account-note", Static).render())
+        assert note.startswith("This link has ended")
