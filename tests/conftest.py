@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import textual.constants
 from textual._styles_cache import StylesCache
 
 from bc_tui.clock import FakeClock
@@ -41,6 +42,14 @@ def _isolated_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.delenv("BC_TUI_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps made in tests do not animate (as with TEXTUAL_ANIMATIONS=none): Pilot waits for
+    every animation to end, and each switch of Billing's tabs waited ~0.3 s for its
+    underline to glide there. What is drawn once they end is the same."""
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
 
 
 @pytest.fixture(autouse=True)
