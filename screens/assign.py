@@ -52,13 +52,18 @@ class AssignDialog(FormDialog[int]):
     def compose(self) -> ComposeResult:
         app = business_app(self)
         people = app.services.views.assignable_members(app.actor)
+        held = app.services.views.roles_on(app.actor, self.asset_type, self.handles)
         accounts = self.names
         with Vertical(classes="dialog"):
             yield Static(Text(f"Assign a new member to {accounts}"), classes="dialog-title")
             yield Static("Members", classes="dialog-body")
+            holds = self._holds
             yield PickList(
                 "Member",
-                (Item(f"{p.user_name} — {p.user_email}", p.user_id) for p in people),
+                (
+                    Item(f"{p.user_name} — {p.user_email}{holds(held.get(p.user_id))}", p.user_id)
+                    for p in people
+                ),
                 id="people",
             )
             if not people:
@@ -79,6 +84,15 @@ class AssignDialog(FormDialog[int]):
                 classes="dialog-keys",
             )
         yield KeysFooter()
+
+    def _holds(self, roles: list[AssetRole] | None) -> str:
+        """What a member holds here already, which Assign would change to its role: the
+        dialog said nothing, and giving Analyst lowered an Operator unseen."""
+        if not roles:
+            return ""
+        if len(self.handles) == 1:
+            return f" · {labels.ASSET_ROLE[roles[0]]} now"
+        return f" · a role on {len(roles)} of {len(self.handles)}"
 
     def action_submit(self) -> None:
         app = business_app(self)

@@ -308,15 +308,18 @@ class TikTokAccountsScreen(AreaScreen):
         elif row.relation_type is RelationType.OWNER_BC:
             title = f"Give up ownership of @{handle}?"
             body = (
-                f"This Business Center owns @{handle}. Removing it ends that ownership and "
-                "every member's access to it; claiming it again needs the owner to approve."
+                f"This Business Center owns @{handle}. Removing it ends that ownership, "
+                f"every member's access to it{_partners_too(row)}; claiming it again needs "
+                "the owner to approve."
             )
             verb, done_text = "Give up ownership", f"Gave up ownership of @{handle}."
         else:
             title = f"Revoke access to @{handle}?"
             body = (
-                f"The Business Center stops using @{handle} and its {len(row.members)} "
-                "member assignment(s) are removed. The owner keeps the account."
+                f"The Business Center stops using @{handle}: "
+                f"{labels.count(len(row.members), 'member assignment')} "
+                f"{'goes' if len(row.members) == 1 else 'go'}{_partners_too(row)}. The owner "
+                "keeps the account."
             )
             verb, done_text = "Revoke access", f"Access to @{handle} revoked."
 
@@ -327,6 +330,11 @@ class TikTokAccountsScreen(AreaScreen):
         from bc_tui.screens.confirm import ConfirmDialog
 
         app.push_screen(ConfirmDialog(title, body, verb), done)
+
+
+def _partners_too(row: TikTokAccountRow) -> str:
+    """', and its share with Lumen Creative (Analyst)' when partners have the account."""
+    return f", and its share with {', '.join(row.partners)}" if row.partners else ""
 
 
 def _handle(row: TikTokAccountRow) -> str:

@@ -4,6 +4,7 @@ and its links to assets."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple, cast
 
 from bc_tui.domain import labels, validation
 from bc_tui.domain.errors import Conflict, NotFound, ValidationError
@@ -17,6 +18,7 @@ from bc_tui.domain.models import (
     BusinessCenter,
     Member,
     MemberStatus,
+    Partner,
     RelationStatus,
     RelationType,
     RequestStatus,
@@ -134,21 +136,33 @@ class CenterService(ServiceBase):
                 f"{self.user_name(user_id)} is already {labels.ASSET_ROLE[role]} on "
                 f"{self._name(actor, asset_type, asset_id)}."
             )
-        assignment = Assignment(
+        with self.repo.writing() as writer:
+            self._give(writer, actor, key, current, role)
+        return Assignment(
             bc_id=actor.bc_id, user_id=user_id, asset_type=asset_type, asset_id=asset_id, role=role
         )
-        who, name = self.user_name(actor.user_id), self.user_name(user_id)
-        asset, new = self._name(actor, asset_type, asset_id), labels.ASSET_ROLE[role]
-        with self.repo.writing() as writer:
-            if current is None:
-                writer.insert(assignment)
-                text = f"{who} assigned {name} as {new} on {asset}"
-            else:
-                writer.update(Assignment, key, role=role)
-                old = labels.ASSET_ROLE[current.role]
-                text = f"{who} changed {name}'s role on {asset} from {old} to {new}"
-            self.audit(writer, actor, ActivityType.ASSET, text)
-        return assignment
+
+    def _give(
+        self,
+        writer: Writer,
+        actor: Actor,
+        key: dict[str, object],
+        current: Assignment | None,
+        role: AssetRole,
+    ) -> None:
+        """Make or change one assignment, and log which it was: a change said "assigned X
+        as Analyst" where X had been Operator."""
+        who, name = self.user_name(actor.user_id), self.user_name(str(key["user_id"]))
+        asset = self._name(actor, cast(AssetType, key["asset_type"]), str(key["asset_id"]))
+        new = labels.ASSET_ROLE[role]
+        if current is None:
+            writer.insert(Assignment(role=role, **key))  # type: ignore[arg-type]
+            text = f"{who} assigned {name} as {new} on {asset}"
+        else:
+            writer.update(Assignment, key, role=role)
+            old = labels.ASSET_ROLE[current.role]
+            text = f"{who} changed {name}'s role on {asset} from {old} to {new}"
+        self.audit(writer, actor, ActivityType.ASSET, text)
 
     @use_case
     def assign_members(
@@ -168,27 +182,15 @@ class CenterService(ServiceBase):
         check_assignable(self.repo, actor.bc_id, asset_type, asset_ids, role)
         for user_id in user_ids:
             self.member(actor.bc_id, user_id)
-        who = self.user_name(actor.user_id)
         changed = 0
         with self.repo.writing() as writer:
             for asset_id in asset_ids:
                 for user_id in user_ids:
                     key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
                     current = self.repo.first(Assignment, **key)
-                    if current is not None and current.role is role:
-                        continue
-                    if current is None:
-                        writer.insert(Assignment(role=role, **key))  # type: ignore[arg-type]
-                    else:
-                        writer.update(Assignment, key, role=role)
-                    changed += 1
-                    self.audit(
-                        writer,
-                        actor,
-                        ActivityType.ASSET,
-                        f"{who} assigned {self.user_name(user_id)} as "
-                        f"{labels.ASSET_ROLE[role]} on {self._name(actor, asset_type, asset_id)}",
-                    )
+                    if current is None or current.role is not role:
+                        self._give(writer, actor, key, current, role)
+                        changed += 1
         return changed
 
     @use_case
@@ -253,15 +255,13 @@ class CenterService(ServiceBase):
             # claim, which the owner could approve: the Business Center then owned it.
             cancelled = cancel_live_codes(writer, self.repo, actor.bc_id, handle, now)
             if link.relation_status is RelationStatus.BOUND:
-                dropped = unbind_tiktok_account(writer, actor.bc_id, handle, now)
+                unbound = unbind_tiktok_account(writer, self.repo, actor.bc_id, handle, now)
                 ended = (
                     "gave up ownership of"
                     if link.relation_type is RelationType.OWNER_BC
                     else "ended access to"
                 )
-                text = f"{who} {ended} @{handle}"
-                if dropped:
-                    text += f" and removed {labels.count(dropped, 'member assignment')}"
+                text = f"{who} {ended} @{handle}{unbound.said()}"
             else:
                 writer.remove(AssetLink, **key)
                 state = labels.RELATION_STATUS[link.relation_status].lower()
@@ -293,15 +293,49 @@ def cancel_live_codes(
     return cancelled
 
 
-def unbind_tiktok_account(writer: Writer, bc_id: str, handle: str, when: datetime) -> int:
-    """End a Business Center's active link to a TikTok account and every assignment to it.
+class Unbound(NamedTuple):
+    """What ended with a Business Center's link to a TikTok account, besides the link."""
 
-    Shared by the admin's Remove and the owner's Remove access on the phone; returns how
-    many member assignments went.
+    assignments: int  # its members' roles on the account
+    partners: tuple[str, ...]  # the partners it was shared with (their names)
+
+    def said(self) -> str:
+        """' and removed 2 member assignments and its share with Lumen Creative', for a log."""
+        text = ""
+        if self.assignments:
+            text += f" and removed {labels.count(self.assignments, 'member assignment')}"
+        if self.partners:
+            text += f" and its share with {', '.join(self.partners)}"
+        return text
+
+
+def unbind_tiktok_account(
+    writer: Writer, repo: Repository, bc_id: str, handle: str, when: datetime
+) -> Unbound:
+    """End a Business Center's active link to a TikTok account, every assignment to it, and
+    its shares with partners: a Business Center cannot share what it no longer holds (the
+    partner kept the account ended here).
+
+    Shared by the admin's Remove and the owner's Remove access on the phone.
     """
     key = {"bc_id": bc_id, "asset_type": AssetType.TT_ACCOUNT, "asset_id": handle}
     writer.update(AssetLink, key, relation_status=RelationStatus.UNBOUND, updated_at=when)
-    return writer.remove(Assignment, **key)
+    partners = []
+    for share in repo.find(Partner, bc_id=bc_id, asset_type=AssetType.TT_ACCOUNT):
+        if handle not in share.asset_ids:
+            continue
+        partners.append(share.name)
+        match = {
+            "bc_id": bc_id,
+            "partner_bc_id": share.partner_bc_id,
+            "asset_type": share.asset_type,
+        }
+        rest = tuple(asset_id for asset_id in share.asset_ids if asset_id != handle)
+        if rest:
+            writer.update(Partner, match, asset_ids=rest)
+        else:  # (a share of nothing is no share: the partner keeps its other types' shares)
+            writer.remove(Partner, **match)
+    return Unbound(writer.remove(Assignment, **key), tuple(partners))
 
 
 def _assignment_key(

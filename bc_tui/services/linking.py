@@ -188,10 +188,10 @@ class LinkingService(ServiceBase):
             )
         phone_actor = Actor(user_id=f"@{approving_handle}", bc_id=bc_id)
         with self.repo.writing() as writer:
-            dropped = unbind_tiktok_account(writer, bc_id, approving_handle, self.clock.now())
-            text = f"@{approving_handle} removed {center.name}'s access"
-            if dropped:
-                text += f" ({labels.count(dropped, 'member assignment')} removed)"
+            unbound = unbind_tiktok_account(
+                writer, self.repo, bc_id, approving_handle, self.clock.now()
+            )
+            text = f"@{approving_handle} removed {center.name}'s access{unbound.said()}"
             self.audit(writer, phone_actor, ActivityType.ASSET, text)
         return self._link(bc_id, approving_handle)  # type: ignore[return-value]
 

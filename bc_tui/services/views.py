@@ -366,6 +366,20 @@ class ViewService(ServiceBase):
         Admins, who already see everything."""
         return [row for row in self.members(actor) if row.user_role is UserRole.STANDARD]
 
+    def roles_on(
+        self, actor: Actor, asset_type: AssetType, asset_ids: Sequence[str]
+    ) -> dict[str, list[AssetRole]]:
+        """The roles each member already holds on these assets (user_id -> roles): Assign
+        changes them to the role it gives, and says so before it does."""
+        wanted = set(asset_ids)
+        found: dict[str, list[AssetRole]] = defaultdict(list)
+        for user_id, asset_id, role in self.repo.values(
+            Assignment, ("user_id", "asset_id", "role"), bc_id=actor.bc_id, asset_type=asset_type
+        ):
+            if asset_id in wanted:
+                found[user_id].append(role)
+        return dict(found)
+
     def tiktok_accounts(self, actor: Actor, query: str = "") -> list[TikTokAccountRow]:
         """The Business Center's TikTok accounts in every state, filtered by `query`
         (handle, name, status or ownership)."""

@@ -165,6 +165,9 @@ async def test_assign_a_new_member_to_selected_accounts(tmp_path: Path) -> None:
         assert app.screen.handles == ["mira.makes", "northwind.careers"]
         people = app.screen.query_one("#people", PickList)
         assert app.focused is people  # the keys pick people at once
+        # Lena holds a role on one of the two already: assigning would change it
+        lena = people.row_at(people.row_index(as_user("lena").user_id))
+        assert lena.label.endswith(" · a role on 1 of 2")
         await pilot.press(*["down"] * people.row_index(as_user("diego").user_id), "space")
         assert people.selected == [as_user("diego").user_id]
         await pilot.press("enter")

@@ -13,6 +13,7 @@ from bc_tui.domain.models import (
     AuditEvent,
     Member,
     MemberStatus,
+    Partner,
     RelationStatus,
     RequestKind,
     RequestStatus,
@@ -244,8 +245,12 @@ def test_revoking_access_ends_the_link_and_every_assignment_in_one_write(
     assert demo.repo.find(Assignment, bc_id=NORTHWIND, asset_id="brightlane.studio") == []
     assert demo.store.revision == revision + 1
     assert events(demo)[-1].activity_log == (
-        "Ava Chen ended access to @brightlane.studio and removed 1 member assignment"
+        "Ava Chen ended access to @brightlane.studio and removed 1 member assignment and its "
+        "share with Lumen Creative"
     )
+    # A Business Center cannot share what it no longer holds: the partner keeps the rest
+    [share] = demo.repo.find(Partner, bc_id=NORTHWIND, asset_type=AssetType.TT_ACCOUNT)
+    assert share.asset_ids == ("urbanpeak.outdoors",)
 
 
 def test_giving_up_a_claimed_account_says_ownership(demo: Services) -> None:
@@ -288,8 +293,8 @@ def test_ending_access_cancels_a_live_claim_too(demo: Services) -> None:
     with pytest.raises(Conflict, match="cancelled"):
         demo.linking.approve(claim.token, "brightlane.studio")
     assert events(demo)[-1].activity_log == (
-        "Ava Chen ended access to @brightlane.studio and removed 1 member assignment and "
-        "cancelled its live code"
+        "Ava Chen ended access to @brightlane.studio and removed 1 member assignment and its "
+        "share with Lumen Creative and cancelled its live code"
     )
 
 
@@ -324,6 +329,14 @@ def test_assign_several_members_to_several_accounts_at_once(demo: Services) -> N
     assert events(demo)[-1].activity_log == (
         "Ava Chen assigned Diego Alvarez as Analyst on @northwind.careers"
     )
+    # A change is logged as one (it read "assigned Lena Park as Analyst", hiding a lowering)
+    assert "Ava Chen changed Lena Park's role on @mira.makes from Operator to Analyst" in [
+        event.activity_log for event in events(demo)
+    ]
+    assert demo.views.roles_on(ava, AssetType.TT_ACCOUNT, ["mira.makes"]) == {
+        lena.user_id: [AssetRole.ANALYST],
+        diego.user_id: [AssetRole.ANALYST],
+    }
     again = demo.center.assign_members(
         ava, AssetType.TT_ACCOUNT, ["mira.makes"], [lena.user_id], AssetRole.ANALYST
     )

@@ -179,7 +179,8 @@ def test_remove_access_from_the_phone_ends_the_link_and_assignments(demo: Servic
     assert demo.repo.find(Assignment, asset_id="brightlane.studio") == []
     events = sorted(demo.repo.find(AuditEvent, bc_id=NORTHWIND), key=lambda e: e.time)
     assert events[-1].activity_log == (
-        "@brightlane.studio removed Northwind Media's access (1 member assignment removed)"
+        "@brightlane.studio removed Northwind Media's access and removed 1 member assignment "
+        "and its share with Lumen Creative"
     )
     assert events[-1].operator_id == "@brightlane.studio"
 
