@@ -14,12 +14,14 @@ import inspect
 import select
 import sys
 from collections.abc import Awaitable, Callable
+from weakref import WeakKeyDictionary
 
 from textual import events, on
 from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from bc_tui.services import Services
@@ -51,6 +53,8 @@ class ServicesApp(App[None]):
         self._watch_interval = watch_interval
         self._gc_threshold: tuple[int, int, int] | None = None  # while our GC policy holds
         self._held: list[events.Event] | None = None  # keys kept back (see `hold_keys`)
+        #: The screen on top when each key (still on its way) came (see `_typed_ahead`).
+        self._typed_on: WeakKeyDictionary[events.Key, Screen[object]] = WeakKeyDictionary()
         self._hold_timer: Timer | None = None
 
     def on_mount(self) -> None:
@@ -123,14 +127,47 @@ class ServicesApp(App[None]):
             self.post_message(event)
 
     async def on_event(self, event: events.Event) -> None:
-        if (
-            self._held is not None
-            and isinstance(event, events.Key | events.Paste)
-            and not event.is_forwarded  # (from the terminal, not one climbing back up)
-        ):
-            self._held.append(event)
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            # (from the terminal, not one climbing back up)
+            if self._held is not None:
+                self._held.append(event)
+                return
+            if isinstance(event, events.Key):
+                self._typed_on[event] = self.screen
+        elif isinstance(event, events.Key) and self._typed_ahead(event):
             return
         await super().on_event(event)
+
+    def _typed_ahead(self, key: events.Key) -> bool:
+        """Hand a character typed at a screen that a dialog has covered since to the dialog,
+        as if typed there; True if it was. In one burst of keys (fast typing over SSH, a
+        paste) the keys after one that opens a dialog reach the screen it covers, and those
+        it leaves climb to the bindings: `a` then "quinn" opened Act as on its u and quit on
+        its q, and "jess.outdoors" never reached the handle. Only characters: enter, escape,
+        tab, space and arrows typed ahead keep to what they met (a double tap's second enter
+        must not answer the question the first opened)."""
+        typed_on = self._typed_on.pop(key, None)
+        top = self.screen_stack[-1] if self.screen_stack else None
+        character = key.character
+        if (
+            typed_on is None
+            or top is typed_on
+            or not isinstance(top, ModalScreen)
+            or character is None
+            or not character.isprintable()
+            or character.isspace()
+        ):
+            return False
+        again = events.Key(key.key, character)
+        if top.focused is None:  # not ready (opened a moment ago): once it has drawn
+            self.hold_keys()
+            assert self._held is not None
+            self._held.append(again)
+            top.call_after_refresh(self.release_keys)
+            return True
+        self._typed_on[again] = top
+        top.focused._forward_event(again)
+        return True
 
     def on_unmount(self) -> None:
         """Hand the collector back as it was (a test process runs many apps in turn)."""

@@ -230,22 +230,26 @@ class TikTokAccountsScreen(AreaScreen):
         return super().check_action(action, parameters)
 
     def action_add(self) -> None:
+        """The walkthrough's step 2: which account, and how. Its dialog is on the screens at
+        once (not from the worker that goes on from it), so that keys typed right after `a`
+        go into it (`ServicesApp._typed_ahead`)."""
         if self.bc_app.explain_if_forbidden(Action.ADD_TIKTOK_ACCOUNT):
-            self._add_account()
+            from bc_tui.screens.add_account import AddAccountDialog
+
+            self.app.push_screen(AddAccountDialog(), self._account_chosen)
+
+    def _account_chosen(self, choice: tuple[str, RequestKind] | None) -> None:
+        if choice is not None:
+            self._add_account(*choice)
 
     @work(exclusive=True)
-    async def _add_account(self) -> None:
-        """The walkthrough's steps 2-3: which account and how, what access, then the code."""
-        from bc_tui.screens.add_account import AddAccountDialog
+    async def _add_account(self, handle: str, kind: RequestKind) -> None:
+        """The walkthrough's step 3 on: what access, then the code."""
         from bc_tui.screens.confirm import ConfirmDialog
         from bc_tui.screens.qr_dialog import QrDialog
         from bc_tui.screens.scopes import ScopesDialog
 
         app = self.bc_app
-        choice = await app.push_screen_wait(AddAccountDialog())
-        if choice is None:
-            return
-        handle, kind = choice
         if kind is RequestKind.CLAIM_OWNERSHIP:
             confirmed = await app.push_screen_wait(
                 ConfirmDialog(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from bc_tui.domain.models import AssetLink, AuthorizationRequest, RelationStatus
 from bc_tui.screens.assign import AssignDialog
@@ -258,3 +258,26 @@ async def test_keys_kept_back_are_handed_on_even_if_nothing_releases_them(
             MembersScreen.__name__,
             "InviteDialog",
         ]
+
+
+@pytest.mark.parametrize(
+    ("area", "key", "typed", "field"),
+    [
+        ("2", "a", "quinn.ubq", "#handle"),  # q quit, u opened Act as, b switched center
+        ("3", "i", "pat@quay.biz", "#emails"),
+        ("1", "n", "7299000000000000999", "#partner-id"),
+    ],
+)
+async def test_characters_typed_with_the_key_that_opens_a_dialog_go_into_it(
+    tmp_path: Path, area: str, key: str, typed: str, field: str
+) -> None:
+    """In one burst (fast typing over SSH, a paste) the characters after the key reached the
+    screen the dialog covers: "a" then "quinn" quit the app on its q."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(area)
+        burst(app, key, *typed)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen.query_one(field, Input).value == typed
