@@ -129,6 +129,10 @@ class ServicesApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             # (from the terminal, not one climbing back up)
+            if self._held is None and not self.screen_stack:
+                # Between two modes' screens (an area built ahead): Textual would find no
+                # screen to hand it to, and end the app with ScreenStackError.
+                self.hold_keys()
             if self._held is not None:
                 self._held.append(event)
                 return

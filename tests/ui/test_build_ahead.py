@@ -219,3 +219,30 @@ async def test_the_phone_redraw_between_two_screens_of_a_step_finds_no_code(
             assert app.token_on_screen() is None
         finally:
             stacks[app.current_mode] = kept
+
+
+async def test_a_key_that_comes_between_two_screens_of_a_step_waits_for_one(
+    tmp_path: Path,
+) -> None:
+    """With no screen on the stack Textual had nowhere to hand a key: ScreenStackError ended
+    the app (a burst of keys across areas under load). The key now waits for a screen."""
+    app = building_app(tmp_path, build_ahead=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        stacks = app._screen_stacks  # (Textual's own: the window has no public way in)
+        kept = stacks[app.current_mode]
+        stacks[app.current_mode] = []
+        key = events.Key("3", "3")
+        try:
+            app.post_message(key)
+
+            async def held() -> None:
+                while not app._held:  # (Textual's pause needs a screen: turns of the loop)
+                    await asyncio.sleep(0)
+
+            await asyncio.wait_for(held(), timeout=30)
+            assert app.is_running and app._held == [key]
+        finally:
+            stacks[app.current_mode] = kept
+        app.release_keys()
+        await pilot.pause()
+        assert app.current_mode == "members"
