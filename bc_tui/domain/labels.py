@@ -74,10 +74,21 @@ SPENT_CODE = {
 }
 
 
+#: What an ended link was: "Access granted" beside "Ended" read as if access went on.
+RELATION_ENDED = {
+    RelationType.OWNER_BC: "Ownership given up",
+    RelationType.OWNER_INDIVIDUAL: "Access ended",
+    RelationType.OWNER_PARTNER: "Share ended",
+}
+
+
 def relation(relation_type: RelationType, relation_status: RelationStatus) -> str:
-    """The Ownership column: what the link is, or, not confirmed yet, what was asked."""
+    """The Ownership column: what the link is, or, not confirmed yet, what was asked, or,
+    ended, what it was."""
     if relation_status in (RelationStatus.PENDING, RelationStatus.REJECTED):
         return RELATION_ASKED[relation_type]
+    if relation_status is RelationStatus.UNBOUND:
+        return RELATION_ENDED[relation_type]
     return RELATION_TYPE[relation_type]
 
 

@@ -325,7 +325,7 @@ async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_
         ("brightlane.studio", "Access granted", "Access granted by the owner"),
         ("vantage.gaming", "Access request", "The owner declined. Press a on the list to ask"),
         ("solstice.skin", "Access request", "Waiting for the owner to approve on their phone"),
-        ("harbor.eats", "Access granted", "This link has ended"),
+        ("harbor.eats", "Access ended", "This link has ended"),
     ],
 )
 async def test_account_detail_says_what_the_link_is_now(
