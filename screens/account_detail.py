@@ -58,7 +58,7 @@ def _note(row: TikTokAccountRow, last: AuthorizationRequest | None, now: datetim
                 ended = "was cancelled"
         return (
             f"The request behind this entry {ended}. Press a on the list to ask again, or x "
-            "to clear the entry."
+            "on the list to clear the entry."
         )
     if row.relation_status is RelationStatus.PENDING:
         return "Waiting for the owner to approve on their phone: " + (
@@ -67,7 +67,10 @@ def _note(row: TikTokAccountRow, last: AuthorizationRequest | None, now: datetim
             else "they keep the account and can revoke access at any time."
         )
     if row.relation_status is RelationStatus.REJECTED:
-        return "The owner declined. Press a on the list to ask again, or x to clear the entry."
+        return (
+            "The owner declined. Press a on the list to ask again, or x on the list to clear "
+            "the entry."
+        )
     if row.relation_status is RelationStatus.UNBOUND:
         return (
             "This link has ended: the owner revoked it, or it was removed here. Press x on the "
@@ -125,7 +128,9 @@ class AccountDetail(Dialog[None]):
             options.add_option(Option(plain(f"{name} — {labels.ASSET_ROLE[role]}")))
         options.disabled = not self._members  # (back on when someone is assigned again)
         if not self._members:
-            options.add_option(Option(Text("No one is assigned yet (m on the list assigns).")))
+            active = self.row.relation_status is RelationStatus.BOUND  # (else m refuses)
+            how = " (m on the list assigns)" if active else ""
+            options.add_option(Option(Text(f"No one is assigned yet{how}.")))
         else:
             options.highlighted = min(highlighted, len(self._members) - 1)
 

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
+from bc_tui.domain import labels
 from bc_tui.screens.dialog import Dialog, run_unchecked
 from bc_tui.shell import HOLD_KEYS_AT_MOST, DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
@@ -229,7 +230,7 @@ class AreaScreen(Screen[None]):
         ]
         if self.FILTER_PLACEHOLDER:
             commands[:0] = [
-                (f"Filter {self.LABEL.lower()}", self.FILTER_PLACEHOLDER, "filter"),
+                (f"Filter {labels.in_sentence(self.LABEL)}", self.FILTER_PLACEHOLDER, "filter"),
                 ("Clear the filter", "Show every row again (esc)", "clear_filter"),
             ]
         return commands

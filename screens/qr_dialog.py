@@ -133,10 +133,12 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
                 "\n\nCan scan after all? Press r for a QR code.",
             )
         if status is RequestStatus.EXPIRED:
+            notified = request.method is RequestMethod.NOTIFICATION
             return Text.assemble(
-                ("QR code expired\n\n", "bold"),
+                ("Notification expired\n\n" if notified else "QR code expired\n\n", "bold"),
                 "A code is valid for a limited time, and this one ran out before it was "
-                "approved.\n\nPress r to generate a new code.",
+                "approved.\n\nPress r for a new QR code"
+                + (", or n to notify the owner again." if notified else "."),
             )
         if status is RequestStatus.FAILED:
             reason = request.reason.removeprefix("authorization failed: ")

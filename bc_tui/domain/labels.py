@@ -95,7 +95,11 @@ def relation(relation_type: RelationType, relation_status: RelationStatus) -> st
 def asset_noun(asset_type: AssetType, *, plural: bool = False) -> str:
     """The asset type inside a sentence: 'TikTok account', 'ad account', 'pixel' (or
     'TikTok accounts', 'ad accounts', 'pixels')."""
-    label = (ASSET_TYPE_PLURAL if plural else ASSET_TYPE)[asset_type]
+    return in_sentence((ASSET_TYPE_PLURAL if plural else ASSET_TYPE)[asset_type])
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: 'Ad accounts' -> 'ad accounts', but TikTok keeps its T."""
     return label if label.startswith("TikTok") else label.lower()
 
 

@@ -20,7 +20,8 @@ def text(field: str, value: str, *, max_length: int = 80) -> str:
     """A display name or similar: trimmed, non-empty, no control characters, bounded length."""
     value = value.strip()
     if not value:
-        raise ValidationError(field, "is empty", f"type a {field}")
+        article = "an" if field[:1].lower() in "aeiou" else "a"  # (an ad account name)
+        raise ValidationError(field, "is empty", f"type {article} {field}")
     if len(value) > max_length:
         raise ValidationError(
             field, f"is {len(value)} characters long", f"use at most {max_length}"

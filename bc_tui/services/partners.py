@@ -41,6 +41,8 @@ class PartnerService(ServiceBase):
     ) -> Partner:
         require(self.membership(actor), Action.MANAGE_PARTNERS)
         bc_id = partner_bc_id.strip()
+        if not bc_id:
+            raise ValidationError("Business Center ID", "is empty", "type its 10 to 20 digits")
         if not _BC_ID.match(bc_id):
             raise ValidationError(
                 "Business Center ID", f"{bc_id[:30]!r} is not one", "10 to 20 digits"

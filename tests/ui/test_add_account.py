@@ -142,9 +142,14 @@ async def test_expiry_regenerate_and_notification(tmp_path: Path) -> None:
         assert third.method is RequestMethod.NOTIFICATION
         assert app.services.linking.request(second.request_id).status is RequestStatus.CANCELLED
         assert "Notification sent" in text_of(app, "#qr-message")
+        app.services.clock.advance(300)  # a notification runs out too: not a "QR code"
+        dialog.query_one(QrCountdown).tick()
+        await pilot.pause()
+        assert "Notification expired" in text_of(app, "#qr-message")
+        assert "n to notify the owner again" in text_of(app, "#qr-message")
         await pilot.press("escape")
         await pilot.pause()
-        assert app.services.linking.request(third.request_id).status is RequestStatus.CANCELLED
+        assert app.services.linking.request(third.request_id).status is RequestStatus.NOT_USED
         assert isinstance(app.screen, TikTokAccountsScreen)
 
 

@@ -367,8 +367,8 @@ async def test_a_stale_entry_says_what_its_last_request_came_to(tmp_path: Path) 
         assert isinstance(app.screen, AccountDetail)
         assert str(app.screen.query_one(".dialog-note").render()) == (
             "The request behind this entry failed: the phone is logged in as @mira.makes, "
-            "this request is for @new.brand. Press a on the list to ask again, or x to clear "
-            "the entry."
+            "this request is for @new.brand. Press a on the list to ask again, or x on the "
+            "list to clear the entry."
         )
 
 

@@ -232,10 +232,14 @@ async def test_command_palette_reaches_screens_and_actions(tmp_path: Path) -> No
 async def test_the_palette_lists_each_command_once(tmp_path: Path) -> None:
     """Textual's own "Keys" (its help panel) came second under ours."""
     app = demo_app(tmp_path)
-    async with app.run_test(size=(120, 36)):
+    async with app.run_test(size=(120, 36)) as pilot:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert len(titles) == len(set(titles))
         assert "Keys" in titles
+        assert "Filter assets" in titles  # (on TikTok accounts: "Filter TikTok accounts")
+        await pilot.press("2")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Filter TikTok accounts" in titles
 
 
 @pytest.mark.parametrize(

@@ -521,3 +521,9 @@ def test_two_windows_cannot_overdraw_the_business_center(demo: Services, db_path
     assert other.repo.count(Transaction, request_id="window-1") == 1  # and no double move:
     assert other.billing.transfer(PRIYA, URBAN, RECHARGE, "20000", "window-1").request_id
     assert center(demo).balance == 500_000
+
+
+def test_an_empty_name_is_asked_for_with_its_article(demo: Services) -> None:
+    """It read "type a ad account name"."""
+    with pytest.raises(ValidationError, match="type an ad account name"):
+        demo.billing.create_ad_account(as_user("ava"), "   ")

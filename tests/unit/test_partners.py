@@ -85,3 +85,11 @@ def test_shared_assets_show_their_partner_on_the_assets_overview(demo: Services)
     rows = {row.asset_id: row for group in overview.groups for row in group.rows}
     assert rows["brightlane.studio"].partners == ("Lumen Creative",)
     assert rows["mira.makes"].partners == ()
+
+
+def test_an_empty_partner_id_is_called_empty(demo: Services) -> None:
+    """It read "Business Center ID: '' is not one"."""
+    with pytest.raises(ValidationError, match="Business Center ID: is empty"):
+        demo.partners.add_partner(
+            as_user("ava"), "  ", "Someone", AssetType.TT_ACCOUNT, ["northwind.coffee"]
+        )
