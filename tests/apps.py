@@ -14,9 +14,12 @@ from bc_tui.app import BusinessCenterApp
 from bc_tui.clock import FakeClock
 from bc_tui.ids import SeededIds
 from bc_tui.phone_app import PhoneApp
+from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.services import Actor, Services
 from bc_tui.services.seed import load_demo
 from bc_tui.store.database import Store
+from bc_tui.widgets.table import VirtualTable
+from tests.conftest import as_user
 
 
 def demo_services(folder: Path) -> Services:
@@ -113,3 +116,14 @@ def keys(*steps: str) -> Callable[[Pilot[None]], Awaitable[None]]:
         await play(pilot, *steps)
 
     return run_before
+
+
+async def open_member(pilot: Pilot[None], name: str) -> MemberDialog:
+    """Members (3), the cursor on the demo person `name` (as `as_user` knows them), enter."""
+    app = pilot.app
+    await pilot.press("3")
+    table = app.screen.query_one("#members", VirtualTable)
+    table.move_cursor(row=table.row_index(as_user(name).user_id))
+    await pilot.press("enter")
+    assert isinstance(app.screen, MemberDialog)
+    return app.screen

@@ -32,7 +32,7 @@ from bc_tui.screens.transfer import TransferDialog
 from bc_tui.services import Services
 from bc_tui.store.database import Store
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import demo_app, play, run_command
+from tests.apps import demo_app, open_member, play, run_command
 from tests.conftest import NORTHWIND, as_user
 
 LENA = as_user("lena").user_id
@@ -103,10 +103,7 @@ async def test_the_list_under_a_dialog_shows_a_change_made_meanwhile_once_on_top
 async def test_a_member_removed_elsewhere_closes_their_dialog(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("3")
-        table = app.screen.query_one("#members", VirtualTable)
-        table.move_cursor(row=table.row_index(LENA))
-        await pilot.press("enter")
+        await open_member(pilot, "lena")
         assert isinstance(app.screen, MemberDialog)
         other_app(tmp_path).members.remove_member(as_user("ava"), LENA)
         await noticed(app, pilot)
@@ -181,10 +178,7 @@ async def test_a_refusal_after_reading_another_apps_change_shows_that_change(
     herself as Admin."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("3")
-        table = app.screen.query_one("#members", VirtualTable)
-        table.move_cursor(row=table.row_index(LENA))
-        await pilot.press("enter")
+        await open_member(pilot, "lena")
         other_app(tmp_path).members.change_member_role(
             as_user("marcus"), app.actor.user_id, UserRole.STANDARD
         )

@@ -22,22 +22,12 @@ from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
 from bc_tui.widgets.pick_list import PickList
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, demo_app, play
+from tests.apps import Typed, demo_app, open_member, play
 from tests.conftest import NORTHWIND, as_user
 
 
 def member(app, name: str) -> Member:
     return app.services.repo.first(Member, bc_id=NORTHWIND, user_id=as_user(name).user_id)
-
-
-async def open_member(pilot, name: str) -> MemberDialog:
-    app = pilot.app
-    await pilot.press("3")
-    table = app.screen.query_one("#members", VirtualTable)
-    table.move_cursor(row=table.row_index(as_user(name).user_id))
-    await pilot.press("enter")
-    assert isinstance(app.screen, MemberDialog)
-    return app.screen
 
 
 async def test_invite_several_and_hear_who_was_skipped(tmp_path: Path) -> None:
