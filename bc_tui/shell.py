@@ -131,13 +131,21 @@ class ServicesApp(App[None]):
             # (from the terminal, not one climbing back up)
             if self._held is None and not self.screen_stack:
                 # Between two modes' screens (an area built ahead): Textual would find no
-                # screen to hand it to, and end the app with ScreenStackError.
+                # screen to hand it to, and end the app with ScreenStackError (the fuzz test
+                # and a review's bursts across areas under load did).
                 self.hold_keys()
             if self._held is not None:
                 self._held.append(event)
                 return
             if isinstance(event, events.Key):
                 self._typed_on[event] = self.screen
+        elif isinstance(event, events.Key) and not self.screen_stack:
+            # One climbing back to the app's bindings, which need a screen: handed on again,
+            # as typed, once there is one (as a key from the terminal is, above).
+            self.hold_keys()
+            assert self._held is not None
+            self._held.append(events.Key(event.key, event.character))
+            return
         elif isinstance(event, events.Key) and self._typed_ahead(event):
             return
         await super().on_event(event)
