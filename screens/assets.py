@@ -30,7 +30,11 @@ from bc_tui.widgets.table import VirtualTable, by_row, distinct
 
 PARTNERS = "PARTNERS"
 #: Asset types assigned from here (TikTok accounts have their own screen, with multi-select).
-ASSIGNABLE = {AssetType.ADVERTISER.value}
+#: The groups whose assets `m` assigns from here (TikTok accounts: on their own screen).
+ASSIGNABLE = {
+    asset_type.value
+    for asset_type in (AssetType.ADVERTISER, AssetType.PIXEL, AssetType.CATALOG, AssetType.AUDIENCE)
+}
 PARTNER_COLUMNS = ("Partner", "BC ID", "Shares", "Role")
 ASSET_COLUMNS = ("Name", "ID", "Ownership", "Status", "Members", "Partners")
 
@@ -170,8 +174,7 @@ class AssetsScreen(AreaScreen):
             return
         if self._overview is None or self._group() not in ASSIGNABLE:
             app.notify(
-                "Choose Ad accounts, then the ad account to assign (TikTok accounts: key 2, "
-                "then m).",
+                "Choose an asset type, then the asset to assign (TikTok accounts: key 2, then m).",
                 severity="warning",
             )
             return

@@ -28,6 +28,14 @@ AD_ACCOUNT_ROLES = (
 )
 
 
+#: The roles on a pixel, catalog or audience.
+ASSET_ROLES = (
+    (AssetRole.ADMIN, "Admin — manage it, its settings and who uses it"),
+    (AssetRole.OPERATOR, "Operator — use it in ads"),
+    (AssetRole.ANALYST, "Analyst — view only"),
+)
+
+
 class AssignDialog(FormDialog[int]):
     """Assigns in one service call; returns how many roles were given or changed."""
 
@@ -44,9 +52,14 @@ class AssignDialog(FormDialog[int]):
         super().__init__()
         self.handles = handles
         self.asset_type = asset_type
-        self.roles = AD_ACCOUNT_ROLES if asset_type is AssetType.ADVERTISER else ROLES
-        # The walkthrough's usual choice on a TikTok account; the least power on an ad account.
-        self.default = len(self.roles) - 1 if asset_type is AssetType.ADVERTISER else 0
+        tiktok = asset_type is AssetType.TT_ACCOUNT
+        self.roles = (
+            ROLES
+            if tiktok
+            else (AD_ACCOUNT_ROLES if asset_type is AssetType.ADVERTISER else ASSET_ROLES)
+        )
+        # The walkthrough's usual choice on a TikTok account; the least power on the rest.
+        self.default = 0 if tiktok else len(self.roles) - 1
         self.names = names or ", ".join(f"@{handle}" for handle in handles)
 
     def compose(self) -> ComposeResult:

@@ -283,6 +283,30 @@ async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> N
         ]
 
 
+async def test_a_pixel_is_assigned_from_assets_and_its_role_changed(tmp_path: Path) -> None:
+    """m did nothing on pixels, catalogs and audiences (the key was off), though the demo
+    has Diego as Analyst on a pixel and the services give roles on them."""
+    from bc_tui.domain.models import AssetType
+
+    app = demo_app(tmp_path)
+    diego = as_user("diego").user_id
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "down", "down", "enter")  # Pixels, into the table
+        await pilot.press("m")
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog) and dialog.asset_type is AssetType.PIXEL
+        choices = [label.split(" — ")[0] for _, label in dialog.roles]
+        assert choices == ["Admin", "Operator", "Analyst"]
+        dialog.query_one("#people", PickList).pick(diego)
+        await pilot.press("tab", "up")  # to the roles: from Analyst (the least power) to Operator
+        await pilot.press("enter")
+        await pilot.pause()
+        held = app.services.repo.find(
+            Assignment, bc_id=NORTHWIND, user_id=diego, asset_type=AssetType.PIXEL
+        )
+        assert {(a.asset_id, a.role) for a in held} >= {(dialog.handles[0], AssetRole.OPERATOR)}
+
+
 async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_top(
     tmp_path: Path,
 ) -> None:
