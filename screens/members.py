@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 
 from rich.text import Text
 from textual import on
@@ -50,9 +51,8 @@ class MembersScreen(AreaScreen):
         table.show(rows)
         # The cursor stays with its member: a change of role re-sorts the list (Admins
         # first), and by row number it was left on someone else, whom enter then x acted on.
-        kept = [index for index, row in enumerate(rows) if row.user_id == at]
-        if kept:
-            table.move_cursor(row=kept[0])
+        with suppress(KeyError):  # (gone, or filtered out: the row number stays)
+            table.move_cursor(row=table.row_index(at))
         # Admins who have joined: an Admin still invited cannot act yet, and with one who
         # has, "2 admins" stood beside "the last Admin cannot be demoted".
         admins = sum(

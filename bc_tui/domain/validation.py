@@ -20,7 +20,7 @@ def text(field: str, value: str, *, max_length: int = 80) -> str:
     """A display name or similar: trimmed, non-empty, no control characters, bounded length."""
     value = value.strip()
     if not value:
-        article = "an" if field[:1].lower() in "aeiou" else "a"  # (an ad account name)
+        article = "an" if field[0].lower() in "aeiou" else "a"  # (an ad account name)
         raise ValidationError(field, "is empty", f"type {article} {field}")
     if len(value) > max_length:
         raise ValidationError(

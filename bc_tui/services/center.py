@@ -4,7 +4,7 @@ and its links to assets."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from bc_tui.domain import labels, validation
 from bc_tui.domain.errors import Conflict, NotFound, ValidationError
@@ -136,30 +136,27 @@ class CenterService(ServiceBase):
                 f"{self.user_name(user_id)} is already {labels.ASSET_ROLE[role]} on "
                 f"{self._name(actor, asset_type, asset_id)}."
             )
+        assignment = Assignment(actor.bc_id, user_id, asset_type, asset_id, role)
         with self.repo.writing() as writer:
-            self._give(writer, actor, key, current, role)
-        return Assignment(
-            bc_id=actor.bc_id, user_id=user_id, asset_type=asset_type, asset_id=asset_id, role=role
-        )
+            self._give(writer, actor, assignment, current)
+        return assignment
 
     def _give(
-        self,
-        writer: Writer,
-        actor: Actor,
-        key: dict[str, object],
-        current: Assignment | None,
-        role: AssetRole,
+        self, writer: Writer, actor: Actor, assignment: Assignment, current: Assignment | None
     ) -> None:
-        """Make or change one assignment, and log which it was: a change said "assigned X
-        as Analyst" where X had been Operator."""
-        who, name = self.user_name(actor.user_id), self.user_name(str(key["user_id"]))
-        asset = self._name(actor, cast(AssetType, key["asset_type"]), str(key["asset_id"]))
-        new = labels.ASSET_ROLE[role]
+        """Make `assignment`, or change `current` to its role, and log which it was: a
+        change said "assigned X as Analyst" where X had been Operator."""
+        who, name = self.user_name(actor.user_id), self.user_name(assignment.user_id)
+        asset = self._name(actor, assignment.asset_type, assignment.asset_id)
+        new = labels.ASSET_ROLE[assignment.role]
         if current is None:
-            writer.insert(Assignment(role=role, **key))  # type: ignore[arg-type]
+            writer.insert(assignment)
             text = f"{who} assigned {name} as {new} on {asset}"
         else:
-            writer.update(Assignment, key, role=role)
+            key = _assignment_key(
+                assignment.bc_id, assignment.user_id, assignment.asset_type, assignment.asset_id
+            )
+            writer.update(Assignment, key, role=assignment.role)
             old = labels.ASSET_ROLE[current.role]
             text = f"{who} changed {name}'s role on {asset} from {old} to {new}"
         self.audit(writer, actor, ActivityType.ASSET, text)
@@ -189,7 +186,8 @@ class CenterService(ServiceBase):
                     key = _assignment_key(actor.bc_id, user_id, asset_type, asset_id)
                     current = self.repo.first(Assignment, **key)
                     if current is None or current.role is not role:
-                        self._give(writer, actor, key, current, role)
+                        wanted = Assignment(actor.bc_id, user_id, asset_type, asset_id, role)
+                        self._give(writer, actor, wanted, current)
                         changed += 1
         return changed
 
