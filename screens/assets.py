@@ -9,9 +9,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.message import Message
+from textual.widgets import Tab, Tabs
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AdAccount, AdAccountStatus, AssetType, Partner, RelationStatus
@@ -39,18 +38,37 @@ PARTNER_COLUMNS = ("Partner", "BC ID", "Shares", "Role")
 ASSET_COLUMNS = ("Name", "ID", "Ownership", "Status", "Members", "Partners")
 
 
+class GroupTabs(Tabs):
+    """The asset types as tabs over the list: as a list beside it they took 25 columns from
+    the table, and cut its Ownership and Status off at 80 columns (Members and Partners at
+    120). Enter or down goes into the list of the type on show."""
+
+    BINDINGS = [Binding("enter,down", "browse", "Browse", show=False)]
+
+    class Browse(Message):
+        """Go into the list of the type on show."""
+
+    def action_browse(self) -> None:
+        self.post_message(self.Browse())
+
+
 class AssetsScreen(AreaScreen):
     AREA = "assets"
     LABEL = "Assets"
     FILTER_PLACEHOLDER = "Filter the list by name, ID, ownership or status"
     CSS_PATH = stylesheet("assets.tcss")
+    AUTO_FOCUS = "#groups"
     BINDINGS = [
+        Binding("right_square_bracket", "next_group", "Next type"),
+        Binding("left_square_bracket", "previous_group", "Prev type", show=False),
         Binding("m", "assign", "Assign member"),
         Binding("n", "add_partner", "Add partner"),
         Binding("x", "remove_partner", "Remove partner"),
         Binding("c", "create_ad_account", "New ad account"),
     ]
     PALETTE = (
+        ("Next asset type", "TikTok accounts, ad accounts, pixels... partners (])", "next_group"),
+        ("Previous asset type", "([)", "previous_group"),
         ("Assign a new member", "Give members a role on the selected asset", "assign"),
         ("Add partner", "Share assets with another Business Center", "add_partner"),
         ("Remove partner", "End a partner's access to everything shared with it", "remove_partner"),
@@ -70,25 +88,30 @@ class AssetsScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
-        with Horizontal(id="assets-split"):
-            yield OptionList(id="groups")
-            yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=_column_texts, id="assets")
+        yield GroupTabs(
+            *(Tab(labels.ASSET_TYPE_PLURAL[kind], id=kind.value) for kind in AssetType),
+            Tab("Partners", id=PARTNERS),
+            id="groups",
+        )
+        yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=_column_texts, id="assets")
 
     def load(self) -> None:
         app = self.bc_app
         overview = app.services.views.assets_overview(app.actor)
         self._overview = overview
-        groups = self.query_one("#groups", OptionList)
-        highlighted = groups.highlighted or 0
-        groups.clear_options()
+        groups = self.query_one(GroupTabs)
         for group in overview.groups:
-            label = f"{labels.ASSET_TYPE_PLURAL[group.asset_type]} ({len(group.rows)})"
-            groups.add_option(Option(label, id=group.asset_type.value))
-        if overview.partners or app.may(Action.MANAGE_PARTNERS):
-            groups.add_option(Option(f"Partners ({len(overview.partners)})", id=PARTNERS))
-        groups.highlighted = min(highlighted, groups.option_count - 1)
+            tab = groups.get_tab(group.asset_type.value)
+            assert tab is not None  # (a tab for every type, from the start)
+            tab.label = f"{labels.ASSET_TYPE_PLURAL[group.asset_type]} ({len(group.rows):,})"
+        partners = groups.get_tab(PARTNERS)
+        assert partners is not None
+        partners.label = f"Partners ({len({row.partner_bc_id for row in overview.partners}):,})"
+        offered = bool(overview.partners) or app.may(Action.MANAGE_PARTNERS)
+        if offered == partners.has_class("-hidden"):  # (hiding it shows the next type)
+            (groups.show if offered else groups.hide)(PARTNERS)
         total = sum(len(group.rows) for group in overview.groups)
-        text = labels.count(total, "asset") + " · ↑↓ choose a type, enter to browse it"
+        text = labels.count(total, "asset") + " · ←→ choose a type, enter to browse it"
         if overview.only_assigned:
             text += " · you see only the assets assigned to you"
         self._summary = text
@@ -105,25 +128,31 @@ class AssetsScreen(AreaScreen):
             self._haystacks = (rows, ["\0".join(_texts(row)).casefold() for row in rows])
         return [row for row, text in zip(rows, self._haystacks[1], strict=True) if needle in text]
 
-    @on(OptionList.OptionHighlighted, "#groups")
+    @on(Tabs.TabActivated, "#groups")
     def _group_changed(self) -> None:
         self._show_group()
+        self.refresh_bindings()
 
-    @on(OptionList.OptionSelected, "#groups")
+    @on(GroupTabs.Browse)
     def _group_chosen(self) -> None:
         self.focus_table()
 
+    def action_next_group(self) -> None:
+        self.query_one(GroupTabs).action_next_tab()
+
+    def action_previous_group(self) -> None:
+        self.query_one(GroupTabs).action_previous_tab()
+
     def _show_group(self) -> None:
         overview = self._overview
-        groups = self.query_one("#groups", OptionList)
+        option_id = self._group()
         table = self.query_one("#assets", VirtualTable)
-        if overview is None or groups.highlighted is None:
+        if overview is None or option_id is None:
             self._shown = None
             table.set_columns(())
             table.show(())
             self.query_one(Summary).say(Text(self._summary))
             return
-        option_id = groups.get_option_at_index(groups.highlighted).id
         rows: tuple[AssetRow | PartnerRow, ...]
         if option_id == PARTNERS:
             rows = overview.partners
@@ -150,10 +179,8 @@ class AssetsScreen(AreaScreen):
         self.query_one("#assets", VirtualTable).focus()
 
     def _group(self) -> str | None:
-        groups = self.query_one("#groups", OptionList)
-        if groups.highlighted is None:
-            return None
-        return groups.get_option_at_index(groups.highlighted).id
+        """The type on show (its tab's id)."""
+        return self.query_one(GroupTabs).active or None
 
     def _on_partners(self) -> bool:
         return self._group() == PARTNERS
@@ -212,10 +239,6 @@ class AssetsScreen(AreaScreen):
                 )
 
         app.push_screen(NewAdAccountDialog(), done)
-
-    @on(OptionList.OptionHighlighted, "#groups")
-    def _keys_follow_group(self) -> None:
-        self.refresh_bindings()
 
     def action_add_partner(self) -> None:
         app = self.bc_app

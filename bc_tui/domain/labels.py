@@ -41,8 +41,11 @@ ASSET_TYPE_PLURAL = {
     AssetType.CATALOG: "Catalogs",
     AssetType.AUDIENCE: "Audiences",
 }
+#: "Owned", not "Owned (claimed)": a Business Center owns the pixels and ad accounts it
+#: created as much as the TikTok accounts it claimed, and the wider text cut Assets' Status
+#: column at 120 columns.
 RELATION_TYPE = {
-    RelationType.OWNER_BC: "Owned (claimed)",
+    RelationType.OWNER_BC: "Owned",
     RelationType.OWNER_INDIVIDUAL: "Access granted",
     RelationType.OWNER_PARTNER: "Shared by partner",
 }

@@ -159,13 +159,13 @@ def test_partner_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_partners_on_assets(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    steps = keys("1", *["down"] * 5)
+    steps = keys("1", *["right"] * 5)
     assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_assign_ad_account_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    steps = keys("1", "down", "enter", "m")
+    steps = keys("1", "right", "enter", "m")
     assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
 
 

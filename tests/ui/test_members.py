@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Tabs
 
 from bc_tui.domain.models import (
     AssetRole,
+    AssetType,
     Assignment,
     FinanceRole,
     Member,
@@ -223,8 +225,7 @@ async def test_add_and_remove_a_partner_from_the_assets_screen(tmp_path: Path) -
         assert isinstance(app.screen, AssetsScreen)
         added = app.services.repo.first(Partner, partner_bc_id="7299000000000000999")
         assert added.asset_ids == ("mira.makes",)
-        groups = app.screen.query_one("#groups")
-        groups.highlighted = groups.option_count - 1  # Partners
+        app.screen.query_one("#groups", Tabs).active = "PARTNERS"
         await pilot.pause()
         await pilot.press("x", "enter")
         await pilot.pause()
@@ -265,7 +266,7 @@ async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> N
 
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("1", "down", "enter")  # Ad accounts, into the table
+        await pilot.press("1", "right", "enter")  # Ad accounts, into the table
         await pilot.press("m")
         assert isinstance(app.screen, AssignDialog)
         assert app.screen.asset_type is AssetType.ADVERTISER
@@ -291,7 +292,7 @@ async def test_a_pixel_is_assigned_from_assets_and_its_role_changed(tmp_path: Pa
     app = demo_app(tmp_path)
     diego = as_user("diego").user_id
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("1", "down", "down", "enter")  # Pixels, into the table
+        await pilot.press("1", "right", "right", "enter")  # Pixels, into the table
         await pilot.press("m")
         dialog = app.screen
         assert isinstance(dialog, AssignDialog) and dialog.asset_type is AssetType.PIXEL
@@ -314,7 +315,7 @@ async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_
     the top after every change, anyone's); another type's list starts at its top."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("1", "down", "enter", "down", "down")  # Ad accounts, third row
+        await pilot.press("1", "right", "enter", "down", "down")  # Ad accounts, third row
         table = app.screen.query_one("#assets", VirtualTable)
         before = table.row_at(2)
         await pilot.press("m")
@@ -329,7 +330,7 @@ async def test_assets_keep_their_place_across_a_change_and_a_new_list_starts_on_
         await pilot.pause()
         assert table.row_at(0).name == "AAA first by name"
         assert table.row_at(table.cursor_row).asset_id == before.asset_id
-        await pilot.press("shift+tab", "down")  # the types list: the next type
+        await pilot.press("shift+tab", "right")  # the types: the next type
         assert app.focused is app.screen.query_one("#groups") and table.cursor_row == 0
 
 
@@ -409,7 +410,7 @@ async def test_assets_filter_narrows_the_list_and_keys_act_on_what_it_shows(
     those shown (it took the cursor's index in the unfiltered list: another account)."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await play(pilot, "1", "down", "slash", Typed("urban"))
+        await play(pilot, "1", "right", "slash", Typed("urban"))
         table = app.screen.query_one("#assets", VirtualTable)
         assert [table.row_at(i).name for i in range(table.row_count)] == ["Urban Peak — Always on"]
         assert "1 of 4 match the filter: urban" in str(app.screen.query_one("#summary").render())
@@ -422,23 +423,22 @@ async def test_assets_filter_narrows_the_list_and_keys_act_on_what_it_shows(
 @pytest.mark.parametrize(
     ("group", "keys", "opens"),
     [
-        (0, ("down", "m"), "AssignDialog"),  # TikTok accounts -> Ad accounts, then m
-        (4, ("down", "x"), "ConfirmDialog"),  # Audiences -> Partners, then x
+        ("TT_ACCOUNT", ("right", "m"), "AssignDialog"),  # TikTok accounts -> Ad accounts, m
+        ("AUDIENCE", ("right", "x"), "ConfirmDialog"),  # Audiences -> Partners, then x
     ],
 )
 async def test_a_key_in_the_same_burst_as_a_group_change_acts_on_the_new_group(
-    tmp_path: Path, group: int, keys: tuple[str, ...], opens: str
+    tmp_path: Path, group: str, keys: tuple[str, ...], opens: str
 ) -> None:
-    """The table follows the groups list a message later: m assigned a TikTok account (of
-    the group left) and x crashed the app on an audience's row."""
+    """The table follows the types a message later: m assigned a TikTok account (of the
+    type left) and x crashed the app on an audience's row."""
     from textual import events
-    from textual.widgets import OptionList
 
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("1")
-        groups = app.screen.query_one("#groups", OptionList)
-        groups.highlighted = group
+        groups = app.screen.query_one("#groups", Tabs)
+        groups.active = group
         groups.focus()
         await pilot.pause()
         for key in keys:  # handed on together, as a terminal's driver does
@@ -502,3 +502,48 @@ async def test_an_invited_person_is_told_why_they_see_no_members(tmp_path: Path)
         await pilot.press("3")
         summary = str(app.screen.query_one("#summary").render())
         assert summary.startswith("You are invited to Northwind Media and have not joined yet")
+
+
+async def test_assets_types_are_tabs_reached_from_the_list_too(tmp_path: Path) -> None:
+    """←→ on the types, enter or down into the list, ] and [ from the list (as on Billing)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1")
+        groups = app.screen.query_one("#groups", Tabs)
+        table = app.screen.query_one("#assets", VirtualTable)
+        assert app.focused is groups and groups.active == "TT_ACCOUNT"
+        await pilot.press("right", "down")
+        assert app.focused is table and table.row_at(0).asset_type is AssetType.ADVERTISER
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.focused is table and groups.active == "PIXEL"
+        assert table.row_at(0).asset_type is AssetType.PIXEL
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert groups.active == "TT_ACCOUNT" and table.row_at(0).asset_type is AssetType.TT_ACCOUNT
+
+
+async def test_partners_tab_counts_partners_and_is_hidden_from_who_cannot_manage_them(
+    tmp_path: Path,
+) -> None:
+    """Lumen Creative shares two asset types, so two rows, but it is one partner (the tab
+    read "Partners (2)"). A Standard member, who cannot manage partners and is shown none,
+    is not offered the tab; acting as an Admin again brings it back."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1")
+        groups = app.screen.query_one("#groups", Tabs)
+        partners = groups.get_tab("PARTNERS")
+        assert partners is not None and not partners.has_class("-hidden")
+        assert str(partners.label) == "Partners (1)"
+        groups.active = "PARTNERS"
+        await pilot.pause()
+        assert app.screen.query_one("#assets", VirtualTable).row_count == 2
+        app.actor = as_user("lena")  # (as `u` does)
+        app.data_changed()
+        await pilot.pause()
+        assert partners.has_class("-hidden") and groups.active != "PARTNERS"
+        app.actor = as_user("ava")
+        app.data_changed()
+        await pilot.pause()
+        assert not partners.has_class("-hidden")

@@ -621,3 +621,20 @@ async def test_business_info_is_only_for_admins(tmp_path: Path) -> None:
         assert any(
             "Only an Admin can change business info" in n.message for n in app._notifications
         )
+
+
+async def test_every_asset_list_fits_the_demo_terminal(tmp_path: Path) -> None:
+    """At 120x36, the size the README runs the demo in, every Assets list shows all its
+    columns: beside a list of the types, Members and Partners were off the right edge (and
+    "Owned (claimed)" pushed the pixels' Status off too)."""
+    from textual.widgets import Tab, Tabs
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        groups = app.screen.query_one("#groups", Tabs)
+        table = app.screen.query_one("#assets", VirtualTable)
+        for tab in groups.query(Tab):
+            groups.active = tab.id or ""
+            await pilot.pause()
+            assert table.row_count, tab.id
+            assert table.virtual_size.width <= table.scrollable_content_region.width, tab.id

@@ -323,11 +323,11 @@ def test_activity_read_inside_a_rolled_back_change_is_not_kept(demo: Services) -
 
 
 def test_an_ended_link_says_what_it_was_not_what_it_is() -> None:
-    """ "Access granted" and "Owned (claimed)" stood beside "Ended" as if they went on."""
+    """ "Access granted" and "Owned" stood beside "Ended" as if they went on."""
     from bc_tui.domain import labels
     from bc_tui.domain.models import RelationStatus, RelationType
 
     ended = RelationStatus.UNBOUND
     assert labels.relation(RelationType.OWNER_BC, ended) == "Ownership given up"
     assert labels.relation(RelationType.OWNER_INDIVIDUAL, ended) == "Access ended"
-    assert labels.relation(RelationType.OWNER_BC, RelationStatus.BOUND) == "Owned (claimed)"
+    assert labels.relation(RelationType.OWNER_BC, RelationStatus.BOUND) == "Owned"
