@@ -52,9 +52,11 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         yield KeysFooter()
         with Horizontal(classes="dialog -qr"):
             with Vertical(id="qr-area"):
+                yield Static(id="qr-caption", classes="dialog-title -beside-phone")
                 yield QrCode(self.request.token, id="qr")
                 yield Static(id="qr-message")
                 yield QrCountdown(app.services.clock, id="countdown")
+                yield Static(id="qr-code-under", classes="-beside-phone")
             with Vertical(id="qr-info"):
                 yield Static(id="qr-title", classes="dialog-title")
                 yield Static(id="qr-for")
@@ -88,14 +90,18 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
             return
         claim = request.kind is RequestKind.CLAIM_OWNERSHIP
         notification = request.method is RequestMethod.NOTIFICATION
+        kind = "Claim ownership" if claim else "Request access"
         self.query_one("#qr-title", Static).update(
-            ("Claim ownership" if claim else "Request access")
-            + (" · notification" if notification else " · scan to approve")
+            kind + (" · notification" if notification else " · scan to approve")
         )
+        # What the code is for, over it, where the column that says so is left out.
+        self.query_one("#qr-caption", Static).update(Text(f"{kind} · @{request.handle}"))
         self.query_one("#qr-for", Static).update(
             Text(f"@{request.handle} · {labels.scopes(request.scopes)}")
         )
-        self.query_one("#qr-token", Static).update(Text(f"Code {request.token}", style="dim"))
+        code = Text(f"Code {request.token}", style="dim")  # (what the phone can type instead)
+        self.query_one("#qr-token", Static).update(code)
+        self.query_one("#qr-code-under", Static).update(code)
         qr_code = self.query_one("#qr", QrCode)
         message = self.query_one("#qr-message", Static)
         countdown = self.query_one("#countdown", QrCountdown)

@@ -188,3 +188,33 @@ async def test_pending_rows_count_down(tmp_path: Path) -> None:
         app.screen._tick_pending()
         await pilot.pause()
         assert status_of(app, "solstice.skin") == "Pending · stale"
+
+
+async def test_beside_the_phone_at_80_columns_the_code_says_what_it_is_for(
+    tmp_path: Path,
+) -> None:
+    """At 80x24 with the phone shown, the column that says what the code is for is left
+    out to make room: the code stood there with nothing to say whose it was, and the phone
+    offered to type "the code printed under it" with none printed. A caption over it and
+    its text under it say so, inside the dialog. Wide, the column says both instead."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "p")
+        await pilot.pause()
+        await pilot.press("escape", "a")  # (back from the phone, to the list)
+        await play(pilot, Typed("solstice.skin"), "enter", "enter", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, QrDialog) and dialog.has_class("-with-phone")
+        caption = dialog.query_one("#qr-caption", Static)
+        assert caption.display and not dialog.query_one("#qr-info").display
+        assert str(caption.render()) == "Request access · @solstice.skin"
+        under = dialog.query_one("#qr-code-under", Static)
+        assert under.display and str(under.render()) == f"Code {dialog.request.token}"
+        frame = dialog.query_one(".dialog").region
+        assert frame.contains_region(dialog.query_one("#countdown", QrCountdown).region)
+        assert frame.contains_region(under.region)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert not caption.display and not under.display
+        assert dialog.query_one("#qr-info").display
