@@ -239,7 +239,10 @@ def _open(path: Path, args: argparse.Namespace, clock: SystemClock, **options: i
 
 
 def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
-    services = _open(chosen_db_path(args), args, clock)
+    path = chosen_db_path(args)
+    if not (args.demo or args.account or path.exists()):  # (nothing to open; don't make it)
+        return _fail(f"{path} does not exist yet. Run `bc-tui phone --account @you`.")
+    services = _open(path, args, clock)
     phone = (
         services.phone.log_in(args.account)
         if args.account
@@ -263,8 +266,17 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
         gc.enable()  # (if it ended before its first frame, or `main` was called in-process)
 
 
+#: How to make a database the app can open.
+START_HINT = (
+    "Try `bc-tui --demo`, or create one with "
+    "`bc-tui init --name NAME --company COMPANY --email YOU --user-name 'YOUR NAME'`."
+)
+
+
 def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
     path = chosen_db_path(args)
+    if not args.demo and not path.exists():  # (opening it would create it, only to refuse)
+        return _fail(f"{path} does not exist yet. {START_HINT}")
     services = _open(path, args, clock, qr_ttl=args.qr_ttl)
     if args.user:
         actor: Actor | None = services.views.find_actor(args.user, args.bc)
@@ -274,10 +286,7 @@ def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
     else:
         actor = services.views.default_actor()
     if actor is None:
-        return _fail(
-            f"{path} has no Business Center yet. Try `bc-tui --demo`, or create one with "
-            "`bc-tui init --name NAME --company COMPANY --email YOU --user-name 'YOUR NAME'`."
-        )
+        return _fail(f"{path} has no Business Center yet. {START_HINT}")
     from bc_tui.app import CONFIRM_DWELL, BusinessCenterApp, configure_log
 
     configure_log(Path(platformdirs.user_log_dir(APP_NAME)) / "bc-tui.log")

@@ -112,6 +112,10 @@ def _prepare_database(path: Path, demo: bool) -> None:
     from bc_tui.services import seed as seeding
     from bc_tui.store.database import Store
 
+    if not demo and not path.exists():  # (opening it would create it, only to refuse)
+        raise ConfigError(
+            f"{path} does not exist yet. Try `bc-tui ssh --demo`, or create it with `bc-tui init`"
+        )
     services = Services(Store(path), SystemClock(), RandomIds())
     if services.views.default_actor() is None:
         if not demo:

@@ -262,7 +262,7 @@ class DatabaseNotFound(StoreError):
             message
             or (
                 f"{p} does not exist. Check the path given with --db (or BC_TUI_DB); "
-                f"bc-tui creates a new database there when started without read-only options."
+                "`bc-tui --demo` or `bc-tui init` creates a new one."
             ),
         )
 

@@ -150,9 +150,26 @@ def test_a_bad_file_is_refused_in_one_line_and_left_untouched(
 
 
 def test_an_empty_database_explains_how_to_start(tmp_path: Path) -> None:
-    result = run("--db", str(tmp_path / "fresh.json"))
+    """An empty database says how to begin; a missing one too, and is not made (it was made,
+    with its lock file, and then refused for having no Business Center)."""
+    fresh = tmp_path / "fresh.json"
+    missing = run("--db", str(fresh))
+    assert_one_line_error(missing)
+    assert "does not exist yet" in missing.stderr and "bc-tui --demo" in missing.stderr
+    phone = run("--db", str(fresh), "phone")
+    assert_one_line_error(phone)
+    assert "bc-tui phone --account" in phone.stderr
+    assert list(tmp_path.iterdir()) == []
+    empty = run("--db", str(fresh), "export")
+    assert_one_line_error(empty)
+    assert "bc-tui init" in empty.stderr
+    from bc_tui.store.database import Store
+
+    with Store(fresh):  # (an empty database: what opening a new file makes)
+        pass
+    result = run("--db", str(fresh))
     assert_one_line_error(result)
-    assert "bc-tui --demo" in result.stderr
+    assert "has no Business Center yet" in result.stderr and "bc-tui --demo" in result.stderr
 
 
 def test_bad_arguments_are_one_line(tmp_path: Path) -> None:

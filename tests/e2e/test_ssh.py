@@ -423,6 +423,17 @@ async def test_a_paused_reader_holds_the_app_back_until_resumed() -> None:
 # -- options, colours, environment, the command ----------------------------------------------
 
 
+def test_a_missing_database_is_refused_and_not_made(tmp_path: Path) -> None:
+    """It was made, with its lock file, and then refused for having no Business Center."""
+    from bc_tui.ssh import _prepare_database
+
+    with pytest.raises(ConfigError, match="does not exist yet"):
+        _prepare_database(tmp_path / "x.json", demo=False)
+    assert list(tmp_path.iterdir()) == []
+    _prepare_database(tmp_path / "x.json", demo=True)
+    assert (tmp_path / "x.json").exists()
+
+
 def test_auth_none_off_loopback_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--insecure-demo"):
         SshOptions(db=tmp_path / "x.json", host="0.0.0.0").validate()
