@@ -289,6 +289,7 @@ class BusinessCenterApp(AreasAheadApp):
         ]
         everywhere.append(("ctrl+p", "Command palette: every action by name"))
         moving = [
+            *getattr(screen, "MOVING", ()),
             ("↑ ↓", "Move in a list or table"),
             ("pgup pgdn", "Page through a table"),
             ("^home ^end", "First, last row of a table"),

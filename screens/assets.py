@@ -9,8 +9,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.widgets import Tab, Tabs
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import AdAccount, AdAccountStatus, AssetType, Partner, RelationStatus
@@ -25,6 +23,7 @@ from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import ad_account_status, plain, relation_status
 from bc_tui.widgets.summary import Summary
+from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable, by_row, distinct
 
 PARTNERS = "PARTNERS"
@@ -38,34 +37,26 @@ PARTNER_COLUMNS = ("Partner", "BC ID", "Shares", "Role")
 ASSET_COLUMNS = ("Name", "ID", "Ownership", "Status", "Members", "Partners")
 
 
-class GroupTabs(Tabs):
-    """The asset types as tabs over the list: as a list beside it they took 25 columns from
-    the table, and cut its Ownership and Status off at 80 columns (Members and Partners at
-    120). Enter or down goes into the list of the type on show."""
-
-    BINDINGS = [Binding("enter,down", "browse", "Browse", show=False)]
-
-    class Browse(Message):
-        """Go into the list of the type on show."""
-
-    def action_browse(self) -> None:
-        self.post_message(self.Browse())
-
-
 class AssetsScreen(AreaScreen):
     AREA = "assets"
     LABEL = "Assets"
-    FILTER_PLACEHOLDER = "Filter the list by name, ID, ownership or status"
+    FILTER_PLACEHOLDER = "Filter the list by name, ID, ownership, status or partner"
     CSS_PATH = stylesheet("assets.tcss")
     AUTO_FOCUS = "#groups"
     BINDINGS = [
-        Binding("right_square_bracket", "next_group", "Next type"),
+        # Not in the key bar (it was cut short at 120 columns): the summary says ←→, and
+        # `?` lists these.
+        Binding("right_square_bracket", "next_group", "Next type", show=False),
         Binding("left_square_bracket", "previous_group", "Prev type", show=False),
         Binding("m", "assign", "Assign member"),
         Binding("n", "add_partner", "Add partner"),
         Binding("x", "remove_partner", "Remove partner"),
         Binding("c", "create_ad_account", "New ad account"),
     ]
+    MOVING = (
+        ("← →", "On the types: choose one"),
+        ("enter ↓", "From the types into the list (shift+tab back)"),
+    )
     PALETTE = (
         ("Next asset type", "TikTok accounts, ad accounts, pixels... partners (])", "next_group"),
         ("Previous asset type", "([)", "previous_group"),
@@ -88,9 +79,12 @@ class AssetsScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
-        yield GroupTabs(
-            *(Tab(labels.ASSET_TYPE_PLURAL[kind], id=kind.value) for kind in AssetType),
-            Tab("Partners", id=PARTNERS),
+        # The types as tabs over the list: as a list beside it they took 25 columns from the
+        # table, and cut its Ownership and Status off at 80 columns (Members and Partners at
+        # 120).
+        yield TabBar(
+            [(kind.value, labels.ASSET_TYPE_PLURAL[kind]) for kind in AssetType]
+            + [(PARTNERS, "Partners")],
             id="groups",
         )
         yield VirtualTable(ASSET_COLUMNS, _cells, key=_key, texts=_column_texts, id="assets")
@@ -99,17 +93,14 @@ class AssetsScreen(AreaScreen):
         app = self.bc_app
         overview = app.services.views.assets_overview(app.actor)
         self._overview = overview
-        groups = self.query_one(GroupTabs)
+        groups = self.query_one(TabBar)
         for group in overview.groups:
-            tab = groups.get_tab(group.asset_type.value)
-            assert tab is not None  # (a tab for every type, from the start)
-            tab.label = f"{labels.ASSET_TYPE_PLURAL[group.asset_type]} ({len(group.rows):,})"
-        partners = groups.get_tab(PARTNERS)
-        assert partners is not None
-        partners.label = f"Partners ({len({row.partner_bc_id for row in overview.partners}):,})"
-        offered = bool(overview.partners) or app.may(Action.MANAGE_PARTNERS)
-        if offered == partners.has_class("-hidden"):  # (hiding it shows the next type)
-            (groups.show if offered else groups.hide)(PARTNERS)
+            plural = labels.ASSET_TYPE_PLURAL[group.asset_type]
+            groups.relabel(group.asset_type.value, f"{plural} ({len(group.rows):,})")
+        partners = len({row.partner_bc_id for row in overview.partners})
+        groups.relabel(PARTNERS, f"Partners ({partners:,})")
+        # (Hidden while on show, the next type shows.)
+        groups.show_tab(PARTNERS, bool(overview.partners) or app.may(Action.MANAGE_PARTNERS))
         total = sum(len(group.rows) for group in overview.groups)
         text = labels.count(total, "asset") + " · ←→ choose a type, enter to browse it"
         if overview.only_assigned:
@@ -128,20 +119,21 @@ class AssetsScreen(AreaScreen):
             self._haystacks = (rows, ["\0".join(_texts(row)).casefold() for row in rows])
         return [row for row, text in zip(rows, self._haystacks[1], strict=True) if needle in text]
 
-    @on(Tabs.TabActivated, "#groups")
+    @on(TabBar.Changed, "#groups")
     def _group_changed(self) -> None:
-        self._show_group()
+        if self._shown is None or self._shown[1] != self._group():  # (`load` shows the
+            self._show_group()  # type it left active itself: 10,000 rows once is enough)
         self.refresh_bindings()
 
-    @on(GroupTabs.Browse)
+    @on(TabBar.Browse, "#groups")
     def _group_chosen(self) -> None:
         self.focus_table()
 
     def action_next_group(self) -> None:
-        self.query_one(GroupTabs).action_next_tab()
+        self.query_one(TabBar).action_next()
 
     def action_previous_group(self) -> None:
-        self.query_one(GroupTabs).action_previous_tab()
+        self.query_one(TabBar).action_previous()
 
     def _show_group(self) -> None:
         overview = self._overview
@@ -180,7 +172,7 @@ class AssetsScreen(AreaScreen):
 
     def _group(self) -> str | None:
         """The type on show (its tab's id)."""
-        return self.query_one(GroupTabs).active or None
+        return self.query_one(TabBar).active or None
 
     def _on_partners(self) -> bool:
         return self._group() == PARTNERS

@@ -58,6 +58,8 @@ class AreaScreen(Screen[None]):
     #: (a test holds each binding to it). A command whose action is not possible right now
     #: explains why, as its key does. (Not COMMANDS: Textual's name for a screen's providers.)
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    #: (keys, what they do) of the screen's own ways of moving, first under "Moving" in `?`.
+    MOVING: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Tabs
 
 from bc_tui.domain.models import (
     AssetRole,
@@ -23,6 +22,7 @@ from bc_tui.screens.invite import InviteDialog
 from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
 from bc_tui.widgets.pick_list import PickList
+from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, demo_app, open_member, play
 from tests.conftest import NORTHWIND, as_user
@@ -225,7 +225,7 @@ async def test_add_and_remove_a_partner_from_the_assets_screen(tmp_path: Path) -
         assert isinstance(app.screen, AssetsScreen)
         added = app.services.repo.first(Partner, partner_bc_id="7299000000000000999")
         assert added.asset_ids == ("mira.makes",)
-        app.screen.query_one("#groups", Tabs).active = "PARTNERS"
+        app.screen.query_one("#groups", TabBar).active = "PARTNERS"
         await pilot.pause()
         await pilot.press("x", "enter")
         await pilot.pause()
@@ -437,7 +437,7 @@ async def test_a_key_in_the_same_burst_as_a_group_change_acts_on_the_new_group(
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("1")
-        groups = app.screen.query_one("#groups", Tabs)
+        groups = app.screen.query_one("#groups", TabBar)
         groups.active = group
         groups.focus()
         await pilot.pause()
@@ -505,11 +505,19 @@ async def test_an_invited_person_is_told_why_they_see_no_members(tmp_path: Path)
 
 
 async def test_assets_types_are_tabs_reached_from_the_list_too(tmp_path: Path) -> None:
-    """←→ on the types, enter or down into the list, ] and [ from the list (as on Billing)."""
+    """←→ on the types, enter or down into the list, ] and [ from the list (as on Billing);
+    `?` says so."""
+    from bc_tui.screens.help import HelpScreen
+
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("1")
-        groups = app.screen.query_one("#groups", Tabs)
+        await pilot.press("1", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = [row for _, section in app.screen.sections for row in section]
+        assert ("← →", "On the types: choose one") in rows
+        assert {"]", "["} <= {key for key, _ in rows}
+        await pilot.press("escape")
+        groups = app.screen.query_one("#groups", TabBar)
         table = app.screen.query_one("#assets", VirtualTable)
         assert app.focused is groups and groups.active == "TT_ACCOUNT"
         await pilot.press("right", "down")
@@ -532,18 +540,16 @@ async def test_partners_tab_counts_partners_and_is_hidden_from_who_cannot_manage
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("1")
-        groups = app.screen.query_one("#groups", Tabs)
-        partners = groups.get_tab("PARTNERS")
-        assert partners is not None and not partners.has_class("-hidden")
-        assert str(partners.label) == "Partners (1)"
+        groups = app.screen.query_one("#groups", TabBar)
+        assert "PARTNERS" in groups.shown and groups.label("PARTNERS") == "Partners (1)"
         groups.active = "PARTNERS"
         await pilot.pause()
         assert app.screen.query_one("#assets", VirtualTable).row_count == 2
         app.actor = as_user("lena")  # (as `u` does)
         app.data_changed()
         await pilot.pause()
-        assert partners.has_class("-hidden") and groups.active != "PARTNERS"
+        assert "PARTNERS" not in groups.shown and groups.active == "TT_ACCOUNT"
         app.actor = as_user("ava")
         app.data_changed()
         await pilot.pause()
-        assert not partners.has_class("-hidden")
+        assert "PARTNERS" in groups.shown

@@ -627,14 +627,15 @@ async def test_every_asset_list_fits_the_demo_terminal(tmp_path: Path) -> None:
     """At 120x36, the size the README runs the demo in, every Assets list shows all its
     columns: beside a list of the types, Members and Partners were off the right edge (and
     "Owned (claimed)" pushed the pixels' Status off too)."""
-    from textual.widgets import Tab, Tabs
+    from bc_tui.widgets.tab_bar import TabBar
 
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        groups = app.screen.query_one("#groups", Tabs)
+        groups = app.screen.query_one("#groups", TabBar)
         table = app.screen.query_one("#assets", VirtualTable)
-        for tab in groups.query(Tab):
-            groups.active = tab.id or ""
+        assert len(groups.shown) == 6
+        for tab in groups.shown:
+            groups.active = tab
             await pilot.pause()
-            assert table.row_count, tab.id
-            assert table.virtual_size.width <= table.scrollable_content_region.width, tab.id
+            assert table.row_count, tab
+            assert table.virtual_size.width <= table.scrollable_content_region.width, tab
