@@ -249,7 +249,12 @@ class AssetsScreen(AreaScreen):
             return
         partner = self._row_on_show() if self._on_partners() else None
         if not isinstance(partner, PartnerRow):
-            app.notify("Choose Partners, then the partner to remove.", severity="warning")
+            app.notify(
+                "There is no partner to remove."
+                if self._on_partners()
+                else "Choose Partners, then the partner to remove.",
+                severity="warning",
+            )
             return
 
         def confirmed(yes: bool | None) -> None:

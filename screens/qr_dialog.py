@@ -99,14 +99,16 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         self.query_one("#qr-for", Static).update(
             Text(f"@{request.handle} · {labels.scopes(request.scopes)}")
         )
-        code = Text(f"Code {request.token}", style="dim")  # (what the phone can type instead)
-        self.query_one("#qr-token", Static).update(code)
-        self.query_one("#qr-code-under", Static).update(code)
         qr_code = self.query_one("#qr", QrCode)
         message = self.query_one("#qr-message", Static)
         countdown = self.query_one("#countdown", QrCountdown)
         live = status is RequestStatus.NOT_USED
         showing_qr = live and not notification
+        # What the phone can type instead of scanning; only beside the code it spells (a
+        # notification's code was shown while the phone said no code was showing).
+        code = Text(f"Code {request.token}" if showing_qr else "", style="dim")
+        self.query_one("#qr-token", Static).update(code)
+        self.query_one("#qr-code-under", Static).update(code)
         if showing_qr:
             qr_code.show(request.token)
         qr_code.display = showing_qr

@@ -70,6 +70,16 @@ class PartnerService(ServiceBase):
                 f"{existing.name} ({bc_id}) already has {shared} shared: remove the partner "
                 "and add it again to change what it gets."
             )
+        # A partner is a Business Center, known by its ID: under a second name it read as
+        # two partners, and removing either removed both.
+        known = self.repo.first(Partner, bc_id=actor.bc_id, partner_bc_id=bc_id)
+        if known is not None:
+            if known.name.casefold() != clean_name.casefold():
+                raise Conflict(
+                    f"{bc_id} is already a partner, as {known.name}: share more with it "
+                    "under that name."
+                )
+            clean_name = known.name  # (as it was written first)
         partner = Partner(
             bc_id=actor.bc_id,
             partner_bc_id=bc_id,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -89,7 +89,11 @@ class PhonePane(Vertical):
         yield Static(id="phone-title")
         yield Static(id="phone-body")
         yield OptionList(id="phone-items")
-        yield Input(placeholder="Type the code under the QR", id="phone-code")
+        # (Not selected on focus: the first character typed on the list focuses it, see
+        # `on_key`, and the next one would have replaced it.)
+        yield Input(
+            placeholder="Type the code under the QR", id="phone-code", select_on_focus=False
+        )
         yield Static("↑↓ enter · 1-9 · esc back", id="phone-keys")
 
     @property
@@ -237,8 +241,32 @@ class PhonePane(Vertical):
         if session is not None and session.nav.back():
             self.sync()
             self.focus_phone()
-        else:
-            self.screen.focus_next()  # at the top: hand the keys back to the screen
+            return
+        # At the top: hand the keys back to the screen. In the QR dialog nothing else takes
+        # focus, and it came round to the phone again: escape could never cancel the code.
+        taken = self.screen.focus_next()
+        if taken is None or self in taken.ancestors_with_self:
+            self.screen.set_focus(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """On the scanner, what is typed is the code: it goes into the code's field. It
+        went past the phone to the screen instead, and an n in it made the admin's QR code
+        a notification (a digit still taps the item it numbers)."""
+        code = self.query_one("#phone-code", Input)
+        character = event.character
+        if (
+            not code.display
+            or code.has_focus
+            or character is None
+            or not event.is_printable
+            or character.isspace()
+            or (character.isdigit() and 0 < int(character) <= len(self._items))
+        ):
+            return
+        event.stop()
+        event.prevent_default()
+        code.focus()
+        code.insert_text_at_cursor(character)
 
     @on(Input.Submitted, "#phone-code")
     def _typed(self, event: Input.Submitted) -> None:

@@ -137,11 +137,13 @@ async def test_expiry_regenerate_and_notification(tmp_path: Path) -> None:
         second = dialog.request
         assert second.token != first.token
         assert dialog.query_one("#qr").display
+        assert text_of(app, "#qr-token") == f"Code {second.token}"
         await pilot.press("n")
         third = dialog.request
         assert third.method is RequestMethod.NOTIFICATION
         assert app.services.linking.request(second.request_id).status is RequestStatus.CANCELLED
         assert "Notification sent" in text_of(app, "#qr-message")
+        assert text_of(app, "#qr-token") == ""  # (no code shown: none to type or scan)
         app.services.clock.advance(300)  # a notification runs out too: not a "QR code"
         dialog.query_one(QrCountdown).tick()
         await pilot.pause()

@@ -373,3 +373,41 @@ async def test_the_phone_keeps_its_keys_when_its_page_empties_and_takes_none_it_
         await pilot.press("3")
         await pilot.pause()
         assert app.screen.AREA == "members" and not isinstance(app.focused, Input)
+
+
+async def test_a_code_typed_on_the_scanner_goes_into_its_field_not_to_the_dialog(
+    tmp_path: Path,
+) -> None:
+    """Typed with the scanner's list under the keys, the code's letters went on to the QR
+    dialog: an n in it made the admin's code a notification."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr(pilot, "solstice.skin")
+        await pilot.press("p", "1", "1", "1", "1")
+        assert "Scan" in phone_text(app)
+        code = app.screen.query_one("#phone-code", Input)
+        assert not code.has_focus
+        await pilot.press(*"nr-x7")
+        assert code.has_focus and code.value == "nr-x7"
+        request = app.services.linking.request(dialog.request.request_id)
+        assert request.status is RequestStatus.NOT_USED and request.token == dialog.request.token
+        assert app.screen is dialog and dialog.query_one("#qr").display
+
+
+async def test_escape_at_the_phones_top_hands_the_keys_to_the_qr_dialog(tmp_path: Path) -> None:
+    """Nothing else in the dialog takes focus, so it came round to the phone again: with
+    the phone shown, escape could never cancel the code."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr(pilot, "solstice.skin")
+        await pilot.press("p", "1")  # the phone's menu
+        pane = app.screen.query_one(PhonePane)
+        assert pane in app.focused.ancestors_with_self
+        await pilot.press("escape", "escape")  # back to its top, then off the phone
+        assert app.screen is dialog and app.focused is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert app.services.linking.request(dialog.request.request_id).status is (
+            RequestStatus.CANCELLED
+        )

@@ -59,6 +59,20 @@ def test_only_active_assets_and_once_per_type(demo: Services) -> None:
         )
 
 
+def test_a_partner_is_one_business_center_under_one_name(demo: Services) -> None:
+    """Lumen Creative's ID under another name made a second partner of the same Business
+    Center: removing "Other" removed Lumen Creative's shares too."""
+    ava, lumen = as_user("ava"), "7299412200570114050"
+    with pytest.raises(Conflict, match=rf"^{lumen} is already a partner, as Lumen Creative"):
+        demo.partners.add_partner(ava, lumen, "Other", AssetType.AUDIENCE, ["7301900000000000601"])
+    assert {p.name for p in demo.repo.find(Partner, partner_bc_id=lumen)} == {"Lumen Creative"}
+    demo.partners.add_partner(
+        ava, lumen, "lumen creative", AssetType.AUDIENCE, ["7301900000000000601"]
+    )
+    shares = demo.repo.find(Partner, partner_bc_id=lumen)
+    assert len(shares) == 3 and {p.name for p in shares} == {"Lumen Creative"}
+
+
 def test_removing_a_partner_ends_its_access_at_once(demo: Services) -> None:
     lumen = "7299412200570114050"
     assert demo.partners.remove_partner(as_user("ava"), lumen) == 2
