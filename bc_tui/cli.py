@@ -10,6 +10,7 @@ import argparse
 import gc
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -24,7 +25,7 @@ from bc_tui.domain.models import DEFAULT_QR_TTL
 from bc_tui.ids import RandomIds
 from bc_tui.services import Actor, Services
 from bc_tui.store.database import Store
-from bc_tui.store.errors import StoreError
+from bc_tui.store.errors import StoreError, refuse_missing
 from bc_tui.store.repository import Repository
 
 APP_NAME = "bc-tui"
@@ -194,6 +195,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_ssh(args)
     if args.command == "web":
         path = chosen_db_path(args)
+        if not args.demo:
+            refuse_missing(path, start_hint(args.db, " web"))
         _open(path, args, clock)  # (made, with the demo if asked, before serving it)
         from bc_tui.web import serve
 
@@ -240,8 +243,9 @@ def _open(path: Path, args: argparse.Namespace, clock: SystemClock, **options: i
 
 def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
     path = chosen_db_path(args)
-    if not (args.demo or args.account or path.exists()):  # (nothing to open; don't make it)
-        return _fail(f"{path} does not exist yet. Run `bc-tui phone --account @you`.")
+    if not (args.demo or args.account):  # (nothing to open: don't make it)
+        at = f" --db {shlex.quote(str(path))}" if args.db else ""
+        refuse_missing(path, f"Run `bc-tui{at} phone --account @you`.")
     services = _open(path, args, clock)
     phone = (
         services.phone.log_in(args.account)
@@ -266,17 +270,20 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
         gc.enable()  # (if it ended before its first frame, or `main` was called in-process)
 
 
-#: How to make a database the app can open.
-START_HINT = (
-    "Try `bc-tui --demo`, or create one with "
-    "`bc-tui init --name NAME --company COMPANY --email YOU --user-name 'YOUR NAME'`."
-)
+def start_hint(db: Path | None, command: str = "") -> str:
+    """How to make a database the app can open: at `db` if one was named with --db (`init`
+    alone would make the default one), for `command` (" ssh", " web") if it has its own."""
+    at = f" --db {shlex.quote(str(db))}" if db else ""
+    return (
+        f"Try `bc-tui{at}{command} --demo`, or create one with `bc-tui{at} init --name NAME "
+        "--company COMPANY --email YOU --user-name 'YOUR NAME'`."
+    )
 
 
 def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
     path = chosen_db_path(args)
-    if not args.demo and not path.exists():  # (opening it would create it, only to refuse)
-        return _fail(f"{path} does not exist yet. {START_HINT}")
+    if not args.demo:
+        refuse_missing(path, start_hint(args.db))
     services = _open(path, args, clock, qr_ttl=args.qr_ttl)
     if args.user:
         actor: Actor | None = services.views.find_actor(args.user, args.bc)
@@ -286,7 +293,7 @@ def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
     else:
         actor = services.views.default_actor()
     if actor is None:
-        return _fail(f"{path} has no Business Center yet. {START_HINT}")
+        return _fail(f"{path} has no Business Center yet. {start_hint(args.db)}")
     from bc_tui.app import CONFIRM_DWELL, BusinessCenterApp, configure_log
 
     configure_log(Path(platformdirs.user_log_dir(APP_NAME)) / "bc-tui.log")

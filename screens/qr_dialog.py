@@ -94,8 +94,9 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         self.query_one("#qr-title", Static).update(
             kind + (" · notification" if notification else " · scan to approve")
         )
-        # What the code is for, over it, where the column that says so is left out.
-        self.query_one("#qr-caption", Static).update(Text(f"{kind} · @{request.handle}"))
+        # What the code is for, over it, where the column that says so is left out: the
+        # handle first, for an ellipsis cuts a long one's line short (24 characters at most).
+        self.query_one("#qr-caption", Static).update(Text(f"@{request.handle} · {kind}"))
         self.query_one("#qr-for", Static).update(
             Text(f"@{request.handle} · {labels.scopes(request.scopes)}")
         )

@@ -106,23 +106,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _prepare_database(path: Path, demo: bool) -> None:
     """The database the sessions share must hold a Business Center; the demo's is made here."""
+    from bc_tui.cli import start_hint
     from bc_tui.clock import SystemClock
     from bc_tui.ids import RandomIds
     from bc_tui.services import Services
     from bc_tui.services import seed as seeding
     from bc_tui.store.database import Store
+    from bc_tui.store.errors import refuse_missing
 
-    if not demo and not path.exists():  # (opening it would create it, only to refuse)
-        raise ConfigError(
-            f"{path} does not exist yet. Try `bc-tui ssh --demo`, or create it with `bc-tui init`"
-        )
+    if not demo:
+        refuse_missing(path, start_hint(path, " ssh"))
     services = Services(Store(path), SystemClock(), RandomIds())
     if services.views.default_actor() is None:
         if not demo:
-            raise ConfigError(
-                f"{path} has no Business Center yet. Try `bc-tui ssh --demo`, or create one "
-                "with `bc-tui init`"
-            )
+            raise ConfigError(f"{path} has no Business Center yet. {start_hint(path, ' ssh')}")
         seeding.load_demo(services.repo, SystemClock())
 
 

@@ -252,6 +252,18 @@ class DatabaseUnusable(StoreError):
     """
 
 
+def refuse_missing(path: Path, way_in: str) -> None:
+    """Refuse a database file that is not there, without making it (opening it would, and
+    then the app refused the empty file). Any other trouble with the path is left to the
+    opening, which says what it is (a folder that is a file, a name too long, no access)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise DatabaseNotFound(path, f"{path} does not exist yet. {way_in}") from None
+    except OSError:
+        return
+
+
 class DatabaseNotFound(StoreError):
     """The database file does not exist where it must (read-only open, or it was deleted)."""
 
@@ -262,7 +274,7 @@ class DatabaseNotFound(StoreError):
             message
             or (
                 f"{p} does not exist. Check the path given with --db (or BC_TUI_DB); "
-                "`bc-tui --demo` or `bc-tui init` creates a new one."
+                f"`bc-tui --db {_q(p)} init` (or `--demo`) makes a new one there."
             ),
         )
 

@@ -155,21 +155,35 @@ def test_an_empty_database_explains_how_to_start(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.json"
     missing = run("--db", str(fresh))
     assert_one_line_error(missing)
-    assert "does not exist yet" in missing.stderr and "bc-tui --demo" in missing.stderr
+    assert "does not exist yet" in missing.stderr
+    assert f"bc-tui --db {fresh} --demo" in missing.stderr  # (init alone: the default file)
+    assert f"bc-tui --db {fresh} init --name" in missing.stderr
     phone = run("--db", str(fresh), "phone")
     assert_one_line_error(phone)
-    assert "bc-tui phone --account" in phone.stderr
+    assert f"bc-tui --db {fresh} phone --account" in phone.stderr
+    web = run("--db", str(fresh), "web")
+    assert_one_line_error(web)
+    assert f"bc-tui --db {fresh} web --demo" in web.stderr
     assert list(tmp_path.iterdir()) == []
+    # Other trouble with the path is the opening's to explain, in one line too.
+    long_name = run("--db", str(tmp_path / ("a" * 300 + ".json")))
+    assert_one_line_error(long_name)
+    assert "File name too long" in long_name.stderr
+    (tmp_path / "file").write_text("")
+    under_a_file = run("--db", str(tmp_path / "file" / "x.json"))
+    assert_one_line_error(under_a_file)
+    assert "part of its folder path is a file" in under_a_file.stderr
     empty = run("--db", str(fresh), "export")
     assert_one_line_error(empty)
-    assert "bc-tui init" in empty.stderr
+    assert f"bc-tui --db {fresh} init" in empty.stderr
     from bc_tui.store.database import Store
 
     with Store(fresh):  # (an empty database: what opening a new file makes)
         pass
     result = run("--db", str(fresh))
     assert_one_line_error(result)
-    assert "has no Business Center yet" in result.stderr and "bc-tui --demo" in result.stderr
+    assert "has no Business Center yet" in result.stderr
+    assert f"bc-tui --db {fresh} --demo" in result.stderr
 
 
 def test_bad_arguments_are_one_line(tmp_path: Path) -> None:

@@ -426,8 +426,9 @@ async def test_a_paused_reader_holds_the_app_back_until_resumed() -> None:
 def test_a_missing_database_is_refused_and_not_made(tmp_path: Path) -> None:
     """It was made, with its lock file, and then refused for having no Business Center."""
     from bc_tui.ssh import _prepare_database
+    from bc_tui.store.errors import DatabaseNotFound
 
-    with pytest.raises(ConfigError, match="does not exist yet"):
+    with pytest.raises(DatabaseNotFound, match=r"does not exist yet\. Try `bc-tui --db \S+ ssh"):
         _prepare_database(tmp_path / "x.json", demo=False)
     assert list(tmp_path.iterdir()) == []
     _prepare_database(tmp_path / "x.json", demo=True)

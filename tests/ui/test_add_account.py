@@ -210,7 +210,7 @@ async def test_beside_the_phone_at_80_columns_the_code_says_what_it_is_for(
         assert isinstance(dialog, QrDialog) and dialog.has_class("-with-phone")
         caption = dialog.query_one("#qr-caption", Static)
         assert caption.display and not dialog.query_one("#qr-info").display
-        assert str(caption.render()) == "Request access · @solstice.skin"
+        assert str(caption.render()) == "@solstice.skin · Request access"
         under = dialog.query_one("#qr-code-under", Static)
         assert under.display and str(under.render()) == f"Code {dialog.request.token}"
         frame = dialog.query_one(".dialog").region
