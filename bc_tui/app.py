@@ -336,6 +336,19 @@ class BusinessCenterApp(AreasAheadApp):
 
         self.push_screen(BusinessInfoDialog(), done)
 
+    def action_security(self) -> None:
+        """The email domains new members may have (palette: Security settings)."""
+        if not self.explain_if_forbidden(Action.MANAGE_SECURITY):
+            return
+        from bc_tui.screens.security import SecurityDialog
+
+        def done(center: BusinessCenter | None) -> None:
+            if center is not None:
+                domains = ", ".join(center.allowed_email_domains) or "any email domain"
+                self.notify(f"New members of {center.name}: {domains}.", title="Saved")
+
+        self.push_screen(SecurityDialog(), done)
+
     def action_switch_center(self) -> None:
         from bc_tui.screens.picker import PickerDialog
 
@@ -365,6 +378,9 @@ class BusinessCenterApp(AreasAheadApp):
         yield SystemCommand("Switch Business Center", "Key b", self.action_switch_center)
         yield SystemCommand(
             "Business info", "Name, company and time zone (Admins)", self.action_business_info
+        )
+        yield SystemCommand(
+            "Security settings", "Email domains new members may have (Admins)", self.action_security
         )
         yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
         if isinstance(screen, AreaScreen | Dialog):

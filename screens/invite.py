@@ -37,9 +37,17 @@ class InviteDialog(FormDialog[Invitation]):
     ]
 
     def compose(self) -> ComposeResult:
+        app = business_app(self)
+        allowed = app.services.views.business_center(app.actor.bc_id).allowed_email_domains
         with Vertical(classes="dialog"):
             yield Static("Invite members", classes="dialog-title")
             yield Input(placeholder="name@company.com, another@company.com", id="emails")
+            if allowed:  # (said before they are typed, not only when refused)
+                yield Static(
+                    f"Only addresses at {', '.join(allowed)} (Security settings).",
+                    id="invite-domains",
+                    classes="dialog-note",
+                )
             yield Static("Role", classes="dialog-body")
             with Choices(id="role"):
                 for index, (_, label) in enumerate(ROLES):

@@ -63,6 +63,9 @@ class MembersScreen(AreaScreen):
         summary = f"{labels.count(len(rows), 'member')} · {labels.count(admins, 'admin')}"
         if invited:
             summary += f" · {invited:,} invited"
+        allowed = app.services.views.business_center(app.actor.bc_id).allowed_email_domains
+        if allowed:  # (Security settings)
+            summary += f" · new members only at {', '.join(allowed)}"
         if self.query_text:
             summary += f" · filter: {self.query_text}"
         if not rows and not self.query_text and not app.may(Action.VIEW_ASSETS):

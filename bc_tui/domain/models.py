@@ -119,6 +119,8 @@ class BusinessCenter:
     timezone: str
     type: str = "NORMAL"
     balance: int = 0  # minor units the Business Center holds, to recharge ad accounts with
+    #: Security settings: the email domains new members may have (none: any).
+    allowed_email_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ class Action(StrEnum):
     REMOVE_MEMBER = "remove members"
     MANAGE_PARTNERS = "manage partners"
     EDIT_BUSINESS = "change business info"
+    MANAGE_SECURITY = "change security settings"
     VIEW_ACTIVITY = "view the activity log"
     CREATE_AD_ACCOUNT = "create ad accounts"
     VIEW_BILLING = "view billing"
@@ -64,6 +65,7 @@ _MATRIX: dict[Action, tuple[Callable[[Member | None], bool], str]] = {
     Action.REMOVE_MEMBER: (_admin, "only an Admin can remove members"),
     Action.MANAGE_PARTNERS: (_admin, "only an Admin can manage partners"),
     Action.EDIT_BUSINESS: (_admin, "only an Admin can change business info"),
+    Action.MANAGE_SECURITY: (_admin, "only an Admin can change security settings"),
     Action.VIEW_ACTIVITY: (_admin, "only an Admin can see the activity log"),
     Action.CREATE_AD_ACCOUNT: (_admin, "only an Admin can create ad accounts"),
     Action.VIEW_BILLING: (

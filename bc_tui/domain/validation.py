@@ -41,6 +41,36 @@ def email(value: str) -> str:
     return value
 
 
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+#: How many email domains Security settings may allow.
+MAX_EMAIL_DOMAINS = 20
+
+
+def email_domains(value: str) -> tuple[str, ...]:
+    """The email domains Security settings allow, as typed: separated by commas or spaces,
+    "@" before one ignored, in lower case, each once. Empty: any domain."""
+    domains: list[str] = []
+    for word in re.split(r"[\s,;]+", value.strip().lower()):
+        domain = word.removeprefix("@")
+        if not domain or domain in domains:
+            continue
+        if not _DOMAIN.match(domain):
+            raise ValidationError(
+                "email domains", f"{domain[:40]!r} is not a domain", "e.g. company.com"
+            )
+        domains.append(domain)
+    if len(domains) > MAX_EMAIL_DOMAINS:
+        raise ValidationError(
+            "email domains", f"{len(domains)} given", f"allow at most {MAX_EMAIL_DOMAINS}"
+        )
+    return tuple(domains)
+
+
+def email_domain(address: str) -> str:
+    """The domain of a (valid) email address."""
+    return address.rpartition("@")[2]
+
+
 _HANDLE = re.compile(r"^[a-z0-9_.]{2,24}$")
 HANDLE_RULE = "2 to 24 letters, digits, _ or ., not all digits"
 

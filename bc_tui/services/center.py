@@ -122,6 +122,27 @@ class CenterService(ServiceBase):
         return self.business_center(actor.bc_id)
 
     @use_case
+    def update_security(self, actor: Actor, email_domains: str) -> BusinessCenter:
+        """An Admin sets the email domains new members may have (Security settings); empty
+        allows any. Members and invitations already sent stay. Nothing changed: nothing is
+        written."""
+        require(self.membership(actor), Action.MANAGE_SECURITY)
+        center = self.business_center(actor.bc_id)
+        domains = validation.email_domains(email_domains)
+        if set(domains) == set(center.allowed_email_domains):  # (in another order: the same)
+            return center
+        with self.repo.writing() as writer:
+            writer.update(BusinessCenter, {"bc_id": center.bc_id}, allowed_email_domains=domains)
+            self.audit(
+                writer,
+                actor,
+                ActivityType.BUSINESS,
+                f"{self.user_name(actor.user_id)} changed the security settings: new members "
+                + (f"only at {', '.join(domains)}" if domains else "at any email domain"),
+            )
+        return self.business_center(actor.bc_id)
+
+    @use_case
     def assign_member(
         self, actor: Actor, user_id: str, asset_type: AssetType, asset_id: str, role: AssetRole
     ) -> Assignment:

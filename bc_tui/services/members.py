@@ -80,6 +80,7 @@ class MemberService(ServiceBase):
                 "emails", f"{len(emails)} addresses", f"invite at most {MAX_INVITES} at a time"
             )
         addresses = [validation.email(email) for email in emails]
+        allowed = self.business_center(actor.bc_id).allowed_email_domains
         skipped: list[tuple[str, str]] = []
         fresh: list[str] = []
         users = {user.user_email: user for user in self.repo.all(User)}
@@ -89,6 +90,8 @@ class MemberService(ServiceBase):
             member = members.get(user.user_id) if user else None
             if address in fresh:
                 skipped.append((address, "listed twice"))
+            elif allowed and validation.email_domain(address) not in allowed:
+                skipped.append((address, f"Security settings allow only {', '.join(allowed)}"))
             elif member is not None and member.invite_expired(self.clock.now()):
                 skipped.append((address, "their invitation expired — resend it, or revoke it"))
             elif member is not None and member.relation_status is MemberStatus.PENDING:

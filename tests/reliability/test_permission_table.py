@@ -93,6 +93,7 @@ USE_CASES: dict[str, Callable[[Services, Actor], object]] = {
     "center.update_business_info": lambda s, a: s.center.update_business_info(
         a, "Northwind Studio", "Northwind Media Ltd.", "Europe/London"
     ),
+    "center.update_security": lambda s, a: s.center.update_security(a, "northwind.media"),
     "members.invite_members": lambda s, a: s.members.invite_members(
         a, ["x@agency.com"], UserRole.STANDARD
     ),

@@ -170,6 +170,21 @@ def test_assign_ad_account_dialog(snap_compare, tmp_path: Path, size: tuple[int,
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_security_settings_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def open_it(pilot) -> None:
+        await pilot.press("3")
+        pilot.app.action_security()
+        await pilot.pause()
+        field = pilot.app.screen.query_one("Input")
+        field.cursor_blink = False  # a snapshot must not catch the cursor mid-blink
+        field.insert_text_at_cursor("northwind.media, agency")
+        await pilot.press("enter")  # refused in place: "agency" is not a domain
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), run_before=open_it, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_business_info_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     async def open_it(pilot) -> None:
         pilot.app.action_business_info()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from bc_tui.domain.models import (
     AssetRole,
@@ -553,3 +554,40 @@ async def test_partners_tab_counts_partners_and_is_hidden_from_who_cannot_manage
         app.data_changed()
         await pilot.pause()
         assert "PARTNERS" in groups.shown
+
+
+async def test_security_settings_from_the_palette_limit_who_can_be_invited(
+    tmp_path: Path,
+) -> None:
+    """An Admin sets the email domains from the palette; Members and the invite dialog say
+    so, and an address elsewhere is not invited. A Standard member is told it is not theirs."""
+    from bc_tui.screens.security import SecurityDialog
+    from tests.apps import run_command
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3")
+        await run_command(pilot, "Security settings")
+        assert isinstance(app.screen, SecurityDialog)
+        await play(pilot, Typed("northwind"), "enter")
+        assert "'northwind' is not a domain" in str(app.screen.query_one("#error").render())
+        app.screen.query_one("#email-domains", Input).value = ""
+        await play(pilot, Typed("northwind.media"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "new members only at northwind.media" in summary
+        await play(pilot, "i", Typed("x@gmail.com, new@northwind.media"))
+        note = str(app.screen.query_one("#invite-domains").render())
+        assert note == "Only addresses at northwind.media (Security settings)."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.services.repo.first(User, user_email="new@northwind.media") is not None
+        assert app.services.repo.first(User, user_email="x@gmail.com") is None
+        [notice] = [n.message for n in app._notifications if "Invited" in n.message]
+        assert "x@gmail.com (Security settings allow only northwind.media)" in notice
+        app.actor = as_user("lena")
+        app.data_changed()
+        await run_command(pilot, "Security settings")
+        assert isinstance(app.screen, MembersScreen)
+        assert any("change security settings" in n.message for n in app._notifications)

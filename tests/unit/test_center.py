@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bc_tui.clock import FakeClock
 from bc_tui.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from bc_tui.domain.models import (
     AssetLink,
@@ -21,8 +22,10 @@ from bc_tui.domain.models import (
     User,
     UserRole,
 )
+from bc_tui.ids import SeededIds
 from bc_tui.services import Services
 from bc_tui.services.members import MAX_ADMINS
+from bc_tui.store import Store
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -418,3 +421,50 @@ def test_an_asset_is_named_as_this_center_names_it(demo: Services) -> None:
         demo.center.assign_member(
             ava, as_user("diego").user_id, AssetType.ADVERTISER, "7214550918300000201", ADMIN
         )
+
+
+def test_security_settings_limit_the_email_domains_of_new_members(demo: Services) -> None:
+    """DOMAIN: Security settings' email-domain allow-list. An address elsewhere is not
+    invited (with why); members and invitations already there stay; empty allows any."""
+    ava = as_user("ava")
+    center = demo.center.update_security(ava, " @Northwind.media, agency.io northwind.media ")
+    assert center.allowed_email_domains == ("northwind.media", "agency.io")
+    assert events(demo)[-1].activity_log == (
+        "Ava Chen changed the security settings: new members only at northwind.media, agency.io"
+    )
+    reopened = Services(Store(demo.store.path), FakeClock(), SeededIds(1))
+    assert reopened.views.business_center(NORTHWIND).allowed_email_domains == (
+        "northwind.media",
+        "agency.io",
+    )
+    invitation = demo.members.invite_members(
+        ava, ["new.hire@northwind.media", "x@gmail.com", "y@sub.agency.io"], UserRole.STANDARD
+    )
+    [invited] = invitation.invited
+    assert demo.repo.first(User, user_id=invited.user_id).user_email == "new.hire@northwind.media"
+    allow = "Security settings allow only northwind.media, agency.io"
+    assert invitation.skipped == (("x@gmail.com", allow), ("y@sub.agency.io", allow))
+    with pytest.raises(Conflict, match="Nobody new to invite"):
+        demo.members.invite_members(ava, ["z@gmail.com"], UserRole.STANDARD)
+    assert demo.members.resend_invitation(ava, as_user("sam").user_id)  # (freelance.io: stays)
+    logged = len(events(demo))
+    demo.center.update_security(ava, "agency.io, northwind.media, @AGENCY.io")  # (the same)
+    assert len(events(demo)) == logged
+    assert demo.center.update_security(ava, "").allowed_email_domains == ()
+    assert events(demo)[-1].activity_log.endswith("new members at any email domain")
+    assert demo.members.invite_members(ava, ["z@gmail.com"], UserRole.STANDARD).invited
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("northwind", "'northwind' is not a domain"),
+        ("a@b.com", "'a@b.com' is not a domain"),
+        (" ".join(f"d{n}.com" for n in range(21)), "21 given — allow at most 20"),
+    ],
+)
+def test_security_settings_are_checked(demo: Services, typed: str, problem: str) -> None:
+    with pytest.raises(ValidationError, match=problem):
+        demo.center.update_security(as_user("ava"), typed)
+    with pytest.raises(PermissionDenied, match="Only an Admin can change security settings"):
+        demo.center.update_security(as_user("diego"), "northwind.media")

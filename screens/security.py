@@ -1,0 +1,61 @@
+"""Security settings: the email domains new members may have, which an Admin sets.
+
+DOMAIN.md's Security settings also cover 2-step verification; bc-tui has no sign-in to ask
+a second step of, so this dialog holds the allow-list only.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from bc_tui.domain.models import BusinessCenter
+from bc_tui.domain.validation import MAX_EMAIL_DOMAINS
+from bc_tui.screens.base import business_app
+from bc_tui.screens.form import FormDialog
+from bc_tui.widgets.footer import KeysFooter
+
+
+class SecurityDialog(FormDialog[BusinessCenter]):
+    SUBMIT = "Save"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "after_typing('submit')", "Save", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = business_app(self)
+        center = app.services.views.business_center(app.actor.bc_id)
+        with Vertical(classes="dialog"):
+            yield Static(Text(f"Security settings — {center.name}"), classes="dialog-title")
+            yield Static("Email domains new members may have", classes="dialog-body")
+            yield Input(
+                ", ".join(center.allowed_email_domains),
+                placeholder="any domain (e.g. company.com, agency.io)",
+                id="email-domains",
+            )
+            yield self.error_line()
+            yield Static(
+                Text(
+                    f"Up to {MAX_EMAIL_DOMAINS}, separated by commas. An invitation to an "
+                    "address elsewhere is refused. Members and invitations already sent stay. "
+                    "Empty: any domain."
+                ),
+                classes="dialog-note",
+            )
+            yield from self.buttons()
+            yield Static("enter saves · esc cancels", classes="dialog-keys")
+        yield KeysFooter()
+
+    def action_submit(self) -> None:
+        app = business_app(self)
+        result = app.attempt(
+            app.services.center.update_security,
+            self.query_one("#email-domains", Input).value,
+            on_error=self.show_error,
+        )
+        if result.ok:
+            self.dismiss(result.value)
