@@ -457,7 +457,7 @@ class ViewService(ServiceBase):
         for handle, user_id, role in assignments:
             people[handle].append(f"{names.get(user_id, '?')} ({labels.ASSET_ROLE[role]})")
         shared: dict[str, list[str]] = defaultdict(list)
-        for partner in self.repo.find(Partner, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT):
+        for partner in self._partner_shares(actor, visible, AssetType.TT_ACCOUNT):
             for handle in partner.asset_ids:
                 shared[handle].append(f"{partner.name} ({labels.ASSET_ROLE[partner.role]})")
         pending = {
@@ -517,6 +517,21 @@ class ViewService(ServiceBase):
                     found.append((center.name, row.handle))
         return found
 
+    def _partner_shares(
+        self,
+        actor: Actor,
+        visible: set[tuple[AssetType, str]] | None,
+        asset_type: AssetType | None = None,
+    ) -> list[Partner]:
+        """The partners' shares the acting member may see beside the assets: none for one who
+        sees only the assets assigned to them (`visible`), as they see no Partners list
+        either (the names stood in the lists all the same)."""
+        if visible is not None:
+            return []
+        if asset_type is None:
+            return self.repo.find(Partner, bc_id=actor.bc_id)
+        return self.repo.find(Partner, bc_id=actor.bc_id, asset_type=asset_type)
+
     def assets_overview(self, actor: Actor) -> AssetsOverview:
         """Every asset type with its assets, and the partners the Business Center works with.
 
@@ -535,7 +550,7 @@ class ViewService(ServiceBase):
         for key in self.repo.values(Assignment, ("asset_type", "asset_id"), bc_id=actor.bc_id):
             counts[key] += 1
         shared: dict[tuple[AssetType, str], list[str]] = defaultdict(list)
-        for partner in self.repo.find(Partner, bc_id=actor.bc_id):
+        for partner in self._partner_shares(actor, visible):
             for asset_id in partner.asset_ids:
                 shared[partner.asset_type, asset_id].append(partner.name)
         asset_types, asset_ids, relation_types, statuses = self.repo.value_columns(

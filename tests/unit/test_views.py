@@ -331,3 +331,16 @@ def test_an_ended_link_says_what_it_was_not_what_it_is() -> None:
     assert labels.relation(RelationType.OWNER_BC, ended) == "Ownership given up"
     assert labels.relation(RelationType.OWNER_INDIVIDUAL, ended) == "Access ended"
     assert labels.relation(RelationType.OWNER_BC, RelationStatus.BOUND) == "Owned"
+
+
+def test_a_member_who_sees_only_their_assets_sees_no_partners(demo: Services) -> None:
+    """Lena sees no Partners list, but Lumen Creative's name stood beside her accounts."""
+    ava, lena = as_user("ava"), as_user("lena")
+    for actor, expected in ((ava, ("Lumen Creative (Analyst)",)), (lena, ())):
+        rows = {row.handle: row for row in demo.views.tiktok_accounts(actor)}
+        assert rows["brightlane.studio"].partners == expected
+    for actor, expected in ((ava, ("Lumen Creative",)), (lena, ())):
+        overview = demo.views.assets_overview(actor)
+        [accounts] = [g for g in overview.groups if g.asset_type is AssetType.TT_ACCOUNT]
+        [row] = [row for row in accounts.rows if row.asset_id == "brightlane.studio"]
+        assert row.partners == expected
