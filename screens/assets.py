@@ -27,6 +27,7 @@ from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable, by_row, distinct
 
 PARTNERS = "PARTNERS"
+ADVERTISER = AssetType.ADVERTISER.value
 #: Asset types assigned from here (TikTok accounts have their own screen, with multi-select).
 #: The groups whose assets `m` assigns from here (TikTok accounts: on their own screen).
 ASSIGNABLE = {
@@ -76,6 +77,9 @@ class AssetsScreen(AreaScreen):
         #: made on the first filter of those rows: a keystroke then only scans.
         self._haystacks: tuple[tuple[AssetRow | PartnerRow, ...], list[str]] | None = None
         self._summary = ""  # what the summary says of the overview (the filter's part follows)
+        #: A row to put the cursor on once it is shown (a new ad account: the change may be
+        #: heard after the dialog has closed).
+        self._go_to: Hashable | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -107,6 +111,7 @@ class AssetsScreen(AreaScreen):
             text += " · you see only the assets assigned to you"
         self._summary = text
         self._show_group()
+        self._go_to = None  # (shown now, or filtered out: not later, out of the blue)
 
     def filter_changed(self) -> None:
         self._show_group()  # (the overview is the same: only what it shows changes)
@@ -158,6 +163,10 @@ class AssetsScreen(AreaScreen):
             table.move_cursor(row=0)
         shown_rows = self._matching(rows)
         table.show(shown_rows)
+        if self._go_to is not None:
+            with suppress(KeyError):  # (not shown yet: at the next showing)
+                table.move_cursor(row=table.row_index(self._go_to))
+                self._go_to = at = None
         if at is not None:
             with suppress(KeyError):  # (gone: the cursor keeps its place in the list)
                 table.move_cursor(row=table.row_index(at))
@@ -229,6 +238,10 @@ class AssetsScreen(AreaScreen):
                     f"{account.name} ({account.advertiser_id}) is in review; you are its Admin.",
                     title="Ad account created",
                 )
+                # Where it now is (made from another type's list, that list stayed on show).
+                self._go_to = (ADVERTISER, account.advertiser_id)
+                self.query_one(TabBar).active = ADVERTISER
+                self._show_group()
 
         app.push_screen(NewAdAccountDialog(), done)
 
@@ -237,11 +250,28 @@ class AssetsScreen(AreaScreen):
         if not app.explain_if_forbidden(Action.MANAGE_PARTNERS):
             return
 
+        known = {row.partner_bc_id for row in self._overview.partners} if self._overview else set()
+
         def done(partner: Partner | None) -> None:
-            if partner is not None:
+            if partner is None:
+                return
+            shares = labels.count(len(partner.asset_ids), labels.asset_noun(partner.asset_type))
+            if partner.partner_bc_id in known:  # (it was one: "is now a partner" said otherwise)
+                app.notify(f"{partner.name} now has {shares} shared too.", title="Shared")
+            else:
                 app.notify(f"{partner.name} is now a partner.", title="Partner added")
 
-        app.push_screen(PartnerDialog(), done)
+        # Starting with the type on show and, from the list, the asset under the cursor.
+        group, row = self._group(), None
+        if self.query_one("#assets", VirtualTable).has_focus:
+            row = self._row_on_show()
+        app.push_screen(
+            PartnerDialog(
+                AssetType(group) if group not in (None, PARTNERS) else None,
+                row.asset_id if isinstance(row, AssetRow) else None,
+            ),
+            done,
+        )
 
     def action_remove_partner(self) -> None:
         app = self.bc_app

@@ -39,9 +39,11 @@ class PartnerDialog(FormDialog[Partner]):
             yield Input(placeholder="Partner's Business Center ID (digits)", id="partner-id")
             yield Input(placeholder="Partner's name, e.g. Lumen Creative", id="partner-name")
             with Choices(id="partner-type"):
-                for index, asset_type in enumerate(TYPES):
-                    yield Choice(labels.ASSET_TYPE_PLURAL[asset_type], value=index == 0)
-            yield PickList(labels.ASSET_TYPE[TYPES[0]], id="partner-assets")
+                for asset_type in TYPES:
+                    yield Choice(
+                        labels.ASSET_TYPE_PLURAL[asset_type], value=asset_type is self._first
+                    )
+            yield PickList(labels.ASSET_TYPE[self._first], id="partner-assets")
             with Choices(id="partner-role"):
                 for index, (_, label) in enumerate(ROLES):
                     yield Choice(label, value=index == 0)
@@ -49,11 +51,16 @@ class PartnerDialog(FormDialog[Partner]):
             yield from self.buttons()
         yield KeysFooter()
 
-    def __init__(self) -> None:
+    def __init__(self, asset_type: AssetType | None = None, asset_id: str | None = None) -> None:
+        """Shown first: the type on show where `n` was pressed, if a partner can be given
+        it, with the asset under the cursor picked (if it is one that can be shared)."""
         super().__init__()
+        self._first = asset_type if asset_type in TYPES else TYPES[0]
         #: The assets picked of each type: moving through the types with the arrows (each
         #: one chosen in turn) must not lose what was picked of the one come back to.
         self._picks: dict[AssetType, list[str]] = {}
+        if asset_type in TYPES and asset_id is not None:
+            self._picks[self._first] = [asset_id]
         self._shown: AssetType | None = None  # the type the asset list shows
 
     def on_mount(self) -> None:

@@ -85,21 +85,23 @@ class MemberService(ServiceBase):
         fresh: list[str] = []
         users = {user.user_email: user for user in self.repo.all(User)}
         members = {m.user_id: m for m in self.repo.find(Member, bc_id=actor.bc_id)}
+        seen: set[str] = set()
         for address in addresses:
             user = users.get(address)
             member = members.get(user.user_id) if user else None
-            if address in fresh:
+            if address in seen:
                 skipped.append((address, "listed twice"))
-            elif allowed and validation.email_domain(address) not in allowed:
-                skipped.append((address, f"Security settings allow only {', '.join(allowed)}"))
             elif member is not None and member.invite_expired(self.clock.now()):
                 skipped.append((address, "their invitation expired — resend it, or revoke it"))
             elif member is not None and member.relation_status is MemberStatus.PENDING:
                 skipped.append((address, "already invited — resend or revoke that invitation"))
             elif member is not None:
                 skipped.append((address, "already a member"))
+            elif allowed and validation.email_domain(address) not in allowed:
+                skipped.append((address, f"Security settings allow only {', '.join(allowed)}"))
             else:
                 fresh.append(address)
+            seen.add(address)
         if not fresh:
             reasons = "; ".join(f"{email}: {why}" for email, why in skipped)
             raise Conflict(f"Nobody new to invite ({reasons}).")

@@ -133,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
     from bc_tui.cli import chosen_db_path
     from bc_tui.domain.models import DEFAULT_QR_TTL
     from bc_tui.ssh.server import serve
+    from bc_tui.store.errors import StoreError
 
     qr_ttl = getattr(args, "qr_ttl", DEFAULT_QR_TTL)
     options = SshOptions(
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         options.validate()  # before the demo database is written: a refusal changes nothing
         _prepare_database(options.db, args.demo)
-    except ConfigError as error:
+    except (ConfigError, StoreError) as error:  # (a missing or unusable database too)
         print(f"bc-tui: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.dom import DOMNode
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -244,14 +244,19 @@ class PhonePane(Vertical):
             return
         # At the top: hand the keys back to the screen. In the QR dialog nothing else takes
         # focus, and it came round to the phone again: escape could never cancel the code.
+        # A dialog's keys work with nothing focused; the phone's own screen (`bc-tui phone`)
+        # has nothing else to give them to.
         taken = self.screen.focus_next()
-        if taken is None or self in taken.ancestors_with_self:
+        if (taken is None or self in taken.ancestors_with_self) and isinstance(
+            self.screen, ModalScreen
+        ):
             self.screen.set_focus(None)
 
     def on_key(self, event: events.Key) -> None:
-        """On the scanner, what is typed is the code: it goes into the code's field. It
+        """On the scanner, what is typed is the code: it goes into the code's field, as on
+        the phone's keyboard (so r, n and p there are letters, as in any text field). It
         went past the phone to the screen instead, and an n in it made the admin's QR code
-        a notification (a digit still taps the item it numbers)."""
+        a notification. A digit still taps the item it numbers; alt and ctrl keys pass."""
         code = self.query_one("#phone-code", Input)
         character = event.character
         if (
@@ -260,7 +265,8 @@ class PhonePane(Vertical):
             or character is None
             or not event.is_printable
             or character.isspace()
-            or (character.isdigit() and 0 < int(character) <= len(self._items))
+            or "+" in event.key  # (alt+x, ctrl+x: the character alone is not what was meant)
+            or (character in "123456789" and int(character) <= len(self._items))
         ):
             return
         event.stop()

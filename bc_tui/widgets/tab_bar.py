@@ -54,6 +54,8 @@ class TabBar(Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "previous", "Previous tab", show=False),
         Binding("right", "next", "Next tab", show=False),
+        Binding("home", "first", "First tab", show=False),
+        Binding("end", "last", "Last tab", show=False),
         Binding("enter,down", "browse", "Browse", show=False),
     ]
 
@@ -136,6 +138,14 @@ class TabBar(Widget, can_focus=True):
         if self._active:
             self._activate(self._neighbour(self._active, -1))
 
+    def action_first(self) -> None:
+        if shown := self.shown:
+            self._activate(shown[0])
+
+    def action_last(self) -> None:
+        if shown := self.shown:
+            self._activate(shown[-1])
+
     def action_browse(self) -> None:
         self.post_message(self.Browse(self))
 
@@ -173,12 +183,13 @@ class TabBar(Widget, can_focus=True):
             return line
         # Wider than the screen: keep the active tab in view, and say there is more.
         start, end = next(((s, e) for s, e, i in spans if i == self._active), (0, 0))
+        starts = [s for s, _, _ in spans]
         scroll = self._scroll
         if end > scroll + width - 1:  # (a column left for the › after it)
             scroll = end - width + 1
-        if start < scroll + 1:  # (and for the ‹ before it)
-            scroll = max(0, start - 1)
-        self._scroll = scroll = min(scroll, len(line) - width)
+        scroll = min(scroll, len(line) - width, start)
+        # From the start of a label (the ‹ over its leading space), never mid-word.
+        self._scroll = scroll = min((s for s in starts if s >= scroll), default=start)
         more = self.get_component_rich_style("tab-bar--more")
         shown = line[scroll : scroll + width]
         if scroll:

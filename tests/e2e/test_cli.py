@@ -164,6 +164,9 @@ def test_an_empty_database_explains_how_to_start(tmp_path: Path) -> None:
     web = run("--db", str(fresh), "web")
     assert_one_line_error(web)
     assert f"bc-tui --db {fresh} web --demo" in web.stderr
+    ssh = run("--db", str(fresh), "ssh")
+    assert_one_line_error(ssh)
+    assert ssh.returncode == 2 and f"bc-tui --db {fresh} ssh --demo" in ssh.stderr
     assert list(tmp_path.iterdir()) == []
     # Other trouble with the path is the opening's to explain, in one line too.
     long_name = run("--db", str(tmp_path / ("a" * 300 + ".json")))

@@ -13,6 +13,7 @@ from bc_tui.screens.invoice import InvoiceDialog
 from bc_tui.screens.new_ad_account import NewAdAccountDialog
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.transfer import TransferDialog
+from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, burst, demo_app, play, run_command
 from tests.conftest import NORTHWIND, as_user
 
@@ -205,6 +206,10 @@ async def test_admin_creates_an_ad_account_from_assets(tmp_path: Path) -> None:
         created = app.services.repo.first(AdAccount, name="Northwind Tea — EU")
         assert created is not None and created.portfolio is Portfolio.SHARED
         assert any("is in review; you are its Admin" in n for n in notices(app))
+        # Made from TikTok accounts' list: Ad accounts are on show, on the new one.
+        table = app.screen.query_one("#assets", VirtualTable)
+        assert app.screen.query_one("#groups").active == "ADVERTISER"
+        assert table.row_at(table.cursor_row).asset_id == created.advertiser_id
         await play(pilot, "c", Typed("northwind tea — eu"), "enter")
         assert isinstance(app.screen, NewAdAccountDialog)
         error = str(app.screen.query_one("#error", Static).render())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, RadioSet
 
 from bc_tui.domain.models import (
     AssetRole,
@@ -591,3 +591,38 @@ async def test_security_settings_from_the_palette_limit_who_can_be_invited(
         await run_command(pilot, "Security settings")
         assert isinstance(app.screen, MembersScreen)
         assert any("change security settings" in n.message for n in app._notifications)
+
+
+async def test_add_partner_starts_with_the_type_and_asset_on_show(tmp_path: Path) -> None:
+    """n from the ad accounts' list opened on TikTok accounts with nothing picked."""
+    from bc_tui.screens.partner import PartnerDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "right", "enter", "down")  # Ad accounts, the second one
+        row = app.screen.query_one("#assets", VirtualTable)
+        chosen = row.row_at(row.cursor_row)
+        await pilot.press("n")
+        assert isinstance(app.screen, PartnerDialog)
+        assert app.screen.query_one("#partner-type", RadioSet).pressed_index == 1
+        assert app.screen.query_one("#partner-assets", PickList).selected == [chosen.asset_id]
+        await pilot.press("escape", "shift+tab", "left", "n")  # from the types: the type only
+        assert isinstance(app.screen, PartnerDialog)
+        assert app.screen.query_one("#partner-type", RadioSet).pressed_index == 0
+        assert app.screen.query_one("#partner-assets", PickList).selected == []
+
+
+async def test_sharing_more_with_a_partner_says_so(tmp_path: Path) -> None:
+    """The second share with one Business Center said it "is now a partner": it was."""
+    from bc_tui.screens.partner import PartnerDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for tab in ("1", "right"):  # TikTok accounts, then ad accounts
+            await play(pilot, tab, "n", Typed("7299000000000000999"), "tab", Typed("Bright"))
+            assert isinstance(app.screen, PartnerDialog)
+            app.screen.query_one("#partner-assets", PickList).action_toggle()
+            await pilot.press("enter")
+            await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-2:] == ["Bright is now a partner.", "Bright now has 1 ad account shared too."]

@@ -387,6 +387,10 @@ async def test_a_code_typed_on_the_scanner_goes_into_its_field_not_to_the_dialog
         assert "Scan" in phone_text(app)
         code = app.screen.query_one("#phone-code", Input)
         assert not code.has_focus
+        await pilot.press("²", "alt+x")  # (no item's digit: typed; alt+x: not typing)
+        assert app.is_running and code.value == "²"
+        code.value = ""
+        app.screen.query_one("#phone-items").focus()
         await pilot.press(*"nr-x7")
         assert code.has_focus and code.value == "nr-x7"
         request = app.services.linking.request(dialog.request.request_id)
@@ -411,3 +415,18 @@ async def test_escape_at_the_phones_top_hands_the_keys_to_the_qr_dialog(tmp_path
         assert app.services.linking.request(dialog.request.request_id).status is (
             RequestStatus.CANCELLED
         )
+
+
+async def test_escape_at_the_top_of_the_phone_on_its_own_keeps_the_keys_on_it(
+    tmp_path: Path,
+) -> None:
+    """`bc-tui phone` has nothing else to hand the keys to: with none focused, 1-9 and the
+    arrows did nothing until tab."""
+    app = phone_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")  # the menu
+        await pilot.press("escape", "escape")
+        pane = app.screen.query_one(PhonePane)
+        assert app.focused is not None and pane in app.focused.ancestors_with_self
+        await pilot.press("1")
+        assert "Menu" in phone_text(app)

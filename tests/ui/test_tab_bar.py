@@ -76,6 +76,7 @@ async def test_wider_than_the_screen_the_active_tab_stays_in_view() -> None:
         await pilot.press("left")  # round to the last
         shown = line(app)
         assert shown.startswith("‹") and shown.rstrip().endswith("Dates (7)")
+        assert shown[1].isupper()  # (a whole label after the ‹, not "‹ries (0)")
         await pilot.press("left")
         assert "Cherries (0)" in line(app)
         start = line(app).index("Cherries")
@@ -83,3 +84,7 @@ async def test_wider_than_the_screen_the_active_tab_stays_in_view() -> None:
         assert bar.active == "c"
         bar.relabel("c", "Cherries (1,000)")
         assert "Cherries (1,000)" in line(app)
+        await pilot.press("end")
+        assert bar.active == "d" and "Dates (7)" in line(app)
+        await pilot.press("home")
+        assert bar.active == "a" and line(app).startswith(" Apples (3) ")

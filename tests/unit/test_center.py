@@ -444,8 +444,14 @@ def test_security_settings_limit_the_email_domains_of_new_members(demo: Services
     assert demo.repo.first(User, user_id=invited.user_id).user_email == "new.hire@northwind.media"
     allow = "Security settings allow only northwind.media, agency.io"
     assert invitation.skipped == (("x@gmail.com", allow), ("y@sub.agency.io", allow))
-    with pytest.raises(Conflict, match="Nobody new to invite"):
-        demo.members.invite_members(ava, ["z@gmail.com"], UserRole.STANDARD)
+    with pytest.raises(Conflict, match="Nobody new to invite") as refused:
+        demo.members.invite_members(
+            ava, ["z@gmail.com", "z@gmail.com", "sam.okafor@freelance.io"], UserRole.STANDARD
+        )
+    assert str(refused.value) == (  # (what else is wrong with an address comes first)
+        f"Nobody new to invite (z@gmail.com: {allow}; z@gmail.com: listed twice; "
+        "sam.okafor@freelance.io: already invited — resend or revoke that invitation)."
+    )
     assert demo.members.resend_invitation(ava, as_user("sam").user_id)  # (freelance.io: stays)
     logged = len(events(demo))
     demo.center.update_security(ava, "agency.io, northwind.media, @AGENCY.io")  # (the same)
