@@ -56,7 +56,7 @@ class AssetsScreen(AreaScreen):
     ]
     MOVING = (
         ("← →", "On the types: choose one"),
-        ("enter ↓", "From the types into the list (shift+tab back)"),
+        ("enter ↓", "From the types into the list (↑ on its first row: back)"),
     )
     PALETTE = (
         ("Next asset type", "TikTok accounts, ad accounts, pixels... partners (])", "next_group"),
@@ -129,6 +129,10 @@ class AssetsScreen(AreaScreen):
         if self._shown is None or self._shown[1] != self._group():  # (`load` shows the
             self._show_group()  # type it left active itself: 10,000 rows once is enough)
         self.refresh_bindings()
+
+    @on(VirtualTable.PastTheTop, "#assets")
+    def _back_to_the_types(self) -> None:
+        self.query_one(TabBar).focus()
 
     @on(TabBar.Browse, "#groups")
     def _group_chosen(self) -> None:

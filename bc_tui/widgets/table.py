@@ -99,6 +99,17 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         def control(self) -> VirtualTable[object]:
             return self.table
 
+    class PastTheTop(Message):
+        """↑ on the first row: the screen may move on to what is above the table."""
+
+        def __init__(self, table: VirtualTable[object]):
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> VirtualTable[object]:
+            return self.table
+
     class RowSelected(Message):
         """Enter (or a click) on the row under the cursor."""
 
@@ -257,6 +268,8 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
     # -- actions (DataTable's, for a row cursor) ----------------------------------------------
 
     def action_cursor_up(self) -> None:
+        if self._cursor <= 0:
+            self.post_message(self.PastTheTop(self))
         self.move_cursor(row=self._cursor - 1)
 
     def action_cursor_down(self) -> None:

@@ -530,6 +530,10 @@ async def test_assets_types_are_tabs_reached_from_the_list_too(tmp_path: Path) -
         await pilot.press("left_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert groups.active == "TT_ACCOUNT" and table.row_at(0).asset_type is AssetType.TT_ACCOUNT
+        await pilot.press("down", "up")  # the second row, the first
+        assert app.focused is table and table.cursor_row == 0
+        await pilot.press("up")  # past the top: the types
+        assert app.focused is groups and table.cursor_row == 0
 
 
 async def test_partners_tab_counts_partners_and_is_hidden_from_who_cannot_manage_them(
