@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
@@ -44,6 +44,13 @@ class FormDialog(Dialog[T | None]):
 
     def action_submit(self) -> None:
         raise NotImplementedError
+
+    @on(Input.Changed)
+    def _typing_in_view(self, event: Input.Changed) -> None:
+        """What is typed is seen: a refusal scrolls a tall dialog down to its message (at
+        80x24), and the field that kept the focus took the keys out of sight."""
+        if event.input.has_focus:
+            event.input.scroll_visible(animate=False)
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:

@@ -630,3 +630,20 @@ async def test_sharing_more_with_a_partner_says_so(tmp_path: Path) -> None:
             await pilot.pause()
         said = [n.message for n in app._notifications]
         assert said[-2:] == ["Bright is now a partner.", "Bright now has 1 ad account shared too."]
+
+
+async def test_typing_after_a_refusal_brings_the_field_back_into_view(tmp_path: Path) -> None:
+    """At 80x24 the invite dialog scrolls down to its refusal; the address field kept the
+    focus, and what was typed next went into it out of sight."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await play(pilot, "3", "i", Typed("lena.park@northwind.media"), "enter")
+        await pilot.pause()
+        dialog = app.screen
+        emails = dialog.query_one("#emails", Input)
+        assert app.focused is emails and dialog.query_one("#error").display
+        frame = dialog.query_one(".dialog")
+        assert not frame.region.contains_region(emails.region)  # (scrolled to the refusal)
+        await pilot.press("z")
+        await pilot.pause()
+        assert frame.region.contains_region(emails.region)
