@@ -7,7 +7,6 @@ the last four digits, the expiry and the holder, and the inputs are blanked once
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
@@ -21,10 +20,6 @@ class AddCardDialog(FormDialog[str]):
     """Returns the new card's label ('Visa •••• 4242'), or None if cancelled."""
 
     SUBMIT = "Add card"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "after_typing('submit')", "Add card", priority=True),
-    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

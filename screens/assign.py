@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import RadioSet, Static
 
@@ -40,10 +39,6 @@ class AssignDialog(FormDialog[int]):
     """Assigns in one service call; returns how many roles were given or changed."""
 
     SUBMIT = "Assign"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "after_typing('submit')", "Assign", priority=True),
-    ]
 
     def __init__(
         self, handles: list[str], asset_type: AssetType = AssetType.TT_ACCOUNT, names: str = ""

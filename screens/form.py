@@ -6,11 +6,12 @@ and the fix, appears right where the person can correct it) and dismisses with t
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
@@ -21,10 +22,20 @@ T = TypeVar("T")
 
 
 class FormDialog(Dialog[T | None]):
-    """Subclasses bind `enter` to "submit" (with their own words) and implement it."""
+    """Subclasses say what submitting does (`SUBMIT`) and implement `action_submit`: escape
+    cancels, enter submits (once the keys typed before it are in, `after_typing`)."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
-    SUBMIT = "OK"  # the submit button's words
+    SUBMIT = "OK"  # the submit button's words, and enter's in the key bar
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Before Textual's own: it merges each class's BINDINGS as the class is made.
+        if "BINDINGS" not in cls.__dict__:
+            cls.BINDINGS = [
+                Binding("escape", "cancel", "Cancel"),
+                Binding("enter", "after_typing('submit')", cls.SUBMIT, priority=True),
+            ]
+        super().__init_subclass__(**kwargs)
 
     def error_line(self) -> Static:
         error = Static(id="error", classes="dialog-error")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, RadioSet, Static
 
@@ -31,10 +30,6 @@ class InviteDialog(FormDialog[Invitation]):
     """Sends the invitation itself, so a refusal shows here; returns what happened."""
 
     SUBMIT = "Invite"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "after_typing('submit')", "Invite", priority=True),
-    ]
 
     def compose(self) -> ComposeResult:
         app = business_app(self)

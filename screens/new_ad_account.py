@@ -7,7 +7,6 @@ portfolio when the Business Center has a default card.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
@@ -19,10 +18,6 @@ from bc_tui.widgets.footer import KeysFooter
 
 class NewAdAccountDialog(FormDialog[AdAccount]):
     SUBMIT = "Create"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "after_typing('submit')", "Create", priority=True),
-    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -6,7 +6,6 @@ from contextlib import suppress
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, RadioSet, Static
 
@@ -28,10 +27,6 @@ ROLES = (
 
 class PartnerDialog(FormDialog[Partner]):
     SUBMIT = "Add partner"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "after_typing('submit')", "Add partner", priority=True),
-    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

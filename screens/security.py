@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
@@ -21,10 +20,6 @@ from bc_tui.widgets.footer import KeysFooter
 
 class SecurityDialog(FormDialog[BusinessCenter]):
     SUBMIT = "Save"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "after_typing('submit')", "Save", priority=True),
-    ]
 
     def compose(self) -> ComposeResult:
         app = business_app(self)

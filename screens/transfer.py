@@ -9,7 +9,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, RadioSet, Static
 
@@ -36,10 +35,6 @@ class TransferDialog(FormDialog[str]):
     # The amount first: typed into the kind's options, digits vanished, and enter then said
     # the amount was empty. Recharge is chosen already; shift+tab reaches Refund.
     AUTO_FOCUS = "#transfer-amount"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "after_typing('submit')", "Transfer", priority=True),
-    ]
 
     def __init__(self, ad_account: AdAccountRow, bc_balance: int, currency: str) -> None:
         super().__init__()

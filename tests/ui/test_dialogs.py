@@ -281,3 +281,21 @@ async def test_characters_typed_with_the_key_that_opens_a_dialog_go_into_it(
         await pilot.pause()
         assert app.is_running
         assert app.screen.query_one(field, Input).value == typed
+
+
+def test_every_form_dialog_cancels_on_escape_and_submits_on_enter_in_its_words() -> None:
+    """FormDialog makes the two keys from SUBMIT (eight dialogs wrote them out, the same)."""
+    import importlib
+    import pkgutil
+
+    import bc_tui.screens
+    from bc_tui.screens.form import FormDialog
+
+    for module in pkgutil.iter_modules(bc_tui.screens.__path__):
+        importlib.import_module(f"bc_tui.screens.{module.name}")
+    forms = FormDialog.__subclasses__()
+    assert len(forms) >= 8
+    for form in forms:
+        keys = {binding.key: (binding.action, binding.description) for binding in form.BINDINGS}
+        assert keys["escape"] == ("cancel", "Cancel"), form
+        assert keys["enter"] == ("after_typing('submit')", form.SUBMIT), form
