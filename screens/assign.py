@@ -106,13 +106,10 @@ class AssignDialog(FormDialog[int]):
         app = business_app(self)
         people = self.query_one("#people", PickList).selected
         role = self.roles[self.query_one("#asset-role", RadioSet).pressed_index][0]
-        result = app.attempt(
+        self.submit_to(
             app.services.center.assign_members,
             self.asset_type,
             self.handles,
             people,
             role,
-            on_error=self.show_error,
         )
-        if result.ok:
-            self.dismiss(result.value)

@@ -39,12 +39,9 @@ class BusinessInfoDialog(FormDialog[BusinessCenter]):
 
     def action_submit(self) -> None:
         app = business_app(self)
-        result = app.attempt(
+        self.submit_to(
             app.services.center.update_business_info,
             self.query_one("#bc-name", Input).value,
             self.query_one("#bc-company", Input).value,
             self.query_one("#bc-timezone", Input).value,
-            on_error=self.show_error,
         )
-        if result.ok:
-            self.dismiss(result.value)

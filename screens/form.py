@@ -6,6 +6,7 @@ and the fix, appears right where the person can correct it) and dismisses with t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
+from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 
@@ -55,6 +57,13 @@ class FormDialog(Dialog[T | None]):
 
     def action_submit(self) -> None:
         raise NotImplementedError
+
+    def submit_to(self, use_case: Callable[..., T], *args: Any) -> None:
+        """Run the service's use case as the acting user: refused, its message shows here;
+        done, the dialog closes with what it returned."""
+        result = business_app(self).attempt(use_case, *args, on_error=self.show_error)
+        if result.ok:
+            self.dismiss(result.value)
 
     @on(Input.Changed)
     def _typing_in_view(self, event: Input.Changed) -> None:

@@ -80,14 +80,11 @@ class InviteDialog(FormDialog[Invitation]):
         chosen = self.query_one("#invite-assets", PickList).selected
         assets = tuple((AssetType.TT_ACCOUNT, handle) for handle in chosen)
         asset_role = ASSET_ROLES[self.query_one("#invite-asset-role", RadioSet).pressed_index][0]
-        result = app.attempt(
+        self.submit_to(
             app.services.members.invite_members,
             emails,
             role,
             finance,
             assets,
             asset_role,
-            on_error=self.show_error,
         )
-        if result.ok:
-            self.dismiss(result.value)

@@ -37,10 +37,7 @@ class NewAdAccountDialog(FormDialog[AdAccount]):
 
     def action_submit(self) -> None:
         app = business_app(self)
-        result = app.attempt(
+        self.submit_to(
             app.services.billing.create_ad_account,
             self.query_one("#ad-account-name", Input).value,
-            on_error=self.show_error,
         )
-        if result.ok:
-            self.dismiss(result.value)

@@ -89,14 +89,11 @@ class PartnerDialog(FormDialog[Partner]):
     def action_submit(self) -> None:
         app = business_app(self)
         role = ROLES[self.query_one("#partner-role", RadioSet).pressed_index][0]
-        result = app.attempt(
+        self.submit_to(
             app.services.partners.add_partner,
             self.query_one("#partner-id", Input).value,
             self.query_one("#partner-name", Input).value,
             self._asset_type(),
             self.query_one("#partner-assets", PickList).selected,
             role,
-            on_error=self.show_error,
         )
-        if result.ok:
-            self.dismiss(result.value)

@@ -47,10 +47,7 @@ class SecurityDialog(FormDialog[BusinessCenter]):
 
     def action_submit(self) -> None:
         app = business_app(self)
-        result = app.attempt(
+        self.submit_to(
             app.services.center.update_security,
             self.query_one("#email-domains", Input).value,
-            on_error=self.show_error,
         )
-        if result.ok:
-            self.dismiss(result.value)
