@@ -53,7 +53,10 @@ class FormDialog(Dialog[T | None]):
         error = self.query_one("#error", Static)
         error.update(Text(message))
         error.display = True
-        error.scroll_visible()  # a tall dialog on a small terminal scrolls to show it
+        # A tall dialog on a small terminal scrolls to show it, once it is laid out; after
+        # the refresh, in turn with `_typing_in_view`, so a key typed right after enter
+        # (held until the submit has run) is still seen going in.
+        self.call_after_refresh(error.scroll_visible, animate=False, immediate=True)
 
     def action_submit(self) -> None:
         raise NotImplementedError
@@ -70,7 +73,7 @@ class FormDialog(Dialog[T | None]):
         """What is typed is seen: a refusal scrolls a tall dialog down to its message (at
         80x24), and the field that kept the focus took the keys out of sight."""
         if event.input.has_focus:
-            event.input.scroll_visible(animate=False)
+            self.call_after_refresh(event.input.scroll_visible, animate=False, immediate=True)
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:

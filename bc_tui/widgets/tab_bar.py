@@ -191,11 +191,15 @@ class TabBar(Widget, can_focus=True):
         # From the start of a label (the ‹ over its leading space), never mid-word.
         self._scroll = scroll = min((s for s in starts if s >= scroll), default=start)
         more = self.get_component_rich_style("tab-bar--more")
-        shown = line[scroll : scroll + width]
+        right = scroll + width
+        if right < len(line):  # (cut after the last whole label, then the ›)
+            right = max((e for s, e, _ in spans if s >= scroll and e < right), default=right - 1)
+        shown = line[scroll:right]
         if scroll:
             shown = Text("‹", more) + shown[1:]
-        if scroll + width < len(line):
-            shown = shown[:-1] + Text("›", more)
+        if right < len(line):
+            shown.pad_right(width - 1 - len(shown))
+            shown.append("›", more)
         return shown
 
     def on_click(self, event: events.Click) -> None:

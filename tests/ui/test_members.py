@@ -25,7 +25,7 @@ from bc_tui.screens.members import MembersScreen
 from bc_tui.widgets.pick_list import PickList
 from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, demo_app, open_member, play
+from tests.apps import Typed, burst, demo_app, open_member, play
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -647,3 +647,13 @@ async def test_typing_after_a_refusal_brings_the_field_back_into_view(tmp_path: 
         await pilot.press("z")
         await pilot.pause()
         assert frame.region.contains_region(emails.region)
+        emails.value = "lena.park@northwind.media"
+        emails.action_end()
+        burst(app, "enter", "y")  # refused again, with a key in the same read as enter
+        for _ in range(20):  # (bounded: the y waits for the submit)
+            await pilot.pause()
+            if emails.value.endswith("y"):
+                break
+        for _ in range(3):  # (the scrolls come after the next refresh)
+            await pilot.pause()
+        assert emails.value.endswith("mediay") and frame.region.contains_region(emails.region)
