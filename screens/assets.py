@@ -28,8 +28,8 @@ from bc_tui.widgets.table import VirtualTable, by_row, distinct
 
 PARTNERS = "PARTNERS"
 ADVERTISER = AssetType.ADVERTISER.value
-#: Asset types assigned from here (TikTok accounts have their own screen, with multi-select).
-#: The groups whose assets `m` assigns from here (TikTok accounts: on their own screen).
+#: The types whose assets `m` assigns from here (TikTok accounts: on their own screen, with
+#: multi-select).
 ASSIGNABLE = {
     asset_type.value
     for asset_type in (AssetType.ADVERTISER, AssetType.PIXEL, AssetType.CATALOG, AssetType.AUDIENCE)

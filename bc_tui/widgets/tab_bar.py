@@ -18,8 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 
-GAP = ""  # between two labels (each has a space either side)
-
 
 class TabBar(Widget, can_focus=True):
     """Tabs by id, each with a label; some may be hidden. One is active (if any is shown)."""
@@ -170,9 +168,7 @@ class TabBar(Widget, can_focus=True):
         spans: list[tuple[int, int, str]] = []
         tab = self.get_component_rich_style("tab-bar--tab")
         active = self.get_component_rich_style("tab-bar--active")
-        for tab_id in self.shown:
-            if spans:
-                line.append(GAP)
+        for tab_id in self.shown:  # (each with a space either side: two between labels)
             start = len(line)
             line.append(f" {self._labels[tab_id]} ", active if tab_id == self._active else tab)
             spans.append((start, len(line), tab_id))
