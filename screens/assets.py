@@ -73,9 +73,10 @@ class AssetsScreen(AreaScreen):
         #: (acting user, group) of the list on show: the same list again keeps its cursor and
         #: its column widths (a change anywhere reloads the screen).
         self._shown: tuple[Actor, str | None] | None = None
-        #: The rows the filter last searched and the text it searches in each (casefolded),
-        #: made on the first filter of those rows: a keystroke then only scans.
-        self._haystacks: tuple[tuple[AssetRow | PartnerRow, ...], list[str]] | None = None
+        #: The text the filter searches in each row of a type's list (casefolded), made on
+        #: the first filter of those rows: a keystroke then only scans. By the list's id,
+        #: with the list (every type's: their tabs count what matches).
+        self._haystacks: dict[int, tuple[tuple[AssetRow | PartnerRow, ...], list[str]]] = {}
         self._summary = ""  # what the summary says of the overview (the filter's part follows)
         #: A row to put the cursor on once it is shown (a new ad account: the change may be
         #: heard after the dialog has closed).
@@ -97,13 +98,11 @@ class AssetsScreen(AreaScreen):
         app = self.bc_app
         overview = app.services.views.assets_overview(app.actor)
         self._overview = overview
-        groups = self.query_one(TabBar)
-        for group in overview.groups:
-            plural = labels.ASSET_TYPE_PLURAL[group.asset_type]
-            groups.relabel(group.asset_type.value, f"{plural} ({len(group.rows):,})")
-        partners = len({row.partner_bc_id for row in overview.partners})
-        groups.relabel(PARTNERS, f"Partners ({partners:,})")
+        lists = {id(group.rows) for group in overview.groups} | {id(overview.partners)}
+        self._haystacks = {key: kept for key, kept in self._haystacks.items() if key in lists}
+        self._label_types()
         # (Hidden while on show, the next type shows.)
+        groups = self.query_one(TabBar)
         groups.show_tab(PARTNERS, bool(overview.partners) or app.may(Action.MANAGE_PARTNERS))
         total = sum(len(group.rows) for group in overview.groups)
         text = labels.count(total, "asset") + " · ←→ choose a type, enter to browse it"
@@ -114,15 +113,40 @@ class AssetsScreen(AreaScreen):
         self._go_to = None  # (shown now, or filtered out: not later, out of the blue)
 
     def filter_changed(self) -> None:
+        self._label_types()
         self._show_group()  # (the overview is the same: only what it shows changes)
+
+    def _label_types(self) -> None:
+        """Each type's tab with its count; filtered, how many of them match (the list on
+        show said "0 of 2 match" with nothing to say which type held the matches)."""
+        overview = self._overview
+        if overview is None:
+            return
+        groups = self.query_one(TabBar)
+        filtered = bool(self.query_text)
+
+        def count(total: int, shown: int) -> str:
+            return f"{shown:,} of {total:,}" if filtered else f"{total:,}"
+
+        for group in overview.groups:
+            plural = labels.ASSET_TYPE_PLURAL[group.asset_type]
+            shown = len(self._matching(group.rows))
+            groups.relabel(group.asset_type.value, f"{plural} ({count(len(group.rows), shown)})")
+        partners = len({row.partner_bc_id for row in overview.partners})
+        matching = len({row.partner_bc_id for row in self._matching(overview.partners)})
+        groups.relabel(PARTNERS, f"Partners ({count(partners, matching)})")
 
     def _matching(self, rows: tuple[AssetRow | PartnerRow, ...]) -> Sequence[AssetRow | PartnerRow]:
         needle = self.query_text.casefold()
         if not needle:
             return rows
-        if self._haystacks is None or self._haystacks[0] is not rows:
-            self._haystacks = (rows, ["\0".join(_texts(row)).casefold() for row in rows])
-        return [row for row, text in zip(rows, self._haystacks[1], strict=True) if needle in text]
+        kept = self._haystacks.get(id(rows))
+        if kept is None or kept[0] is not rows:
+            kept = self._haystacks[id(rows)] = (
+                rows,
+                ["\0".join(_texts(row)).casefold() for row in rows],
+            )
+        return [row for row, text in zip(rows, kept[1], strict=True) if needle in text]
 
     @on(TabBar.Changed, "#groups")
     def _group_changed(self) -> None:

@@ -415,10 +415,16 @@ async def test_assets_filter_narrows_the_list_and_keys_act_on_what_it_shows(
         table = app.screen.query_one("#assets", VirtualTable)
         assert [table.row_at(i).name for i in range(table.row_count)] == ["Urban Peak — Always on"]
         assert "1 of 4 match the filter: urban" in str(app.screen.query_one("#summary").render())
+        groups = app.screen.query_one("#groups", TabBar)  # (each type says what matches)
+        labels = [groups.label(tab) for tab in ("ADVERTISER", "PIXEL", "PARTNERS")]
+        assert labels == ["Ad accounts (1 of 4)", "Pixels (1 of 2)", "Partners (0 of 1)"]
         urban = table.row_at(0).asset_id
         await pilot.press("enter", "m")
         assert isinstance(app.screen, AssignDialog)
         assert app.screen.handles == [urban]
+        await pilot.press("escape", "escape")  # the dialog, then the filter
+        await pilot.pause()
+        assert groups.label("ADVERTISER") == "Ad accounts (4)"
 
 
 @pytest.mark.parametrize(
