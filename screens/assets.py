@@ -56,6 +56,7 @@ class AssetsScreen(AreaScreen):
     ]
     MOVING = (
         ("← →", "On the types: choose one"),
+        ("home end", "On the types: the first, the last"),
         ("enter ↓", "From the types into the list (↑ on its first row: back)"),
     )
     PALETTE = (
@@ -125,16 +126,18 @@ class AssetsScreen(AreaScreen):
         groups = self.query_one(TabBar)
         filtered = bool(self.query_text)
 
-        def count(total: int, shown: int) -> str:
-            return f"{shown:,} of {total:,}" if filtered else f"{total:,}"
-
+        # ("1/4", not "1 of 4": six such labels still fit 120 columns.)
         for group in overview.groups:
             plural = labels.ASSET_TYPE_PLURAL[group.asset_type]
             shown = len(self._matching(group.rows))
-            groups.relabel(group.asset_type.value, f"{plural} ({count(len(group.rows), shown)})")
-        partners = len({row.partner_bc_id for row in overview.partners})
-        matching = len({row.partner_bc_id for row in self._matching(overview.partners)})
-        groups.relabel(PARTNERS, f"Partners ({count(partners, matching)})")
+            count = f"{shown:,}/{len(group.rows):,}" if filtered else f"{len(group.rows):,}"
+            groups.relabel(group.asset_type.value, f"{plural} ({count})")
+        partners = overview.partners
+        if filtered:
+            count = _partner_count(self._matching(partners), partners, "/")
+        else:
+            count = f"{len(_partners_of(partners)):,}"
+        groups.relabel(PARTNERS, f"Partners ({count})")
 
     def _matching(self, rows: tuple[AssetRow | PartnerRow, ...]) -> Sequence[AssetRow | PartnerRow]:
         needle = self.query_text.casefold()
@@ -200,7 +203,10 @@ class AssetsScreen(AreaScreen):
                 table.move_cursor(row=table.row_index(at))
         summary = self._summary
         if self.query_text:
-            matched = f"{len(shown_rows):,} of {len(rows):,}"
+            if option_id == PARTNERS:  # (partners, as its tab counts, not their shares)
+                matched = _partner_count(shown_rows, rows)
+            else:
+                matched = f"{len(shown_rows):,} of {len(rows):,}"
             summary += f" · {matched} match the filter: {self.query_text}"
         self.query_one(Summary).say(Text(summary))
 
@@ -266,10 +272,13 @@ class AssetsScreen(AreaScreen):
                     f"{account.name} ({account.advertiser_id}) is in review; you are its Admin.",
                     title="Ad account created",
                 )
-                # Where it now is (made from another type's list, that list stayed on show).
+                # Where it now is (made from another type's list, that list stayed on show;
+                # and a filter it does not match hid it).
+                self.action_clear_filter()
                 self._go_to = (ADVERTISER, account.advertiser_id)
                 self.query_one(TabBar).active = ADVERTISER
                 self._show_group()
+                self.focus_table()
 
         app.push_screen(NewAdAccountDialog(), done)
 
@@ -328,6 +337,17 @@ class AssetsScreen(AreaScreen):
             ),
             confirmed,
         )
+
+
+def _partners_of(rows: Sequence[AssetRow | PartnerRow]) -> set[str]:
+    """The partners that rows of the Partners list (one a share) are of."""
+    return {row.partner_bc_id for row in rows if isinstance(row, PartnerRow)}
+
+
+def _partner_count(
+    shown: Sequence[AssetRow | PartnerRow], rows: Sequence[AssetRow | PartnerRow], of: str = " of "
+) -> str:
+    return f"{len(_partners_of(shown)):,}{of}{len(_partners_of(rows)):,}"
 
 
 def _key(row: AssetRow | PartnerRow) -> Hashable:

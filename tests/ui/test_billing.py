@@ -270,3 +270,17 @@ async def test_the_cursor_stays_with_a_card_made_default(tmp_path: Path) -> None
         await pilot.pause()
         assert table.get_row_index(chosen) == 0  # it moved to the top
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == chosen
+
+
+async def test_a_new_ad_account_is_shown_even_where_a_filter_hid_it(tmp_path: Path) -> None:
+    """Made with a filter applied that it does not match, it stayed out of sight: the list
+    showed the filter's matches, the cursor on another account."""
+    app = demo_app(tmp_path, as_user("ava"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "1", "slash", Typed("lumen"), "enter")
+        await play(pilot, "c", Typed("Zeta Alpha"), "enter")
+        await pilot.pause()
+        created = app.services.repo.first(AdAccount, name="Zeta Alpha")
+        table = app.screen.query_one("#assets", VirtualTable)
+        assert app.screen.query_text == "" and app.focused is table
+        assert table.row_at(table.cursor_row).asset_id == created.advertiser_id

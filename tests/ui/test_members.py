@@ -22,6 +22,7 @@ from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.invite import InviteDialog
 from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
+from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.pick_list import PickList
 from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable
@@ -416,8 +417,16 @@ async def test_assets_filter_narrows_the_list_and_keys_act_on_what_it_shows(
         assert [table.row_at(i).name for i in range(table.row_count)] == ["Urban Peak — Always on"]
         assert "1 of 4 match the filter: urban" in str(app.screen.query_one("#summary").render())
         groups = app.screen.query_one("#groups", TabBar)  # (each type says what matches)
+        groups.active = "PARTNERS"  # one partner, two shares: "1 of 1", as its tab counts
+        await pilot.pause()
+        app.screen.query_one(FilterBar).value = "lumen"
+        await pilot.pause()
+        assert "1 of 1 match the filter" in str(app.screen.query_one("#summary").render())
+        app.screen.query_one(FilterBar).value = "urban"
+        groups.active = "ADVERTISER"
+        await pilot.pause()
         labels = [groups.label(tab) for tab in ("ADVERTISER", "PIXEL", "PARTNERS")]
-        assert labels == ["Ad accounts (1 of 4)", "Pixels (1 of 2)", "Partners (0 of 1)"]
+        assert labels == ["Ad accounts (1/4)", "Pixels (1/2)", "Partners (0/1)"]
         urban = table.row_at(0).asset_id
         await pilot.press("enter", "m")
         assert isinstance(app.screen, AssignDialog)
