@@ -239,10 +239,10 @@ class PhoneService(ServiceBase):
     def _request_lines(request: AuthorizationRequest, center: str, me: str) -> list[str]:
         lines = [f"Business Center {center}", f"asks about @{request.handle}:", ""]
         if request.kind is RequestKind.CLAIM_OWNERSHIP:
-            lines += [
-                "Claim ownership: the Business Center will own this account.",
-                "This is permanent, and no other Business Center can claim it.",
-            ]
+            lines.append("Claim ownership: the Business Center will own this account,")
+            lines.append("and use it for ads and reports:")  # (every scope: the owner saw none)
+            lines += [f"• {labels.SCOPE[scope]}" for scope in request.scopes]
+            lines.append("This is permanent, and no other Business Center can claim it.")
         else:
             lines.append("Request access: it may use this account for ads and reports.")
             lines += [f"• {labels.SCOPE[scope]}" for scope in request.scopes]

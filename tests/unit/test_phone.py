@@ -102,7 +102,12 @@ def test_in_another_process_the_scanner_lists_live_codes_and_takes_a_typed_one(
     assert page.takes_code
     demo.phone.scan(nav, f"  {request.token} ")
     lines = demo.phone.page(PHONE, nav.current).lines
-    assert "Claim ownership: the Business Center will own this account." in lines
+    at = lines.index("Claim ownership: the Business Center will own this account,")
+    assert list(lines[at + 1 : at + 4]) == [  # (what it gets: it asked for none, gets all)
+        "and use it for ads and reports:",
+        "• Spark Ads",
+        "• LIVE ads",
+    ]
 
 
 def test_wrong_account_fails_with_the_reason(demo: Services) -> None:
