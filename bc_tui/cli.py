@@ -244,8 +244,7 @@ def _open(path: Path, args: argparse.Namespace, clock: SystemClock, **options: i
 def _run_phone(args: argparse.Namespace, clock: SystemClock) -> int:
     path = chosen_db_path(args)
     if not (args.demo or args.account):  # (nothing to open: don't make it)
-        at = f" --db {shlex.quote(str(path))}" if args.db else ""
-        refuse_missing(path, f"Run `bc-tui{at} phone --account @you`.")
+        refuse_missing(path, f"Run `bc-tui{_db_option(args.db)} phone --account @you`.")
     services = _open(path, args, clock)
     phone = (
         services.phone.log_in(args.account)
@@ -270,10 +269,16 @@ def _run_app(args: argparse.Namespace, clock: SystemClock) -> int:
         gc.enable()  # (if it ended before its first frame, or `main` was called in-process)
 
 
+def _db_option(db: Path | None) -> str:
+    """` --db PATH` for a command to paste, if a file was named with --db (without it, the
+    command works on the default file, not that one)."""
+    return f" --db {shlex.quote(str(db))}" if db else ""
+
+
 def start_hint(db: Path | None, command: str = "") -> str:
-    """How to make a database the app can open: at `db` if one was named with --db (`init`
-    alone would make the default one), for `command` (" ssh", " web") if it has its own."""
-    at = f" --db {shlex.quote(str(db))}" if db else ""
+    """How to make a database the app can open: at `db` if one was named with --db, for
+    `command` (" ssh", " web") if it has its own."""
+    at = _db_option(db)
     return (
         f"Try `bc-tui{at}{command} --demo`, or create one with `bc-tui{at} init --name NAME "
         "--company COMPANY --email YOU --user-name 'YOUR NAME'`."
