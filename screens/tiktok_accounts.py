@@ -178,7 +178,10 @@ class TikTokAccountsScreen(AreaScreen):
         changed = self._chosen ^ self._measured_chosen  # their ✓ changes a width
         if changed or self._chosen:
             by_handle = {row.handle: row for row in rows}
-            self._chosen.intersection_update(by_handle)
+            # Picks a filter hides are kept (the summary counts them): only an account no
+            # longer in the list is let go of.
+            every = app.services.views.tiktok_accounts(app.actor) if self.query_text else rows
+            self._chosen.intersection_update(row.handle for row in every)
             table.remeasure(by_handle[handle] for handle in changed if handle in by_handle)
             self._measured_chosen = set(self._chosen)
         table.show(rows)
@@ -189,7 +192,11 @@ class TikTokAccountsScreen(AreaScreen):
         active = sum(row.relation_status is RelationStatus.BOUND for row in rows)
         summary = f"{labels.count(len(rows), 'account')} · {active:,} active"
         if self._chosen:
-            summary += f" · {len(self._chosen)} selected (m assigns, space unselects)"
+            hidden = len(self._chosen.difference(row.handle for row in rows))
+            summary += f" · {len(self._chosen)} selected"
+            if hidden:
+                summary += f", {hidden} hidden by the filter"
+            summary += " (m assigns, space unselects)"
         if rows and not app.may(Action.VIEW_ALL_ASSETS):
             summary += " · you see only the accounts assigned to you"
         if self.query_text:

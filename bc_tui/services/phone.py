@@ -131,11 +131,14 @@ class PhoneService(ServiceBase):
         except DomainError as error:
             nav.show_result(str(error))
 
-    def scan(self, nav: Navigation, scanned: str) -> None:
-        """Point the camera at a code (or type the code shown under it)."""
+    def scan(self, nav: Navigation, scanned: str) -> bool:
+        """Point the camera at a code (or type the code shown under it); False if it is no
+        Business Center's code (a typo, most likely: the scanner keeps it to correct)."""
         from bc_tui import qr  # QR decoding, loaded when the phone first scans
 
-        nav.open(Page.AUTHORIZE, qr.token_from(scanned))
+        token = qr.token_from(scanned)
+        nav.open(Page.AUTHORIZE, token)
+        return self.linking.by_token(token) is not None
 
     # --- page builders: (phone, the page's arg, the token on the admin's screen) ------------
 
@@ -207,7 +210,15 @@ class PhoneService(ServiceBase):
     def _page_authorize(self, phone: Phone, token: str, _on_screen: str | None) -> PageParts:
         request = self.linking.by_token(token)
         if request is None:
-            return "Scan", ["This is not a Business Center code.", "Ask for a new one."], []
+            return (
+                "Scan",
+                [
+                    "This is not a Business Center code.",
+                    "Typed it? Go back (esc) to correct it: capitals count.",
+                    "Or ask the Business Center for a new one.",
+                ],
+                [],
+            )
         status = request.status_at(self.clock.now())
         if status is RequestStatus.EXPIRED:
             return (

@@ -200,10 +200,10 @@ class PhonePane(Vertical):
             return
         options = self.query_one("#phone-items", OptionList)
         code = self.query_one("#phone-code", Input)
-        if options.display:
+        if code.display and (code.value or not options.display):
+            code.focus()  # (back from a code it did not know: the typed code, to correct)
+        elif options.display:
             options.focus()
-        elif code.display:
-            code.focus()
         else:
             self.focus()  # (`can_focus` on such a page: see `_draw`)
 
@@ -280,8 +280,8 @@ class PhonePane(Vertical):
         session = self.host.phone_session
         if session is None or not event.value.strip():
             return
-        self.host.services.phone.scan(session.nav, event.value)
-        event.input.value = ""
+        if self.host.services.phone.scan(session.nav, event.value):
+            event.input.value = ""  # (a code it does not know stays, to correct on going back)
         self.sync()
         self.focus_phone()
 

@@ -672,3 +672,29 @@ async def test_typing_after_a_refusal_brings_the_field_back_into_view(tmp_path: 
         for _ in range(3):  # (the scrolls come after the next refresh)
             await pilot.pause()
         assert emails.value.endswith("mediay") and frame.region.contains_region(emails.region)
+
+
+async def test_picks_a_filter_hides_are_kept_and_counted(tmp_path: Path) -> None:
+    """Filtering the list does not drop the accounts picked with space: the summary says how
+    many it hides, m assigns them too, and they show again, ticked, when the filter ends."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", VirtualTable)
+        for handle in ("mira.makes", "urbanpeak.outdoors"):  # (the longest handle)
+            table.move_cursor(row=table.row_index(handle))
+            await pilot.press("space")
+        await pilot.press("slash", *"mira", "enter")
+        summary = app.screen.query_one("#summary")
+        assert "2 selected, 1 hidden by the filter" in str(summary.render())
+        await pilot.press("m")
+        assert isinstance(app.screen, AssignDialog)
+        assert app.screen.handles == ["mira.makes", "urbanpeak.outdoors"]
+        await pilot.press("escape", "escape")  # the dialog, then the filter
+        await pilot.pause()
+        assert table.row_count > 1
+        assert "2 selected (m assigns" in str(summary.render())
+        row = table.row_index("urbanpeak.outdoors")
+        assert table.cells_at(row)[0].plain == "✓ @urbanpeak.outdoors"
+        line = table.render_line(row + 1 - int(table.scroll_y)).text  # (+1: the header)
+        assert "✓ @urbanpeak.outdoors " in line  # the column fits its tick

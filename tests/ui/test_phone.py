@@ -207,6 +207,25 @@ async def test_a_wrong_code_on_the_scanner_keeps_the_keys_on_the_phone(tmp_path:
         assert pane in app.focused.ancestors_with_self
 
 
+async def test_a_code_typed_wrong_is_kept_to_correct(tmp_path: Path) -> None:
+    """A typo in a typed code was a dead end: the page said to ask for a new code, and going
+    back showed an empty field. Back on the scanner the typed code is in its field, focused,
+    to correct; a code it knows empties the field."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr(pilot, "solstice.skin")
+        token = dialog.request.token
+        await pilot.press("p", "1", "1", "1", "1")
+        await play(pilot, "tab", Typed(token + "x"), "enter")
+        assert "Go back (esc) to correct it" in phone_text(app)
+        await pilot.press("escape")
+        code = app.screen.query_one("#phone-code", Input)
+        assert app.focused is code and code.value == token + "x"
+        await pilot.press("backspace", "enter")
+        assert "Authorize" in phone_text(app)
+        assert code.value == ""
+
+
 async def test_the_phone_on_its_own_goes_back_from_a_wrong_code(tmp_path: Path) -> None:
     app = phone_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
