@@ -90,7 +90,8 @@ class BusinessCenterApp(AreasAheadApp):
         *(Binding(key, f"area('{area}')", label, show=False) for key, area, label in AREAS),
         Binding("p", "phone", "Phone", tooltip="Show or hide the account owner's phone"),
         Binding("u", "switch_user", "User", tooltip="Switch the acting user"),
-        Binding("b", "switch_center", "Business Center", tooltip="Switch Business Center"),
+        # (short in the key bar, which must fit 120 columns; `?` shows the tooltip)
+        Binding("b", "switch_center", "Switch BC", tooltip="Switch Business Center"),
         Binding("question_mark", "keys", "Keys", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -268,7 +269,10 @@ class BusinessCenterApp(AreasAheadApp):
         """Show the keys of the current screen and the global ones, from the bindings."""
         screen = self.screen
         here = [
-            (binding.key_display or self.get_key_display(binding), binding.description)
+            (
+                binding.key_display or self.get_key_display(binding),
+                binding.tooltip or binding.description,
+            )
             for cls in reversed(type(screen).__mro__)
             if cls.__module__.startswith("bc_tui.")  # ours, not Textual's tab or ctrl+c
             for binding in vars(cls).get("BINDINGS", [])

@@ -49,7 +49,7 @@ class AssetsScreen(AreaScreen):
         # `?` lists these.
         Binding("right_square_bracket", "next_group", "Next type", show=False),
         Binding("left_square_bracket", "previous_group", "Prev type", show=False),
-        Binding("m", "assign", "Assign member"),
+        Binding("m", "assign", "Assign", tooltip="Assign members to this asset"),
         Binding("n", "add_partner", "Add partner"),
         Binding("x", "remove_partner", "Remove partner"),
         Binding("c", "create_ad_account", "New ad account"),
@@ -71,9 +71,9 @@ class AssetsScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self._overview: AssetsOverview | None = None
-        #: (acting user, group) of the list on show: the same list again keeps its cursor and
-        #: its column widths (a change anywhere reloads the screen).
-        self._shown: tuple[Actor, str | None] | None = None
+        #: (acting user, group, whether they see partners) of the list on show: the same list
+        #: again keeps its cursor and its column widths (a change anywhere reloads the screen).
+        self._shown: tuple[Actor, str | None, bool] | None = None
         #: The text the filter searches in each row of a type's list (casefolded), made on
         #: the first filter of those rows: a keystroke then only scans. By the list's id,
         #: with the list (every type's: their tabs count what matches).
@@ -186,11 +186,14 @@ class AssetsScreen(AreaScreen):
             rows = overview.partners
         else:
             rows = next(g for g in overview.groups if g.asset_type.value == option_id).rows
-        shown = (self.bc_app.actor, option_id)
+        # A member who sees only their own assets sees no partners: no Partners column.
+        partners = self.bc_app.may(Action.VIEW_ALL_ASSETS)
+        shown = (self.bc_app.actor, option_id, partners)
         at = table.cursor_key if shown == self._shown else None  # the same list: its asset
         if shown != self._shown:  # another list: start at its top, as a new list does
             self._shown = shown
-            table.set_columns(PARTNER_COLUMNS if option_id == PARTNERS else ASSET_COLUMNS)
+            columns = ASSET_COLUMNS if partners else ASSET_COLUMNS[:-1]  # (cells past go)
+            table.set_columns(PARTNER_COLUMNS if option_id == PARTNERS else columns)
             table.move_cursor(row=0)
         shown_rows = self._matching(rows)
         table.show(shown_rows)

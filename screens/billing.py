@@ -82,7 +82,7 @@ class BillingScreen(AreaScreen):
         Binding("left_square_bracket", "previous_tab", "Prev tab", show=False),
         Binding("a", "add_card", "Add card"),
         Binding("d", "make_default", "Make default"),
-        Binding("x", "remove_card", "Remove card"),
+        Binding("x", "remove_card", "Remove", tooltip="Remove card"),  # (the bar fits 120)
         Binding("t", "transfer", "Transfer"),
         Binding("o", "portfolio", "Portfolio"),
         Binding("enter", "invoice", "Details"),

@@ -38,7 +38,8 @@ class TikTokAccountsScreen(AreaScreen):
     BINDINGS = [
         Binding("a", "add", "Add account"),
         Binding("space", "select", "Select"),
-        Binding("m", "assign", "Assign member"),
+        # Short in the key bar, which must fit 120 columns; `?` says it whole.
+        Binding("m", "assign", "Assign", tooltip="Assign members to the picked accounts"),
         Binding("enter", "details", "Details"),
         Binding("x", "remove", "Remove"),
     ]

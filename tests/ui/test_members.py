@@ -569,10 +569,14 @@ async def test_partners_tab_counts_partners_and_is_hidden_from_who_cannot_manage
         app.data_changed()
         await pilot.pause()
         assert "PARTNERS" not in groups.shown and groups.active == "TT_ACCOUNT"
+        table = app.screen.query_one("#assets", VirtualTable)
+        assert table.column_labels[-1] == "Members"  # nor a Partners column of "—"s
+        assert table.render_line(1).text.rstrip().endswith("Active  1")  # (its Members)
         app.actor = as_user("ava")
         app.data_changed()
         await pilot.pause()
         assert "PARTNERS" in groups.shown
+        assert table.column_labels[-1] == "Partners"
 
 
 async def test_security_settings_from_the_palette_limit_who_can_be_invited(

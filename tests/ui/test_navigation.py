@@ -639,3 +639,47 @@ async def test_every_asset_list_fits_the_demo_terminal(tmp_path: Path) -> None:
             await pilot.pause()
             assert table.row_count, tab
             assert table.virtual_size.width <= table.scrollable_content_region.width, tab
+
+
+async def test_every_key_bar_fits_the_demo_terminal(tmp_path: Path) -> None:
+    """At 120x36 an Admin's key bar shows every key whole on each area and each Assets
+    list: on TikTok accounts it ended "b Business Cente", on Assets "q Q". The long words
+    are in `?` (a binding's tooltip), the bar has the short ones."""
+    from bc_tui.widgets.tab_bar import TabBar
+
+    def cut_keys() -> list[str]:
+        keys = list(app.screen.query(FooterKey))
+        (palette,) = [key for key in keys if key.has_class("-command-palette")]
+        return [
+            f"{key.key} {key.description}"
+            for key in keys
+            if key is not palette and key.region.right > palette.region.x
+        ]
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for area in "12345":
+            await pilot.press(area)
+            await pilot.pause()
+            assert cut_keys() == [], area
+        await pilot.press("1")
+        groups = app.screen.query_one("#groups", TabBar)
+        await pilot.press("enter")  # (into the list: its keys join the bar)
+        for tab in groups.shown:
+            groups.active = tab
+            await pilot.pause()
+            assert cut_keys() == [], tab
+        groups.active = "ADVERTISER"
+        await pilot.pause()
+        await pilot.press("?")
+        assert isinstance(app.screen, HelpScreen)
+        said = dict(row for _, rows in app.screen.sections for row in rows)
+        assert said["b"] == "Switch Business Center"
+        assert said["m"] == "Assign members to this asset"
+    app = demo_app(tmp_path / "finance", as_user("priya"))  # Billing's card keys
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4")
+        for _ in range(5):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert cut_keys() == [], app.screen.query_one("#billing-tabs").active
