@@ -24,7 +24,7 @@ from textual.screen import Screen
 from bc_tui.ahead import AreasAheadApp
 from bc_tui.domain import labels
 from bc_tui.domain.errors import DomainError
-from bc_tui.domain.models import BusinessCenter, Member, Phone, RequestMethod
+from bc_tui.domain.models import BusinessCenter, Member, MemberStatus, Phone, RequestMethod
 from bc_tui.domain.permissions import Action, can, why_not
 from bc_tui.screens.base import AreaScreen
 from bc_tui.screens.dialog import Dialog
@@ -353,6 +353,12 @@ class BusinessCenterApp(AreasAheadApp):
 
         self.push_screen(SecurityDialog(), done)
 
+    def action_accept_invitation(self) -> None:
+        """The acting user, invited and not joined, accepts (palette: Accept the invitation):
+        the screens told them to, and nothing let them."""
+        if self.attempt(self.services.members.accept_invitation).ok:
+            self.notify(f"You joined {self.title}.", title="Invitation accepted")
+
     def action_switch_center(self) -> None:
         from bc_tui.screens.picker import PickerDialog
 
@@ -387,6 +393,13 @@ class BusinessCenterApp(AreasAheadApp):
             "Security settings", "Email domains new members may have (Admins)", self.action_security
         )
         yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
+        member = self.member
+        if member is not None and member.relation_status is MemberStatus.PENDING:
+            yield SystemCommand(
+                "Accept the invitation",
+                f"Join {self.title} (you are invited)",
+                self.action_accept_invitation,
+            )
         if isinstance(screen, AreaScreen | Dialog):
             for title, help_text, action in screen.screen_commands():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette_action(a))

@@ -77,6 +77,12 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
                 classes="dialog-keys",
             )
 
+    @on(Input.Changed, "#handle")
+    def _handle_changed(self) -> None:
+        """What the error said was of the handle as it was: it went on showing beside the
+        options for a handle since corrected."""
+        self.query_one("#error", Static).display = False
+
     @on(Input.Submitted, "#handle")
     def _to_choices(self) -> None:
         self.query_one(ChoiceCard).focus()

@@ -26,6 +26,7 @@ from bc_tui.shell import HOLD_KEYS_AT_MOST, DataChanged
 from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.nav import NavSidebar
+from bc_tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
     from bc_tui.app import BusinessCenterApp
@@ -132,7 +133,7 @@ class AreaScreen(Screen[None]):
             )
         return (
             f"You are invited to {app.title} and have not joined yet: its {what} show once "
-            "you accept the invitation."
+            "you accept the invitation (ctrl+p, Accept the invitation)."
         )
 
     def reload(self) -> None:
@@ -205,7 +206,13 @@ class AreaScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
+        # The row under the cursor stays under it while it matches (`VirtualTable.show`);
+        # once the filter hides it, the cursor starts at the first match.
+        tables = self.query(VirtualTable)
+        before = tables.first().cursor_key if tables else None
         self.filter_changed()
+        if tables and tables.first().cursor_key != before:
+            tables.first().move_cursor(row=0)
 
     def filter_changed(self) -> None:
         """The filter's text changed: show what matches it now."""

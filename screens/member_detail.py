@@ -257,16 +257,18 @@ class MemberDialog(Dialog[None]):
         if self._refused("revoke"):
             return
         app = business_app(self)
+        row = self.detail.member  # type: ignore[union-attr]
 
         def confirmed(yes: bool | None) -> None:
             if yes and app.attempt(app.services.members.revoke_invitation, self.user_id).ok:
-                app.notify("Invitation revoked.")
+                app.notify(f"Invitation to {row.user_email} revoked.")
                 self.dismiss(None)
 
         app.push_screen(
             ConfirmDialog(
-                "Revoke the invitation?",
-                "The invitation stops working and any assets it came with are withdrawn.",
+                f"Revoke {row.user_name}'s invitation?",
+                f"The invitation sent to {row.user_email} stops working, and any assets it "
+                "came with are withdrawn.",
                 "Revoke",
             ),
             confirmed,
@@ -289,4 +291,4 @@ def _roles_lost(count: int) -> str:
         return ""
     if count == 1:
         return " and loses their asset role"
-    return f" and loses all {count:,} of their asset roles"
+    return f" and loses their {count:,} asset roles"

@@ -24,7 +24,7 @@ from bc_tui.widgets.phone import show_phone
 from bc_tui.widgets.qr import QrCode
 
 SCAN_STEPS = (
-    "Profile → ☰ (top right) → Settings and privacy → QR code → scanner (top right) → scan "
+    "Profile → ≡ (top right) → Settings and privacy → QR code → scanner (top right) → scan "
     "→ Authorize"
 )
 INBOX_STEPS = "Inbox → All activity → From TikTok → open the request → Authorize"

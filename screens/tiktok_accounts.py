@@ -315,7 +315,11 @@ class TikTokAccountsScreen(AreaScreen):
         if row.relation_status is not RelationStatus.BOUND:
             state = labels.RELATION_STATUS[row.relation_status].lower()
             title = f"Clear @{handle}?"
-            body = f"The {state} entry for @{handle} is deleted, so you can ask again."
+            body = (
+                f"The {state} entry for @{handle} leaves the list"
+                + (", and its code stops working." if row.pending_until else ".")
+                + " To ask again, press a: no need to clear it first."
+            )
             verb, done_text = "Clear entry", f"Cleared the entry for @{handle}."
         elif row.relation_type is RelationType.OWNER_BC:
             title = f"Give up ownership of @{handle}?"
@@ -327,12 +331,18 @@ class TikTokAccountsScreen(AreaScreen):
             verb, done_text = "Give up ownership", f"Gave up ownership of @{handle}."
         else:
             title = f"Revoke access to @{handle}?"
-            body = (
-                f"The Business Center stops using @{handle}: "
-                f"{labels.count(len(row.members), 'member assignment')} "
-                f"{'goes' if len(row.members) == 1 else 'go'}{_partners_too(row)}. The owner "
-                "keeps the account."
+            members = len(row.members)
+            goes = (
+                f"{labels.count(members, 'member assignment')} {'goes' if members == 1 else 'go'}"
+                if members
+                else "no member is assigned to it"
             )
+            keeps = (
+                "The partner that shared it keeps it."
+                if row.relation_type is RelationType.OWNER_PARTNER
+                else "The owner keeps the account."
+            )
+            body = f"The Business Center stops using @{handle}: {goes}{_partners_too(row)}. {keeps}"
             verb, done_text = "Revoke access", f"Access to @{handle} revoked."
 
         def done(confirmed: bool | None) -> None:

@@ -62,8 +62,8 @@ class MemberService(ServiceBase):
         """Invite several people at once; they are PENDING members until they accept.
 
         `assets` come with the invitation, each with `asset_role` (at most 50, like emails).
-        A malformed address refuses the whole invite (so nothing half-happens); addresses
-        listed twice, members and people already invited are reported in `skipped`.
+        A malformed address refuses the whole invite (so nothing half-happens); members and
+        people already invited are reported in `skipped` (an address listed twice, once).
         """
         require(self.membership(actor), Action.INVITE_MEMBER)
         if len(assets) > MAX_INVITES:
@@ -89,9 +89,9 @@ class MemberService(ServiceBase):
         for address in addresses:
             user = users.get(address)
             member = members.get(user.user_id) if user else None
-            if address in seen:
-                skipped.append((address, "listed twice"))
-            elif member is not None and member.invite_expired(self.clock.now()):
+            if address in seen:  # (its first listing says it all: "x (listed twice)" beside
+                continue  # "Invited x" read as if x had not been invited)
+            if member is not None and member.invite_expired(self.clock.now()):
                 skipped.append((address, "their invitation expired — resend it, or revoke it"))
             elif member is not None and member.relation_status is MemberStatus.PENDING:
                 skipped.append((address, "already invited — resend or revoke that invitation"))

@@ -158,7 +158,7 @@ class PhoneService(ServiceBase):
         unread = self.repo.count(InboxMessage, handle=me)
         inbox = f"Inbox ({unread})" if unread else "Inbox"
         items = [
-            Item("☰ Menu", Do.OPEN, Page.MENU),
+            Item("≡ Menu", Do.OPEN, Page.MENU),
             Item(inbox, Do.OPEN, Page.INBOX),
             Item("Switch account", Do.OPEN, Page.ACCOUNTS),
         ]
@@ -344,6 +344,12 @@ class PhoneService(ServiceBase):
                 return f"Authorized. {center} now owns @{request.handle}."
             return f"Authorized. {center} can now use @{request.handle}."
         if request.status is RequestStatus.DECLINED:
+            if any(link.bc_id == request.bc_id for link in self._links_of(request.handle)):
+                # (a claim declined by an owner who had granted access: that access stays)
+                return (
+                    f"Declined. {center} does not own @{request.handle}: the access you "
+                    "granted it stays."
+                )
             return f"Declined. {center} cannot use @{request.handle}."
         reason = request.reason or "Something went wrong."
         return reason[:1].upper() + reason[1:] + "."

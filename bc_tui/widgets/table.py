@@ -16,6 +16,7 @@ with, so it looks the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from contextlib import suppress
 from operator import attrgetter
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
@@ -162,16 +163,32 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         self._most = 0
 
     def show(self, rows: Sequence[Row]) -> None:
-        """Show these rows (kept by reference: the caller must not change the sequence)."""
+        """Show these rows (kept by reference: the caller must not change the sequence).
+
+        The cursor stays on its row if it is still shown (found by key), else on the same
+        line: it kept the line only, and a filter ended with the cursor on another account
+        than the one the user had been looking at, for the next x or m to act on."""
+        before = self._rows[self._cursor] if self._rows else None
         self._rows = rows
         self._index = None
         self._widths = self._measure(rows)
         self._cursor = self._clamp(self._cursor)
+        if before is not None and rows and rows[self._cursor] is not before:
+            self._cursor = self._where_now(before, self._cursor)
         self._lines.clear()
         total = sum(width + 2 * CELL_PADDING for width in self._widths)
         self.virtual_size = Size(total, len(rows) + 1)
         self.refresh()
         self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def _where_now(self, row: Row, otherwise: int) -> int:
+        """Where `row`, or the row with its key, is now; `otherwise` if it is not shown."""
+        with suppress(ValueError):
+            return self._rows.index(row)  # (the same object, as a filter shows it: C speed)
+        if self._key is not None:
+            with suppress(KeyError):
+                return self.row_index(self._key(row))  # (made again by a change)
+        return otherwise
 
     def refresh_cells(self) -> None:
         """Paint again: the cells of some rows changed without changing their width (a

@@ -139,7 +139,7 @@ async def test_an_approval_on_the_phone_shows_in_the_admin_session(
     # The owner opens the app once the code is up, as in the real flow. (A phone already on
     # its scanner when a code arrives keeps the keys in its "type the code" box.)
     phone = await open_app(server, "phone")
-    await phone.wait_for("1 ☰ Menu")
+    await phone.wait_for("1 ≡ Menu")
     assert len(server.sessions) == 2
     # Menu, Settings and privacy, QR code, Scanner, the live code, Authorize.
     for expected in [

@@ -101,6 +101,8 @@ async def test_a_bad_handle_is_explained_in_the_dialog(tmp_path: Path) -> None:
         app.screen.query_one("#handle").value = ""
         await play(pilot, Typed("northwind.coffee"), "enter", "enter")
         assert "already owns @northwind.coffee" in text_of(app, "#error")
+        await play(pilot, "backspace", Typed("x"), "enter")  # corrected: on to the options
+        assert not app.screen.query_one("#error").display  # (it said "already owns" still)
 
 
 async def test_no_scope_chosen_is_refused_in_place(tmp_path: Path) -> None:

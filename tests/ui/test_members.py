@@ -512,12 +512,26 @@ async def test_the_summary_counts_admins_who_joined_and_says_who_is_invited(
         assert summary == "8 members · 2 admins · 2 invited"
 
 
-async def test_an_invited_person_is_told_why_they_see_no_members(tmp_path: Path) -> None:
+async def test_an_invited_person_is_told_why_they_see_no_members_and_can_join(
+    tmp_path: Path,
+) -> None:
+    """Told to accept the invitation, the invited person had no way to: only an Admin's
+    member details could, for them. The palette has it while they are invited."""
+    from tests.apps import run_command
+
     app = demo_app(tmp_path, as_user("sam"))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("3")
         summary = str(app.screen.query_one("#summary").render())
         assert summary.startswith("You are invited to Northwind Media and have not joined yet")
+        assert summary.endswith("(ctrl+p, Accept the invitation).")
+        await run_command(pilot, "Accept the invitation")
+        assert app.member is not None and app.member.relation_status is MemberStatus.BOUND
+        summary = str(app.screen.query_one("#summary").render())
+        assert summary.startswith("7 members")
+        assert any("You joined Northwind Media" in n.message for n in app._notifications)
+        commands = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Accept the invitation" not in commands and "Keys" in commands
 
 
 async def test_assets_types_are_tabs_reached_from_the_list_too(tmp_path: Path) -> None:
@@ -702,3 +716,21 @@ async def test_picks_a_filter_hides_are_kept_and_counted(tmp_path: Path) -> None
         assert table.cells_at(row)[0].plain == "✓ @urbanpeak.outdoors"
         line = table.render_line(row + 1 - int(table.scroll_y)).text  # (+1: the header)
         assert "✓ @urbanpeak.outdoors " in line  # the column fits its tick
+
+
+async def test_revoking_an_invitation_names_who_it_was_for(tmp_path: Path) -> None:
+    """ "Revoke the invitation?" did not say whose, and "Invitation revoked." not which."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_member(pilot, "sam")
+        await pilot.press("v")
+        assert isinstance(app.screen, ConfirmDialog)
+        shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "Revoke sam.okafor's invitation?" in shown
+        assert "sent to sam.okafor@freelance.io stops working" in shown
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any(
+            n.message == "Invitation to sam.okafor@freelance.io revoked."
+            for n in app._notifications
+        )

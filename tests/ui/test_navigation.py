@@ -8,7 +8,14 @@ import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from bc_tui.domain.models import AssetLink, AssetRole, AssetType, RelationStatus
+from bc_tui.domain.models import (
+    AssetLink,
+    AssetRole,
+    AssetType,
+    RelationStatus,
+    RequestKind,
+    TtAccountRole,
+)
 from bc_tui.screens.account_detail import AccountDetail
 from bc_tui.screens.activity import ActivityScreen
 from bc_tui.screens.assets import AssetsScreen
@@ -683,3 +690,34 @@ async def test_every_key_bar_fits_the_demo_terminal(tmp_path: Path) -> None:
             await pilot.press("right_square_bracket")
             await pilot.pause()
             assert cut_keys() == [], app.screen.query_one("#billing-tabs").active
+
+
+async def test_the_cursor_stays_on_its_account_through_filters_and_changes(
+    tmp_path: Path,
+) -> None:
+    """The cursor kept its line, not its account: a filter ended on another account than the
+    one the user had looked at, for the next x or m to act on. Now a filter starts at its
+    first match unless the account under the cursor matches, ending it keeps that account,
+    and so does a change that adds a row above it."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", VirtualTable)
+        table.move_cursor(row=table.row_index("mira.makes"))
+        await pilot.press("slash", *"north")
+        assert table.cursor_key == "northwind.careers"  # the first match
+        await pilot.press("enter")  # (into the list)
+        await pilot.press("down")
+        assert table.cursor_key == "northwind.coffee"
+        await pilot.press("escape")  # the filter ends
+        assert table.row_count == 9 and table.cursor_key == "northwind.coffee"
+        await pilot.press("slash", *"coffee")
+        assert table.cursor_key == "northwind.coffee"  # (it matches: it stays)
+        await pilot.press("escape", "escape")
+        app.services.linking.request_authorization(
+            app.actor, "aaa.first", RequestKind.REQUEST_ACCESS, (TtAccountRole.POST,)
+        )
+        app.data_changed()
+        await pilot.pause()
+        assert table.row_at(0).handle == "aaa.first"
+        assert table.cursor_key == "northwind.coffee"

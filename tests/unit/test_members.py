@@ -52,7 +52,6 @@ def test_inviting_several_reports_who_was_skipped_and_why(demo: Services) -> Non
     assert [m.relation_status for m in result.invited] == [MemberStatus.PENDING]
     assert result.invited[0].finance_role is FinanceRole.ANALYST
     assert result.skipped == (
-        ("new@agency.com", "listed twice"),
         ("lena.park@northwind.media", "already a member"),
         ("sam.okafor@freelance.io", "already invited — resend or revoke that invitation"),
     )

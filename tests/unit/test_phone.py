@@ -35,7 +35,7 @@ def tap(demo: Services, nav: Navigation, label: str, on_screen: str | None = Non
 
 
 def walk_to_scanner(demo: Services, nav: Navigation) -> None:
-    for label in ("☰ Menu", "Settings and privacy", "QR code", "Scanner"):
+    for label in ("≡ Menu", "Settings and privacy", "QR code", "Scanner"):
         tap(demo, nav, label)
     assert nav.current.page is Page.SCANNER
 
@@ -49,7 +49,7 @@ def test_profile_shows_the_active_account_and_the_others(demo: Services) -> None
     page = demo.phone.page(PHONE, Navigation().current)
     assert page.title == "@solstice.skin"
     assert page.lines == ("Solstice Skincare", "Also logged in here: @jess.outdoors")
-    assert [i.label for i in page.items] == ["☰ Menu", "Inbox (1)", "Switch account"]
+    assert [i.label for i in page.items] == ["≡ Menu", "Inbox (1)", "Switch account"]
 
 
 def test_back_goes_one_step_up_and_stops_at_profile(demo: Services) -> None:
@@ -146,6 +146,24 @@ def test_expired_code_asks_for_a_new_one(demo: Services, clock: FakeClock) -> No
     assert "ask for a new code" in result(demo, nav2)
 
 
+def test_declining_a_claim_says_the_access_granted_before_stays(demo: Services) -> None:
+    """The owner of an account the Business Center has access to declines its claim: the
+    phone said the Business Center "cannot use" the account, but the access stays."""
+    demo.phone.log_in("brightlane.studio", PHONE)
+    claim = demo.linking.request_authorization(
+        as_user("ava"), "brightlane.studio", RequestKind.CLAIM_OWNERSHIP
+    )
+    nav = Navigation()
+    nav.open(Page.AUTHORIZE, claim.token)
+    tap(demo, nav, "Decline")
+    assert result(demo, nav) == (
+        "Declined. Northwind Media does not own @brightlane.studio: the access you granted "
+        "it stays."
+    )
+    link = demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="brightlane.studio")
+    assert link.relation_status is RelationStatus.BOUND
+
+
 def test_inbox_path_after_notify_instead_and_decline(demo: Services) -> None:
     qr = demo.linking.request_authorization(
         as_user("ava"), "solstice.skin", RequestKind.REQUEST_ACCESS, (TtAccountRole.POST,)
@@ -171,7 +189,7 @@ def test_inbox_path_after_notify_instead_and_decline(demo: Services) -> None:
 def test_remove_access_from_the_phone_ends_the_link_and_assignments(demo: Services) -> None:
     demo.phone.log_in("@brightlane.studio", PHONE)
     nav = Navigation()
-    for label in ("☰ Menu", "Settings and privacy", "Business Centers"):
+    for label in ("≡ Menu", "Settings and privacy", "Business Centers"):
         tap(demo, nav, label)
     assert labels_of(demo, nav) == ["Northwind Media — Spark Ads"]
     tap(demo, nav, "Northwind Media")
