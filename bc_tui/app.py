@@ -55,6 +55,8 @@ class BusinessCenterApp(AreasAheadApp):
     """TikTok Business Center in a terminal."""
 
     TITLE = "bc-tui"
+    # (Textual sets it on a screen while another is over it: see `-suspended` in app.tcss)
+    SUSPENDED_SCREEN_CLASS = "-suspended"
     # Every area's stylesheet up front: Textual re-parses all CSS and restyles the whole app
     # each time a screen brings a file it has not seen, which made the first visit to each
     # screen or dialog 100-150 ms slower at any size.

@@ -242,15 +242,18 @@ class PhonePane(Vertical):
             self.sync()
             self.focus_phone()
             return
-        # At the top: hand the keys back to the screen. In the QR dialog nothing else takes
-        # focus, and it came round to the phone again: escape could never cancel the code.
-        # A dialog's keys work with nothing focused; the phone's own screen (`bc-tui phone`)
-        # has nothing else to give them to.
-        taken = self.screen.focus_next()
-        if (taken is None or self in taken.ancestors_with_self) and isinstance(
-            self.screen, ModalScreen
-        ):
-            self.screen.set_focus(None)
+        if isinstance(self.screen, ModalScreen):
+            # At the top in the QR dialog the keys stay on the phone: handed to the dialog, a
+            # run of escapes walking the phone back went on to cancel the admin's code.
+            self.app.notify(
+                "The phone is at its first page. To cancel the QR code, press p to hide the "
+                "phone, then esc.",
+                title="Phone",
+            )
+            return
+        # At the top: hand the keys back to the screen (the phone's own screen, `bc-tui
+        # phone`, has nothing else to give them to: they come round to the phone again).
+        self.screen.focus_next()
 
     def on_key(self, event: events.Key) -> None:
         """On the scanner, what is typed is the code: it goes into the code's field, as on

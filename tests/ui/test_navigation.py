@@ -721,3 +721,22 @@ async def test_the_cursor_stays_on_its_account_through_filters_and_changes(
         await pilot.pause()
         assert table.row_at(0).handle == "aaa.first"
         assert table.cursor_key == "northwind.coffee"
+
+
+async def test_under_a_dialog_the_screens_key_bar_goes(tmp_path: Path) -> None:
+    """A confirmation over TikTok accounts left the screen's key bar in sight, listing keys
+    (? p u b, a m x) that do nothing while the dialog is open."""
+    from bc_tui.widgets.footer import KeysFooter
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        footer = app.screen.query_one(KeysFooter)
+        assert footer.visible
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.pause()
+        assert not footer.visible
+        await pilot.press("escape")
+        await pilot.pause()
+        assert footer.visible

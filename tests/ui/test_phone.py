@@ -417,18 +417,26 @@ async def test_a_code_typed_on_the_scanner_goes_into_its_field_not_to_the_dialog
         assert app.screen is dialog and dialog.query_one("#qr").display
 
 
-async def test_escape_at_the_phones_top_hands_the_keys_to_the_qr_dialog(tmp_path: Path) -> None:
-    """Nothing else in the dialog takes focus, so it came round to the phone again: with
-    the phone shown, escape could never cancel the code."""
+async def test_escape_at_the_phones_top_keeps_the_keys_and_says_how_to_cancel(
+    tmp_path: Path,
+) -> None:
+    """In the QR dialog, escape at the phone's top handed the keys to the dialog, and a run
+    of escapes walking the phone back went on to cancel the admin's code. The keys stay on
+    the phone, which says how to cancel: p hides it, and escape is the dialog's again."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         dialog = await open_qr(pilot, "solstice.skin")
         await pilot.press("p", "1")  # the phone's menu
         pane = app.screen.query_one(PhonePane)
         assert pane in app.focused.ancestors_with_self
-        await pilot.press("escape", "escape")  # back to its top, then off the phone
-        assert app.screen is dialog and app.focused is None
-        await pilot.press("escape")
+        await pilot.press("escape", "escape", "escape", "escape")  # one more than it takes
+        await pilot.pause()
+        assert app.screen is dialog and pane in app.focused.ancestors_with_self
+        assert app.services.linking.request(dialog.request.request_id).status is (
+            RequestStatus.NOT_USED
+        )
+        assert any("press p to hide the phone, then esc" in n.message for n in app._notifications)
+        await pilot.press("p", "escape")
         await pilot.pause()
         assert isinstance(app.screen, TikTokAccountsScreen)
         assert app.services.linking.request(dialog.request.request_id).status is (
