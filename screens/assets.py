@@ -21,7 +21,7 @@ from bc_tui.screens.partner import PartnerDialog
 from bc_tui.services import Actor
 from bc_tui.services.views import AssetRow, AssetsOverview, PartnerRow
 from bc_tui.styles import stylesheet
-from bc_tui.widgets.cells import ad_account_status, plain, relation_status
+from bc_tui.widgets.cells import ad_account_status, clip, plain, relation_status
 from bc_tui.widgets.summary import Summary
 from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable, by_row, distinct
@@ -147,7 +147,8 @@ class AssetsScreen(AreaScreen):
         if kept is None or kept[0] is not rows:
             kept = self._haystacks[id(rows)] = (
                 rows,
-                ["\0".join(_texts(row)).casefold() for row in rows],
+                # (the name whole: a list cuts a long one short)
+                ["\0".join((*_texts(row), row.name)).casefold() for row in rows],
             )
         return [row for row, text in zip(rows, kept[1], strict=True) if needle in text]
 
@@ -370,7 +371,7 @@ def _texts(row: AssetRow | PartnerRow) -> tuple[str, ...]:
             labels.ASSET_ROLE[row.role],
         )
     return (
-        row.name,
+        clip(row.name),
         _id_text(row.asset_type, row.asset_id),
         labels.relation(row.relation_type, row.relation_status),
         _status(row.relation_status, row.account_status).plain,
@@ -385,7 +386,7 @@ def _column_texts(rows: Sequence[AssetRow | PartnerRow]) -> Iterable[Iterable[st
     if not rows or isinstance(rows[0], PartnerRow):
         return by_row(_texts)(rows)  # (a handful)
     return (
-        distinct(rows, str, "name"),
+        distinct(rows, clip, "name"),
         distinct(rows, _id_text, "asset_type", "asset_id"),
         distinct(rows, labels.relation, "relation_type", "relation_status"),
         distinct(rows, lambda *status: _status(*status).plain, "relation_status", "account_status"),

@@ -7,8 +7,10 @@ between the shared portfolio and separate billing, and moves money.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime, timedelta
+from itertools import zip_longest
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -31,9 +33,10 @@ from bc_tui.screens.confirm import ConfirmDialog
 from bc_tui.screens.invoice import InvoiceDialog
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.transfer import TransferDialog
+from bc_tui.services import Actor
 from bc_tui.services.billing_view import AdAccountRow, BillingView, InvoiceStatus
 from bc_tui.styles import stylesheet
-from bc_tui.widgets.cells import ad_account_status, plain
+from bc_tui.widgets.cells import ad_account_status, clip, plain
 from bc_tui.widgets.summary import Summary
 
 TABS = ("overview", "payment-methods", "ad-accounts", "transactions", "invoices")
@@ -101,6 +104,10 @@ class BillingScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self._view: BillingView | None = None
+        #: Whose rows each table holds: another acting member or Business Center starts its
+        #: columns afresh (a DataTable's columns only grow: a long name in one Business Center
+        #: kept every other one's columns off the screen).
+        self._filled_for: dict[str, Actor] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -260,7 +267,7 @@ class BillingScreen(AreaScreen):
             (
                 row.advertiser_id,
                 (
-                    plain(row.name),
+                    plain(clip(row.name)),
                     ad_account_status(row.status),
                     plain("Shared" if row.portfolio is Portfolio.SHARED else "Separate"),
                     amount(row.cash_balance, row.currency, "yellow" if row.low else ""),
@@ -271,7 +278,7 @@ class BillingScreen(AreaScreen):
             )
             for row in view.ad_accounts
         ]
-        self._fill("#ad-account-table", rows)
+        self._fill("#ad-account-table", rows, [row.name for row in view.ad_accounts])
 
     def _fill_transactions(self, view: BillingView, zone: ZoneInfo) -> None:
         rows = [
@@ -308,17 +315,20 @@ class BillingScreen(AreaScreen):
         ]
         self._fill("#invoice-table", rows)
 
-    def _fill(self, selector: str, rows: list[tuple[str, tuple[Text, ...]]]) -> None:
+    def _fill(
+        self, selector: str, rows: list[tuple[str, tuple[Text, ...]]], whole: Sequence[str] = ()
+    ) -> None:
         """Replace a table's rows, keeping the cursor on the same row: the one with the same
         key if it is still there (a change can re-sort: a card made default moves to the top,
         and by row number the cursor was left on the card that `x` would then remove), else
-        the same row number (a reload must not throw the person back to the top)."""
+        the same row number (a reload must not throw the person back to the top). `whole`:
+        each row's text that its cells show cut short (a long name), for the filter."""
         needle = self.query_text.casefold()
         if needle:  # (`/`: the rows with the text in any cell)
             rows = [
                 (key, cells)
-                for key, cells in rows
-                if needle in "\0".join(cell.plain for cell in cells).casefold()
+                for (key, cells), more in zip_longest(rows, whole, fillvalue="")
+                if needle in "\0".join((*(cell.plain for cell in cells), more)).casefold()
             ]
         table = self.query_one(selector, DataTable)
         cursor = table.cursor_row
@@ -326,6 +336,13 @@ class BillingScreen(AreaScreen):
         with suppress(CellDoesNotExist):  # (no rows, or no cursor yet)
             at = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             cursor = keys.index(at) if at in keys else cursor
+        actor = self.bc_app.actor
+        if self._filled_for.setdefault(selector, actor) != actor:
+            self._filled_for[selector] = actor
+            headings = [column.label for column in table.columns.values()]
+            table.clear(columns=True)
+            table.add_columns(*headings)
+            cursor = 0
         table.clear()
         for key, cells in rows:
             table.add_row(*cells, key=key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -106,7 +107,8 @@ class MemberDialog(Dialog[None]):
                 plain(assignment.name),
                 plain(labels.ASSET_ROLE[assignment.role]),
             )
-        if not self.detail.assignments:
+        hidden = self.detail.hidden
+        if not self.detail.assignments and not hidden:
             if row.user_role is UserRole.ADMIN:
                 note = "Admins see every asset."
             elif business_app(self).may(Action.ASSIGN_MEMBER):
@@ -117,6 +119,14 @@ class MemberDialog(Dialog[None]):
             else:
                 note = "No assets yet: joining assigns none, and an Admin assigns them."
             self.query_one("#member-assets", Static).update(Text(note, style="dim"))
+        elif hidden:
+            unseen = Text(
+                f"{'and ' if self.detail.assignments else ''}{labels.count(hidden, 'role')} "
+                "on assets not assigned to you",
+                style="dim",
+            )
+            shown = Group(assets, unseen) if self.detail.assignments else unseen
+            self.query_one("#member-assets", Static).update(shown)
         else:
             self.query_one("#member-assets", Static).update(assets)
         self.refresh_bindings()

@@ -22,7 +22,7 @@ from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import AreaScreen
 from bc_tui.services.views import TikTokAccountRow
 from bc_tui.styles import stylesheet
-from bc_tui.widgets.cells import plain, relation_status
+from bc_tui.widgets.cells import clip, plain, relation_status
 from bc_tui.widgets.summary import Summary
 from bc_tui.widgets.table import VirtualTable, distinct
 
@@ -99,7 +99,7 @@ class TikTokAccountsScreen(AreaScreen):
             self._status_text(row.relation_status, row.pending_until),
             labels.relation(row.relation_type, row.relation_status),
             _access_text(row.scopes),
-            row.display_name,
+            clip(row.display_name),
             _members_text(row.members, row.partners),
         )
 
@@ -110,7 +110,7 @@ class TikTokAccountsScreen(AreaScreen):
             distinct(rows, self._status_text, "relation_status", "pending_until"),
             distinct(rows, labels.relation, "relation_type", "relation_status"),
             distinct(rows, _access_text, "scopes"),
-            distinct(rows, str, "display_name"),
+            distinct(rows, clip, "display_name"),
             distinct(rows, _members_text, "members", "partners"),
         )
 

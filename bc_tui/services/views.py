@@ -131,6 +131,8 @@ class MemberDetail(NamedTuple):
     invited_at: datetime | None
     assignments: tuple[AssignmentRow, ...]
     invite_expires_at: datetime | None = None
+    #: Their roles on assets the acting member may not see (named nowhere else to them).
+    hidden: int = 0
 
 
 class ActivityRow(NamedTuple):
@@ -318,6 +320,9 @@ class ViewService(ServiceBase):
         if row is None or member is None:
             raise NotFound(f"{self.user_name(user_id)} is not a member of this Business Center.")
         names = self._asset_names(actor.bc_id)
+        held = self.repo.find(Assignment, bc_id=actor.bc_id, user_id=user_id)
+        visible = self._visible_assets(actor)  # (a Standard member sees only their own)
+        shown = [a for a in held if visible is None or (a.asset_type, a.asset_id) in visible]
         assignments = tuple(
             sorted(
                 (
@@ -329,12 +334,14 @@ class ViewService(ServiceBase):
                         else names.get((a.asset_type, a.asset_id), a.asset_id),
                         a.role,
                     )
-                    for a in self.repo.find(Assignment, bc_id=actor.bc_id, user_id=user_id)
+                    for a in shown
                 ),
                 key=lambda a: (a.asset_type.value, a.name.casefold()),
             )
         )
-        return MemberDetail(row, member.invited_at, assignments, member.invite_expires_at)
+        return MemberDetail(
+            row, member.invited_at, assignments, member.invite_expires_at, len(held) - len(shown)
+        )
 
     def account_members(self, actor: Actor, handle: str) -> list[tuple[str, str, AssetRole]]:
         """(user_id, name, role) of everyone with a role on one TikTok account, by name."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from bc_tui.domain import labels
@@ -18,6 +19,19 @@ _RELATION_STYLE = {
 def plain(value: object) -> Text:
     """Any value as literal text (a display name like "[bold]x" stays exactly that)."""
     return Text(str(value), no_wrap=True, overflow="ellipsis")
+
+
+#: The most cells a name takes in a list: names may have 100 characters, and one that long
+#: made its column as wide, putting every column after it off the screen.
+NAME_CELLS = 32
+
+
+def clip(name: str) -> str:
+    """`name` as a list shows it: cut to NAME_CELLS, with an ellipsis (it is whole in the
+    details, and a filter searches all of it)."""
+    if cell_len(name) <= NAME_CELLS:
+        return name
+    return set_cell_size(name, NAME_CELLS - 1).rstrip() + "…"
 
 
 _AD_ACCOUNT_STYLE = {

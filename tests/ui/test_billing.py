@@ -284,3 +284,28 @@ async def test_a_new_ad_account_is_shown_even_where_a_filter_hid_it(tmp_path: Pa
         table = app.screen.query_one("#assets", VirtualTable)
         assert app.screen.query_text == "" and app.focused is table
         assert table.row_at(table.cursor_row).asset_id == created.advertiser_id
+
+
+async def test_another_business_centers_ad_accounts_start_with_columns_of_their_own(
+    tmp_path: Path,
+) -> None:
+    """A table's columns only grew: after a 100-character name in Northwind Media, Labs' ad
+    accounts showed only their names, the rest off the screen. (Such a name is cut to 32
+    cells in the list now.)"""
+    from tests.conftest import LABS
+
+    app = demo_app(tmp_path, as_user("priya"))
+    app.services.billing.create_ad_account(as_user("ava"), "X" * 100)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS)
+        table = app.screen.query_one("#ad-account-table", DataTable)
+        first = next(iter(table.columns.values()))
+        assert first.content_width == 32  # (cut, with an ellipsis)
+        await play(pilot, "slash", Typed("XXXXX" * 10), "enter")  # (past the cut)
+        assert table.row_count == 1
+        await pilot.press("escape")
+        app.actor = as_user("ava", LABS)  # (as `b` does: Ava manages Labs' money)
+        app.data_changed()
+        await pilot.pause()
+        first = next(iter(table.columns.values()))
+        assert table.row_count and first.content_width < 25

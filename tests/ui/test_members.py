@@ -141,6 +141,9 @@ async def test_standard_member_sees_details_but_no_actions(tmp_path: Path) -> No
     app = demo_app(tmp_path, as_user("lena"))
     async with app.run_test(size=(120, 36)) as pilot:
         await open_member(pilot, "diego")
+        # (Diego's assets are not Lena's: she is told how many, not which)
+        said = app.screen.query_one("#member-assets").render()
+        assert str(said) == "3 roles on assets not assigned to you"
         await pilot.press("r", "x")
         assert member(app, "diego").user_role is UserRole.STANDARD
         assert isinstance(app.screen, MemberDialog)

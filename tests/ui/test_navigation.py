@@ -740,3 +740,22 @@ async def test_under_a_dialog_the_screens_key_bar_goes(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert footer.visible
+
+
+async def test_a_long_name_is_cut_in_the_lists_and_whole_in_the_filter(tmp_path: Path) -> None:
+    """A 100-character ad account name made the Name column as wide, and every column after
+    it was off the screen. Lists cut it to 32 cells; the filter still finds its end."""
+    from bc_tui.widgets.tab_bar import TabBar
+
+    app = demo_app(tmp_path)
+    app.services.billing.create_ad_account(app.actor, "Q" * 90 + " tail")
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.screen.query_one("#groups", TabBar).active = "ADVERTISER"
+        await pilot.pause()
+        table = app.screen.query_one("#assets", VirtualTable)
+        names = [table.cells_at(row)[0].plain for row in range(table.row_count)]
+        row = names.index("Q" * 31 + "…")
+        line = table.render_line(row + 1).text  # (+1: the header)
+        assert "In review  1" in line and line.rstrip().endswith("—")  # every column in sight
+        await pilot.press("slash", *"tail")
+        assert table.row_count == 1

@@ -186,6 +186,23 @@ def test_ago_reads_like_an_inbox() -> None:
     ]
 
 
+def test_member_detail_names_only_the_assets_the_viewer_may_see(demo: Services) -> None:
+    """A Standard member sees only the assets assigned to them, and saw every asset another
+    member holds a role on named in that member's details; the others are counted."""
+    demo.center.assign_member(
+        as_user("ava"),
+        as_user("diego").user_id,
+        AssetType.TT_ACCOUNT,
+        "brightlane.studio",
+        AssetRole.ANALYST,
+    )
+    detail = demo.views.member_detail(as_user("lena"), as_user("diego").user_id)
+    assert [a.name for a in detail.assignments] == ["@brightlane.studio"]
+    assert detail.hidden == 3
+    everything = demo.views.member_detail(as_user("ava"), as_user("diego").user_id)
+    assert len(everything.assignments) == 4 and everything.hidden == 0
+
+
 def test_member_detail_lists_every_assignment(demo: Services) -> None:
     detail = demo.views.member_detail(as_user("ava"), as_user("lena").user_id)
     assert detail.member.user_name == "Lena Park"
