@@ -50,6 +50,8 @@ class AssetsScreen(AreaScreen):
         Binding("right_square_bracket", "next_group", "Next type", show=False),
         Binding("left_square_bracket", "previous_group", "Prev type", show=False),
         Binding("m", "assign", "Assign", tooltip="Assign members to this asset"),
+        # (not in the bar, which has no room left at 120 columns: `?` lists it)
+        Binding("enter", "details", "Details", show=False, tooltip="The asset and its members"),
         Binding("n", "add_partner", "Add partner"),
         Binding("x", "remove_partner", "Remove partner"),
         Binding("c", "create_ad_account", "New ad account"),
@@ -63,6 +65,7 @@ class AssetsScreen(AreaScreen):
         ("Next asset type", "TikTok accounts, ad accounts, pixels... partners (])", "next_group"),
         ("Previous asset type", "([)", "previous_group"),
         ("Assign a new member", "Give members a role on the selected asset", "assign"),
+        ("Asset details", "The selected asset and who works on it: r, x (enter)", "details"),
         ("Add partner", "Share assets with another Business Center", "add_partner"),
         ("Remove partner", "End a partner's access to everything shared with it", "remove_partner"),
         ("Create ad account", "A new ad account, with you as its Admin", "create_ad_account"),
@@ -254,7 +257,33 @@ class AssetsScreen(AreaScreen):
 
         app.push_screen(AssignDialog([row.asset_id], row.asset_type, row.name), done)
 
+    @on(VirtualTable.RowSelected, "#assets")
+    def _row_chosen(self) -> None:
+        if not self.dialog_open:
+            self.action_details()
+
+    def action_details(self) -> None:
+        """Enter: the asset in full, and who works on it (r, x change or remove a role: on
+        any but a TikTok account no key could take a role back)."""
+        row = self._row_on_show()
+        if not isinstance(row, AssetRow):
+            return  # (a partner's row: x removes it, n adds to it)
+        if row.asset_type is AssetType.TT_ACCOUNT:
+            from bc_tui.screens.account_detail import AccountDetail
+
+            app = self.bc_app
+            accounts = app.services.views.tiktok_accounts(app.actor)
+            found = next((a for a in accounts if a.handle == row.asset_id), None)
+            if found is not None:
+                self.app.push_screen(AccountDetail(found))
+            return
+        from bc_tui.screens.asset_detail import AssetDetail
+
+        self.app.push_screen(AssetDetail(row))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "details":
+            return not self._on_partners()
         if action == "assign":
             return self.bc_app.may(Action.ASSIGN_MEMBER) and self._group() in ASSIGNABLE
         if action == "add_partner":

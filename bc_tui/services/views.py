@@ -343,16 +343,23 @@ class ViewService(ServiceBase):
             row, member.invited_at, assignments, member.invite_expires_at, len(held) - len(shown)
         )
 
-    def account_members(self, actor: Actor, handle: str) -> list[tuple[str, str, AssetRole]]:
-        """(user_id, name, role) of everyone with a role on one TikTok account, by name."""
+    def asset_members(
+        self, actor: Actor, asset_type: AssetType, asset_id: str
+    ) -> list[tuple[str, str, AssetRole]]:
+        """(user_id, name, role) of everyone with a role on one asset, by name."""
         names = self.user_names()
         found = [
             (a.user_id, names.get(a.user_id, a.user_id), a.role)
             for a in self.repo.find(
-                Assignment, bc_id=actor.bc_id, asset_type=AssetType.TT_ACCOUNT, asset_id=handle
+                Assignment, bc_id=actor.bc_id, asset_type=asset_type, asset_id=asset_id
             )
         ]
         return sorted(found, key=lambda entry: entry[1].casefold())
+
+    def asset_row(self, actor: Actor, asset_type: AssetType, asset_id: str) -> AssetRow | None:
+        """One asset as the Assets list shows it; None if the list has it no more."""
+        group = next(g for g in self.assets_overview(actor).groups if g.asset_type is asset_type)
+        return next((row for row in group.rows if row.asset_id == asset_id), None)
 
     def assignable_assets(self, actor: Actor, asset_type: AssetType) -> list[AssetRow]:
         """The active assets of one type: the ones people can be given a role on."""

@@ -170,6 +170,12 @@ def test_assign_ad_account_dialog(snap_compare, tmp_path: Path, size: tuple[int,
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_ad_account_detail(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    steps = keys("1", "right", "enter", "enter")  # Brightlane — Launch and its members
+    assert snap_compare(demo_app(tmp_path), run_before=steps, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_security_settings_dialog(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     async def open_it(pilot) -> None:
         await pilot.press("3")

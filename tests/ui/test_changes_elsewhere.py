@@ -63,7 +63,7 @@ async def test_account_details_drop_an_assignment_removed_elsewhere(tmp_path: Pa
             as_user("marcus"), LENA, AssetType.TT_ACCOUNT, "brightlane.studio"
         )
         await noticed(app, pilot)
-        members = app.screen.query_one("#account-members", OptionList)
+        members = app.screen.query_one("#asset-members", OptionList)
         assert str(members.get_option_at_index(0).prompt).startswith("No one is assigned yet")
         await pilot.press("r")  # nothing to change: no role given back
         assert app.services.repo.find(Assignment, asset_id="brightlane.studio") == []
@@ -216,7 +216,7 @@ async def test_account_details_list_members_assigned_again(tmp_path: Path) -> No
             ava, LENA, AssetType.TT_ACCOUNT, "brightlane.studio", AssetRole.OPERATOR
         )
         await noticed(app, pilot)
-        members = app.screen.query_one("#account-members", OptionList)
+        members = app.screen.query_one("#asset-members", OptionList)
         assert not members.disabled  # it could not be focused or moved through any more
 
 
@@ -230,5 +230,5 @@ async def test_account_details_show_a_link_ended_elsewhere(tmp_path: Path) -> No
         other_app(tmp_path).center.remove_tiktok_account(as_user("ava"), "brightlane.studio")
         await noticed(app, pilot)
         assert dialog.row.relation_status is RelationStatus.UNBOUND  # its facts say Ended
-        note = str(dialog.query_one("#account-note", Static).render())
+        note = str(dialog.query_one("#asset-note", Static).render())
         assert note.startswith("This link has ended")

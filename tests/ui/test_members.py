@@ -737,3 +737,50 @@ async def test_revoking_an_invitation_names_who_it_was_for(tmp_path: Path) -> No
             n.message == "Invitation to sam.okafor@freelance.io revoked."
             for n in app._notifications
         )
+
+
+async def test_a_role_on_an_ad_account_is_changed_and_taken_back_from_its_details(
+    tmp_path: Path,
+) -> None:
+    """On any asset but a TikTok account no key could take a role back, and enter on the
+    Assets list did nothing. Enter shows the asset and its members: r gives the next role,
+    x removes one (after asking)."""
+    from bc_tui.screens.asset_detail import AssetDetail
+
+    app = demo_app(tmp_path)
+    lena = as_user("lena").user_id
+    launch = "7214550918300000102"  # Brightlane — Launch: Lena is its Operator
+
+    def role() -> AssetRole | None:
+        found = app.services.repo.first(
+            Assignment,
+            bc_id=NORTHWIND,
+            user_id=lena,
+            asset_type=AssetType.ADVERTISER,
+            asset_id=launch,
+        )
+        return found.role if found else None
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1")
+        app.screen.query_one("#groups", TabBar).active = "ADVERTISER"
+        await pilot.press("enter")  # into the list
+        table = app.screen.query_one("#assets", VirtualTable)
+        table.move_cursor(row=table.row_index(("ADVERTISER", launch)))
+        await pilot.press("enter")
+        assert isinstance(app.screen, AssetDetail)
+        members = [str(o.prompt) for o in app.screen.query_one("#asset-members").options]
+        assert members == ["Lena Park — Operator"]
+        await pilot.press("r")
+        assert role() is AssetRole.ANALYST
+        await pilot.press("r")
+        assert role() is AssetRole.ADMIN  # (round again: Admin, Operator, Analyst)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert role() is None
+        assert isinstance(app.screen, AssetDetail)
+        members = [str(o.prompt) for o in app.screen.query_one("#asset-members").options]
+        assert members == ["No one is assigned yet (m on the list assigns)."]
+        assert app.screen.check_action("unassign", ()) is False
