@@ -63,13 +63,6 @@ class PartnerService(ServiceBase):
             )
             if link is None or link.relation_status is not RelationStatus.BOUND:
                 raise Conflict(f"{asset_id} is not an active asset of this Business Center.")
-        key = {"bc_id": actor.bc_id, "partner_bc_id": bc_id, "asset_type": asset_type}
-        if (existing := self.repo.first(Partner, **key)) is not None:
-            shared = labels.asset_noun(asset_type, plural=True)
-            raise Conflict(
-                f"{existing.name} ({bc_id}) already has {shared} shared: remove the partner "
-                "and add it again to change what it gets."
-            )
         # A partner is a Business Center, known by its ID: under a second name it read as
         # two partners, and removing either removed both.
         known = self.repo.first(Partner, bc_id=actor.bc_id, partner_bc_id=bc_id)
@@ -80,6 +73,9 @@ class PartnerService(ServiceBase):
                     "under that name."
                 )
             clean_name = known.name  # (as it was written first)
+        key = {"bc_id": actor.bc_id, "partner_bc_id": bc_id, "asset_type": asset_type}
+        if (existing := self.repo.first(Partner, **key)) is not None:
+            return self._share_more(actor, existing, asset_ids, role)
         partner = Partner(
             bc_id=actor.bc_id,
             partner_bc_id=bc_id,
@@ -99,6 +95,40 @@ class PartnerService(ServiceBase):
                 f"{labels.count(len(asset_ids), labels.asset_noun(asset_type))}",
             )
         return partner
+
+    def _share_more(
+        self, actor: Actor, partner: Partner, asset_ids: list[str], role: AssetRole
+    ) -> Partner:
+        """More assets of a type the partner has some of already, with the same role (a
+        partner holds one role on each type): adding one more TikTok account to a partner's
+        was refused, while ad accounts, a new type to it, were shared."""
+        nouns = labels.asset_noun(partner.asset_type, plural=True)
+        if role is not partner.role:
+            raise Conflict(
+                f"{partner.name} has {nouns} shared as {labels.ASSET_ROLE[partner.role]}: share "
+                "more as that, or remove the partner and add it again to change the role."
+            )
+        fresh = [asset_id for asset_id in asset_ids if asset_id not in partner.asset_ids]
+        if not fresh:
+            raise Conflict(f"{partner.name} has every one of those {nouns} shared already.")
+        key = {
+            "bc_id": actor.bc_id,
+            "partner_bc_id": partner.partner_bc_id,
+            "asset_type": partner.asset_type,
+        }
+        with self.repo.writing() as writer:
+            writer.update(Partner, key, asset_ids=(*partner.asset_ids, *fresh))
+            self.audit(
+                writer,
+                actor,
+                ActivityType.BUSINESS,
+                f"{self.user_name(actor.user_id)} shared {len(fresh):,} more "
+                f"{labels.asset_noun(partner.asset_type, plural=len(fresh) != 1)} with "
+                f"partner {partner.name} ({partner.partner_bc_id})",
+            )
+        found = self.repo.first(Partner, **key)
+        assert found is not None
+        return found
 
     @use_case
     def remove_partner(self, actor: Actor, partner_bc_id: str) -> int:

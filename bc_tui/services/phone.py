@@ -28,6 +28,15 @@ from bc_tui.services.linking import LinkingService
 from bc_tui.services.phone_pages import Do, Item, Navigation, Page, PageParts, PhonePage, Place
 from bc_tui.store.repository import Repository
 
+#: What came of a request, beside its message in the inbox.
+_CAME_OF = {
+    RequestStatus.APPROVED: "authorized",
+    RequestStatus.DECLINED: "declined",
+    RequestStatus.FAILED: "failed",
+    RequestStatus.CANCELLED: "replaced or cancelled",
+    RequestStatus.EXPIRED: "expired",
+}
+
 
 class PhoneService(ServiceBase):
     """The phone's pages and actions; approvals go through the linking service."""
@@ -155,8 +164,12 @@ class PhoneService(ServiceBase):
         others = [f"@{h}" for h in phone.logged_in if h != me]
         if others:
             lines.append("Also logged in here: " + ", ".join(others))
-        unread = self.repo.count(InboxMessage, handle=me)
-        inbox = f"Inbox ({unread})" if unread else "Inbox"
+        # (those still to answer: every message ever sent was counted, answered or not)
+        waiting = sum(
+            request.status_at(self.clock.now()) is RequestStatus.NOT_USED
+            for request in self._inbox_requests(me)
+        )
+        inbox = f"Inbox ({waiting})" if waiting else "Inbox"
         items = [
             Item("≡ Menu", Do.OPEN, Page.MENU),
             Item(inbox, Do.OPEN, Page.INBOX),
@@ -261,6 +274,15 @@ class PhoneService(ServiceBase):
         lines += ["", f"You are logged in as @{me}."]
         return lines
 
+    def _inbox_requests(self, handle: str) -> list[AuthorizationRequest]:
+        """The requests the messages in an account's inbox are about."""
+        ids = {message.request_id for message in self.repo.find(InboxMessage, handle=handle)}
+        return [
+            request
+            for request in self.repo.find(AuthorizationRequest, handle=handle)
+            if request.request_id in ids
+        ]
+
     def _page_inbox(self, phone: Phone, _: str, _on_screen: str | None) -> PageParts:
         count = self.repo.count(InboxMessage, handle=phone.active)
         return "Inbox", [], [Item(f"All activity ({count})", Do.OPEN, Page.ALL_ACTIVITY)]
@@ -279,7 +301,10 @@ class PhoneService(ServiceBase):
             request = self.repo.first(AuthorizationRequest, request_id=message.request_id)
             if request is not None:
                 when = labels.ago((now - message.time).total_seconds())
-                label = f"{message.text} · {when}"
+                # What came of it: four alike read as four to answer, where one was live.
+                status = request.status_at(now)
+                came = "" if status is RequestStatus.NOT_USED else f" · {_CAME_OF[status]}"
+                label = f"{message.text} · {when}{came}"
                 items.append(Item(label, Do.OPEN, Page.AUTHORIZE, request.token))
         lines = [] if items else ["Nothing from TikTok yet."]
         return "From TikTok", lines, items

@@ -666,6 +666,15 @@ async def test_sharing_more_with_a_partner_says_so(tmp_path: Path) -> None:
             await pilot.pause()
         said = [n.message for n in app._notifications]
         assert said[-2:] == ["Bright is now a partner.", "Bright now has 1 ad account shared too."]
+        # One more TikTok account: refused before (remove the partner, add it again)
+        await play(pilot, "left", "n", Typed("7299000000000000999"), "tab", Typed("Bright"))
+        picks = app.screen.query_one("#partner-assets", PickList)
+        picks.move_cursor(row=1)
+        picks.action_toggle()
+        await pilot.press("enter")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "Bright now has 2 TikTok accounts shared too."
 
 
 async def test_typing_after_a_refusal_brings_the_field_back_into_view(tmp_path: Path) -> None:

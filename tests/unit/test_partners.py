@@ -44,15 +44,32 @@ def test_bad_partner_details_are_refused(
     assert caught.value.field == field
 
 
-def test_only_active_assets_and_once_per_type(demo: Services) -> None:
+def test_only_active_assets_and_more_of_a_type_joins_its_share(demo: Services) -> None:
+    """Sharing one more TikTok account with a partner was refused (remove the partner, with
+    everything shared, and add it again), while a new type was shared: more of a type joins
+    that type's share, with its role."""
     ava = as_user("ava")
     with pytest.raises(Conflict, match="not an active asset"):
         demo.partners.add_partner(ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["solstice.skin"])
     demo.partners.add_partner(ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["mira.makes"])
-    # Named as it was added (not as typed this time), and the assets in a sentence's case.
-    shared = rf"^X \({AGENCY}\) already has TikTok accounts shared: remove the partner and add"
-    with pytest.raises(Conflict, match=shared):
+    with pytest.raises(Conflict, match=rf"^{AGENCY} is already a partner, as X"):
         demo.partners.add_partner(ava, AGENCY, "Foo Agency", AssetType.TT_ACCOUNT, ["mira.makes"])
+    with pytest.raises(Conflict, match=r"^X has every one of those TikTok accounts shared"):
+        demo.partners.add_partner(ava, AGENCY, "x", AssetType.TT_ACCOUNT, ["mira.makes"])
+    more = demo.partners.add_partner(
+        ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["mira.makes", "brightlane.studio"]
+    )
+    assert more.asset_ids == ("mira.makes", "brightlane.studio")
+    assert demo.repo.count(Partner, partner_bc_id=AGENCY) == 1
+    events = sorted(demo.repo.find(AuditEvent, bc_id=NORTHWIND), key=lambda e: e.time)
+    assert (
+        events[-1].activity_log
+        == f"Ava Chen shared 1 more TikTok account with partner X ({AGENCY})"
+    )
+    with pytest.raises(Conflict, match=r"^X has TikTok accounts shared as Analyst: share more"):
+        demo.partners.add_partner(
+            ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["northwind.coffee"], AssetRole.OPERATOR
+        )
     with pytest.raises(ValidationError, match="Operator or Analyst"):
         demo.partners.add_partner(
             ava, "7299000000000000998", "Y", AssetType.TT_ACCOUNT, ["mira.makes"], AssetRole.ADMIN

@@ -177,11 +177,14 @@ def test_inbox_path_after_notify_instead_and_decline(demo: Services) -> None:
         "Business Center Northwind Media requests access (Spark Ads) to your account "
         "@solstice.skin. · just now"
     )
-    assert older.endswith("· 2m ago")
+    assert older.endswith("· 2m ago · replaced or cancelled")  # (only the newest is live)
     tap(demo, nav, newest)
     assert nav.current.page is Page.AUTHORIZE
+    home = Navigation()
+    assert "Inbox (1)" in labels_of(demo, home)  # (the one to answer: not every message)
     tap(demo, nav, "Decline")
     assert result(demo, nav) == "Declined. Northwind Media cannot use @solstice.skin."
+    assert "Inbox" in labels_of(demo, home)  # (none left to answer)
     link = demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id="solstice.skin")
     assert link.relation_status is RelationStatus.REJECTED
 
