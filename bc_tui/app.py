@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from textual import events
 from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from bc_tui.ahead import AreasAheadApp
 from bc_tui.domain import labels
@@ -306,6 +306,8 @@ class BusinessCenterApp(AreasAheadApp):
         from bc_tui.screens.help import HelpScreen
 
         sections = [("This screen", here), ("Everywhere", everywhere), ("Moving", moving)]
+        if isinstance(screen, ModalScreen):  # (a dialog: the app's keys do not reach it)
+            sections = [("This dialog", here), ("Moving", moving)]
         self.push_screen(HelpScreen([section for section in sections if section[1]]))
 
     def action_switch_user(self) -> None:

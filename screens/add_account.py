@@ -62,10 +62,16 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
         Binding("right", "card(1)", "Next", show=False),
     ]
 
+    def __init__(self, handle: str = "", kind: RequestKind | None = None) -> None:
+        """`handle` and `kind`: as chosen before, when a later step went back to this one."""
+        super().__init__()
+        self._handle = handle
+        self._kind = kind
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
             yield Static("Add TikTok account", classes="dialog-title")
-            yield Input(placeholder="@handle of the TikTok account", id="handle")
+            yield Input(self._handle, placeholder="@handle of the TikTok account", id="handle")
             error = Static(id="error", classes="dialog-error")
             error.display = False
             yield error
@@ -76,6 +82,10 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
                 "type the handle · enter/tab to the options · ←→ pick · enter choose · esc cancel",
                 classes="dialog-keys",
             )
+
+    def on_mount(self) -> None:
+        if self._kind is not None:  # (back from a later step: on the option chosen there)
+            self.query_one(f"#{self._kind.value.lower()}", ChoiceCard).focus()
 
     @on(Input.Changed, "#handle")
     def _handle_changed(self) -> None:

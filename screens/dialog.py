@@ -7,6 +7,7 @@ from typing import ClassVar, TypeVar, cast
 
 from textual.actions import parse
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 
@@ -37,6 +38,11 @@ class Dialog(ModalScreen[ResultType]):
     """
 
     _dismissed = False
+
+    # `?` in a dialog too (the README says everywhere): the app's keys do not reach a modal.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.keys", "Keys", key_display="?")
+    ]
 
     #: (title, help, action) in the command palette while the dialog is open, for each of its
     #: keys that acts (as an area's `PALETTE`: every action is reachable from there too).

@@ -204,6 +204,8 @@ class TikTokAccountsScreen(AreaScreen):
             summary += f" · filter: {self.query_text}"
         if not rows and self.query_text:
             summary = "No TikTok accounts here match the filter (escape clears it)."
+            if self._chosen:  # (m assigns them still: say so, as the filtered summary did)
+                summary += f" {len(self._chosen)} selected, hidden by it (m assigns them)."
             elsewhere = app.services.views.found_elsewhere(app.actor, self.query_text)
             if elsewhere:
                 center, handle = elsewhere[0]
@@ -269,11 +271,15 @@ class TikTokAccountsScreen(AreaScreen):
                 )
             )
             if not confirmed:
+                self._back_to_options(handle, kind)
                 return
             result = app.attempt(app.services.linking.request_authorization, handle, kind)
             request = result.value if result.ok else None
         else:
             request = await app.push_screen_wait(ScopesDialog(handle))
+            if request is None:
+                self._back_to_options(handle, kind)
+                return
         if request is None:
             return
         approved = await app.push_screen_wait(QrDialog(request))
@@ -283,13 +289,21 @@ class TikTokAccountsScreen(AreaScreen):
                 if kind is RequestKind.CLAIM_OWNERSHIP
                 else f"granted {app.title} access ({labels.scopes(approved.scopes)})"
             )
-            app.notify(f"@{handle} {what}.", title="Account added")
+            claimed = kind is RequestKind.CLAIM_OWNERSHIP  # (perhaps of an account added before)
+            app.notify(f"@{handle} {what}.", title="Claimed" if claimed else "Account added")
             self._cursor_to = handle
             self.reload()
             if app.phone_session is not None and app.phone_session.visible:
                 # The phone had the keys in the dialog (its Authorize closed it): it keeps
                 # them, on its "Authorized" page, rather than 1 switching area.
                 self.sync_phone(focus=True)
+
+    def _back_to_options(self, handle: str, kind: RequestKind) -> None:
+        """Cancelled at the access or claim step: back to the two options, not the list
+        (where the handle had to be typed again), on the one chosen."""
+        from bc_tui.screens.add_account import AddAccountDialog
+
+        self.app.push_screen(AddAccountDialog(handle, kind), self._account_chosen)
 
     @on(VirtualTable.RowSelected, "#accounts")
     def _row_chosen(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from bc_tui.domain.models import (
     AssetLink,
@@ -88,7 +88,7 @@ async def test_escape_on_claim_confirmation_creates_nothing(tmp_path: Path) -> N
     async with app.run_test(size=(120, 36)) as pilot:
         await play(pilot, "2", "a", Typed("our.brand"), "enter", "right", "enter", "escape")
         await pilot.pause()
-        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert isinstance(app.screen, AddAccountDialog)  # (back to the options)
         assert app.services.repo.first(AuthorizationRequest, handle="our.brand") is None
 
 
@@ -222,3 +222,26 @@ async def test_beside_the_phone_at_80_columns_the_code_says_what_it_is_for(
         await pilot.pause()
         assert not caption.display and not under.display
         assert dialog.query_one("#qr-info").display
+
+
+async def test_cancelling_a_later_step_goes_back_to_the_options(tmp_path: Path) -> None:
+    """Escape at the access step, or Cancel on the claim question, went back to the list,
+    and the handle had to be typed again: it goes back to the two options, on the one
+    chosen, with the handle; escape there ends it."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "a", Typed("new.brand"), "enter", "enter")
+        assert isinstance(app.screen, ScopesDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AddAccountDialog)
+        assert app.screen.query_one("#handle", Input).value == "new.brand"
+        assert app.focused.id == "request_access"
+        await pilot.press("right", "enter")  # Claim ownership, then Cancel on its question
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AddAccountDialog) and app.focused.id == "claim_ownership"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)

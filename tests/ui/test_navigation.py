@@ -759,3 +759,23 @@ async def test_a_long_name_is_cut_in_the_lists_and_whole_in_the_filter(tmp_path:
         assert "In review  1" in line and line.rstrip().endswith("—")  # every column in sight
         await pilot.press("slash", *"tail")
         assert table.row_count == 1
+
+
+async def test_keys_in_a_dialog_are_the_dialogs(tmp_path: Path) -> None:
+    """`?` did nothing in a dialog (the app's keys do not reach one), though the README says
+    it works everywhere. It lists the dialog's keys, not the screen's behind it."""
+    from bc_tui.screens.qr_dialog import QrDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "a", Typed("new.brand"), "enter", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QrDialog)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        headings = [heading for heading, _ in app.screen.sections]
+        assert headings == ["This dialog", "Moving"]
+        keys = {key for key, _ in app.screen.sections[0][1]}
+        assert {"r", "n", "p", "esc"} <= keys and "b" not in keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, QrDialog)
