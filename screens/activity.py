@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -45,6 +46,7 @@ class ActivityScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self._page = 0
+        self._pages = 1  # of the list on show: ] and [ are offered only where there is one
         self._zone = ZoneInfo("UTC")  # the Business Center's, set on load
         self._events = 0  # in the log as last shown: decides whether the filter waits
         self._waiting: Timer | None = None  # a filter to apply when typing pauses
@@ -74,6 +76,8 @@ class ActivityScreen(AreaScreen):
         app = self.bc_app
         view = app.services.views.activity(app.actor, self.query_text, self._page)
         self._page = view.page
+        self._pages = view.pages
+        self.refresh_bindings()  # (] and [ follow the page: the key bar redraws only if so)
         if not self.query_text:
             self._events = view.total
         table = self.query_one("#activity", VirtualTable)
@@ -119,6 +123,11 @@ class ActivityScreen(AreaScreen):
         event.display = row is not None
         if row is not None:
             event.update(row.activity_log)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page" and parameters:  # (an older or newer page: only if there is one)
+            return 0 <= self._page + cast(int, parameters[0]) < self._pages
+        return super().check_action(action, parameters)
 
     def action_page(self, step: int) -> None:
         self._page = max(0, self._page + step)

@@ -6,6 +6,8 @@ the last four digits, the expiry and the holder, and the inputs are blanked once
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
@@ -20,6 +22,12 @@ class AddCardDialog(FormDialog[str]):
     """Returns the new card's label ('Visa •••• 4242'), or None if cancelled."""
 
     SUBMIT = "Add card"
+    FIELDS: ClassVar[dict[str, str]] = {
+        "card number": "#card-number",
+        "expiry": "#card-expiry",
+        "security code": "#card-code",
+        "cardholder name": "#card-holder",
+    }
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -3,6 +3,8 @@ legal name and the time zone its times are shown in. Its currency is fixed once 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,6 +18,11 @@ from bc_tui.widgets.footer import KeysFooter
 
 class BusinessInfoDialog(FormDialog[BusinessCenter]):
     SUBMIT = "Save"
+    FIELDS: ClassVar[dict[str, str]] = {
+        "name": "#bc-name",
+        "company": "#bc-company",
+        "timezone": "#bc-timezone",
+    }
 
     def compose(self) -> ComposeResult:
         app = business_app(self)

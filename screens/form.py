@@ -7,7 +7,7 @@ and the fix, appears right where the person can correct it) and dismisses with t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -29,6 +29,9 @@ class FormDialog(Dialog[T | None]):
 
     CSS_PATH = stylesheet("dialogs.tcss")
     SUBMIT = "OK"  # the submit button's words, and enter's in the key bar
+    #: The field a refusal names ("security code: is not valid") -> its input, which takes
+    #: the focus: it stayed where it was, and what was typed next went into another field.
+    FIELDS: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Before Textual's own: it merges each class's BINDINGS as the class is made.
@@ -53,6 +56,9 @@ class FormDialog(Dialog[T | None]):
         error = self.query_one("#error", Static)
         error.update(Text(message))
         error.display = True
+        named = self.FIELDS.get(message.partition(":")[0])
+        if named is not None:
+            self.query_one(named).focus()
         # A tall dialog on a small terminal scrolls to show it, once it is laid out; after
         # the refresh, in turn with `_typing_in_view`, so a key typed right after enter
         # (held until the submit has run) is still seen going in.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +28,10 @@ ROLES = (
 
 class PartnerDialog(FormDialog[Partner]):
     SUBMIT = "Add partner"
+    FIELDS: ClassVar[dict[str, str]] = {
+        "Business Center ID": "#partner-id",
+        "partner name": "#partner-name",
+    }
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -237,7 +237,20 @@ class TikTokAccountsScreen(AreaScreen):
             return self.bc_app.may(Action.ADD_TIKTOK_ACCOUNT)
         if action in ("assign", "select"):
             return self.bc_app.may(Action.ASSIGN_MEMBER)
+        if action == "clear_filter" and self._chosen:  # (with no filter: the picks)
+            return True
         return super().check_action(action, parameters)
+
+    def action_clear_filter(self) -> None:
+        """Escape ends a filter, and with none, lets go of the accounts picked with space
+        (only space on each had let go of them)."""
+        if super().check_action("clear_filter", ()):
+            super().action_clear_filter()
+        elif self._chosen:
+            count = len(self._chosen)
+            self._chosen.clear()
+            self.load()
+            self.bc_app.notify(f"Let go of {labels.count(count, 'picked account')}.")
 
     def action_add(self) -> None:
         """The walkthrough's step 2: which account, and how. Its dialog is on the screens at

@@ -108,12 +108,17 @@ class TransferDialog(FormDialog[str]):
             return
         sign = 1 if self.kind is TransactionType.RECHARGE else -1
         money, account = labels.money, self.ad_account
-        preview.update(
-            Text(
-                f"After: Business Center {money(self.bc_balance - sign * minor, self.currency)}"
-                f" · {account.name} {money(account.cash_balance + sign * minor, self.currency)}"
-            )
+        center, cash = self.bc_balance - sign * minor, account.cash_balance + sign * minor
+        text = Text(
+            f"After: Business Center {money(center, self.currency)}"
+            f" · {account.name} {money(cash, self.currency)}"
         )
+        # Said as it is typed, not only on enter: the preview showed a balance below zero.
+        if center < 0:
+            text.append("\nMore than the Business Center has: enter will refuse it.", "bold red")
+        elif cash < 0:
+            text.append("\nMore than the ad account has: enter will refuse it.", "bold red")
+        preview.update(text)
 
     def action_submit(self) -> None:
         app = business_app(self)

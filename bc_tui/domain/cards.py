@@ -113,10 +113,10 @@ def check_expiry(month: int, year: int, today: date) -> tuple[int, int]:
     return month, year
 
 
-def check_card(
-    number: str, month: int, year: int, security_code: str, holder: str, today: date
-) -> CardFacts:
-    """Validate everything typed for a card and keep only what may be stored."""
+def check_card(number: str, expiry: str, security_code: str, holder: str, today: date) -> CardFacts:
+    """Validate everything typed for a card, in the order the form asks for it (an empty
+    form was told of its expiry first, not of the number the cursor was in), and keep only
+    what may be stored."""
     digits = digits_of(number)
     if not luhn_ok(digits):
         raise ValidationError(
@@ -129,13 +129,13 @@ def check_card(
             "is not from a card brand TikTok accepts",
             "use " + ", ".join(BRAND_NAMES[:-1]) + " or " + BRAND_NAMES[-1],
         )
+    exp_month, exp_year = check_expiry(*parse_expiry(expiry), today)
     code_length = 4 if brand == "Amex" else 3
     code = security_code.strip()
     if not (code.isascii() and code.isdigit() and len(code) == code_length):
         raise ValidationError(
             "security code", "is not valid", f"type the {code_length} digits on the card"
         )
-    exp_month, exp_year = check_expiry(month, year, today)
     name = validation.text("cardholder name", holder, max_length=60)
     return CardFacts(brand, digits[-4:], exp_month, exp_year, name)
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bc_tui.domain import labels, validation
-from bc_tui.domain.cards import card_label, check_card, parse_expiry
+from bc_tui.domain.cards import card_label, check_card
 from bc_tui.domain.errors import Conflict, NotFound, ValidationError
 from bc_tui.domain.models import (
     ActivityType,
@@ -53,10 +53,10 @@ class BillingService(ServiceBase):
         """
         require(self.membership(actor), Action.MANAGE_BILLING)
         center = self.business_center(actor.bc_id)
-        month, year = parse_expiry(expiry)
         today = self.clock.now().astimezone(ZoneInfo(center.timezone)).date()
-        facts = check_card(number, month, year, security_code, holder, today)
+        facts = check_card(number, expiry, security_code, holder, today)
         label = card_label(facts.brand, facts.last4)
+        expires = f"expires {facts.exp_month:02d}/{facts.exp_year}"
         with self.repo.writing() as writer:
             existing = self.repo.find(PaymentMethod, bc_id=actor.bc_id)
             if any(
@@ -64,7 +64,9 @@ class BillingService(ServiceBase):
                 == (facts.brand, facts.last4, facts.exp_month, facts.exp_year)
                 for m in existing
             ):
-                raise Conflict(f"{label} (expires {month:02d}/{year}) is already added.")
+                raise Conflict(
+                    f"{label} (expires {facts.exp_month:02d}/{facts.exp_year}) is already added."
+                )
             method = PaymentMethod(
                 payment_method_id=self.ids.new_id(),
                 bc_id=actor.bc_id,
@@ -76,7 +78,7 @@ class BillingService(ServiceBase):
                 is_default=not existing,
             )
             writer.insert(method)
-            text = f"{self.user_name(actor.user_id)} added {label} (expires {month:02d}/{year})"
+            text = f"{self.user_name(actor.user_id)} added {label} ({expires})"
             if method.is_default:
                 text += " as the default payment method"
             self.audit(writer, actor, ActivityType.BILLING, text)

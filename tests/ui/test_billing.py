@@ -66,9 +66,16 @@ async def test_a_refused_card_is_explained_in_the_dialog(tmp_path: Path) -> None
         assert isinstance(app.screen, AddCardDialog)
         error = str(app.screen.query_one("#error", Static).render())
         assert error == "expiry: 10/2026 is in the past — use a card that has not expired"
+        assert app.focused is app.screen.query_one("#card-expiry")  # (the field it names)
         await pilot.press("escape")
         assert isinstance(app.screen, BillingScreen)
         assert app.services.repo.count(PaymentMethod, bc_id=NORTHWIND) == 2
+        # An empty form is told of the number first, the field the cursor starts in (it was
+        # told of the expiry), and a refusal's field takes the cursor.
+        await play(pilot, "a", "tab", "tab", "enter")
+        error = str(app.screen.query_one("#error", Static).render())
+        assert error.startswith("card number: is empty")
+        assert app.focused is app.screen.query_one("#card-number")
 
 
 async def test_recharge_previews_then_moves_the_money_once(tmp_path: Path) -> None:
@@ -309,3 +316,20 @@ async def test_another_business_centers_ad_accounts_start_with_columns_of_their_
         await pilot.pause()
         first = next(iter(table.columns.values()))
         assert table.row_count and first.content_width < 25
+
+
+async def test_the_preview_says_at_once_when_an_amount_is_more_than_there_is(
+    tmp_path: Path,
+) -> None:
+    """Typing 25,000.01 previewed "Business Center -0.01 USD" with no word: only enter said
+    it was refused."""
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, *URBAN_ROW, "t", Typed("25,000.01"))
+        preview = str(app.screen.query_one("#transfer-preview", Static).render())
+        assert "Business Center -0.01 USD" in preview
+        assert "More than the Business Center has: enter will refuse it." in preview
+        app.screen.query_one("#transfer-amount", Input).value = "25,000.00"
+        await pilot.pause()
+        preview = str(app.screen.query_one("#transfer-preview", Static).render())
+        assert "More than" not in preview

@@ -731,6 +731,9 @@ async def test_picks_a_filter_hides_are_kept_and_counted(tmp_path: Path) -> None
         assert table.cells_at(row)[0].plain == "✓ @urbanpeak.outdoors"
         line = table.render_line(row + 1 - int(table.scroll_y)).text  # (+1: the header)
         assert "✓ @urbanpeak.outdoors " in line  # the column fits its tick
+        await pilot.press("escape")  # (no filter now: escape lets go of the picks)
+        assert "selected" not in str(summary.render())
+        assert table.cells_at(row)[0].plain == "@urbanpeak.outdoors"
 
 
 async def test_revoking_an_invitation_names_who_it_was_for(tmp_path: Path) -> None:

@@ -149,7 +149,7 @@ def test_card_refusals_name_the_field_and_never_repeat_the_number(
     number: str, code: str, field: str, problem: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        check_card(number, 8, 2028, code, "A Holder", TODAY)
+        check_card(number, "08/28", code, "A Holder", TODAY)
     assert caught.value.field == field
     assert problem in str(caught.value)
     digits = number.replace(" ", "")
@@ -157,7 +157,7 @@ def test_card_refusals_name_the_field_and_never_repeat_the_number(
 
 
 def test_only_brand_last4_expiry_and_holder_are_kept() -> None:
-    facts = check_card("4242-4242-4242-4242", 8, 2028, "123", "  Ava Chen ", TODAY)
+    facts = check_card("4242-4242-4242-4242", "8/2028", "123", "  Ava Chen ", TODAY)
     assert (facts.brand, facts.last4, facts.exp_month, facts.exp_year, facts.holder) == (
         "Visa",
         "4242",
