@@ -55,8 +55,6 @@ class BusinessCenterApp(AreasAheadApp):
     """TikTok Business Center in a terminal."""
 
     TITLE = "bc-tui"
-    # (Textual sets it on a screen while another is over it: see `-suspended` in app.tcss)
-    SUSPENDED_SCREEN_CLASS = "-suspended"
     # Every area's stylesheet up front: Textual re-parses all CSS and restyles the whole app
     # each time a screen brings a file it has not seen, which made the first visit to each
     # screen or dialog 100-150 ms slower at any size.
@@ -270,18 +268,19 @@ class BusinessCenterApp(AreasAheadApp):
     def action_keys(self) -> None:
         """Show the keys of the current screen and the global ones, from the bindings."""
         screen = self.screen
-        here = [
-            (
-                binding.key_display or self.get_key_display(binding),
-                binding.tooltip or binding.description,
-            )
+        # A key once, as the class nearest the screen's binds it (account details' r said
+        # both "Change role" and "Operator/Analyst"); in the order the keys first came.
+        said = {
+            binding.key_display or self.get_key_display(binding): binding.tooltip
+            or binding.description
             for cls in reversed(type(screen).__mro__)
             if cls.__module__.startswith("bc_tui.")  # ours, not Textual's tab or ctrl+c
             for binding in vars(cls).get("BINDINGS", [])
             if isinstance(binding, Binding)
             and binding.description
             and screen.check_action(binding.action, ()) is not False
-        ]
+        }
+        here = list(said.items())
         everywhere = [(key, label) for key, _, label in AREAS]
         everywhere += [
             (

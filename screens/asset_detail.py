@@ -122,9 +122,8 @@ class AssetDialog(Dialog[None]):
             self.asset_id,
             new,
         )
-        if result.ok:
+        if result.ok:  # (shown again as the change is heard: `Dialog.on_data_changed`)
             app.notify(f"{name} is now {labels.ASSET_ROLE[new]} on {self.named}.")
-            self.reload()
 
     def action_unassign(self) -> None:
         chosen = self._chosen()
@@ -134,13 +133,10 @@ class AssetDialog(Dialog[None]):
         user_id, name, _ = chosen
 
         def confirmed(yes: bool | None) -> None:
-            if (
-                yes
-                and app.attempt(
+            if yes:  # (shown again as this dialog is back on top: `Dialog.on_screen_resume`)
+                app.attempt(
                     app.services.center.unassign_member, user_id, self.asset_type, self.asset_id
-                ).ok
-            ):
-                self.reload()
+                )
 
         app.push_screen(
             ConfirmDialog(
@@ -184,7 +180,7 @@ class AssetDetail(AssetDialog):
         self.query_one("#asset-facts", Static).update(facts)
         roles = ", ".join(labels.ASSET_ROLE[role] for role in ROLES_FOR_ASSET[self.asset_type])
         if now is None:
-            note = "This asset is no longer in the Business Center."
+            note = "This asset is no longer in your list: removed, or no longer assigned to you."
         elif app.may(Action.ASSIGN_MEMBER):
             note = f"Roles here: {roles}. r gives the highlighted member the next; x removes it."
         else:

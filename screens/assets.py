@@ -266,8 +266,13 @@ class AssetsScreen(AreaScreen):
         """Enter: the asset in full, and who works on it (r, x change or remove a role: on
         any but a TikTok account no key could take a role back)."""
         row = self._row_on_show()
-        if not isinstance(row, AssetRow):
-            return  # (a partner's row: x removes it, n adds to it)
+        if not isinstance(row, AssetRow):  # (from the palette: the key is off there)
+            self.bc_app.notify(
+                "Choose an asset type with assets, then the asset (partners have no details: "
+                "n shares more with one, x removes one).",
+                severity="warning",
+            )
+            return
         if row.asset_type is AssetType.TT_ACCOUNT:
             from bc_tui.screens.account_detail import AccountDetail
 
@@ -320,13 +325,20 @@ class AssetsScreen(AreaScreen):
         if not app.explain_if_forbidden(Action.MANAGE_PARTNERS):
             return
 
-        known = {row.partner_bc_id for row in self._overview.partners} if self._overview else set()
+        rows = self._overview.partners if self._overview else ()
+        known = {row.partner_bc_id for row in rows}
+        had = {(row.partner_bc_id, row.asset_type): row.assets for row in rows}
 
         def done(partner: Partner | None) -> None:
             if partner is None:
                 return
-            shares = labels.count(len(partner.asset_ids), labels.asset_noun(partner.asset_type))
-            if partner.partner_bc_id in known:  # (it was one: "is now a partner" said otherwise)
+            total = len(partner.asset_ids)
+            shares = labels.count(total, labels.asset_noun(partner.asset_type))
+            before = had.get((partner.partner_bc_id, partner.asset_type), 0)
+            if before:  # (more of a type it had: the total alone read as all of them new)
+                said = f"{partner.name} now has {shares} shared ({total - before:,} more)."
+                app.notify(said, title="Shared")
+            elif partner.partner_bc_id in known:  # ("is now a partner" said otherwise)
                 app.notify(f"{partner.name} now has {shares} shared too.", title="Shared")
             else:
                 app.notify(f"{partner.name} is now a partner.", title="Partner added")
@@ -394,7 +406,7 @@ def _texts(row: AssetRow | PartnerRow) -> tuple[str, ...]:
     """The plain text of each cell."""
     if isinstance(row, PartnerRow):
         return (
-            row.name,
+            clip(row.name),
             row.partner_bc_id,
             labels.count(row.assets, labels.asset_noun(row.asset_type)),
             labels.ASSET_ROLE[row.role],

@@ -143,7 +143,14 @@ class AreaScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def on_screen_suspend(self) -> None:
+        """Under a dialog the key bar goes: it listed keys that do nothing while the dialog
+        is open (? p u b, the screen's own). Only the bar: a class on the screen (Textual's
+        SUSPENDED_SCREEN_CLASS) restyled all of it, ~45 ms more a switch at 10,000 accounts."""
+        self.query_one(KeysFooter).visible = False
+
     def on_screen_resume(self) -> None:
+        self.query_one(KeysFooter).visible = True
         if self._generation != self.bc_app.generation:
             self.reload()
         self.sync_phone()

@@ -253,14 +253,15 @@ class BillingScreen(AreaScreen):
                 (
                     plain(method.label),
                     plain(f"{method.exp_month:02d}/{method.exp_year}"),
-                    plain(method.holder),
+                    plain(clip(method.holder)),
                     Text("Default", style="bold") if method.is_default else plain(""),
-                    plain(", ".join(method.pays_for) or "—"),
+                    plain(clip(", ".join(method.pays_for)) or "—"),
                 ),
             )
             for method in view.payment_methods
         ]
-        self._fill("#payment-method-table", rows)
+        whole = [f"{m.holder}\0{', '.join(m.pays_for)}" for m in view.payment_methods]
+        self._fill("#payment-method-table", rows, whole)
 
     def _fill_ad_accounts(self, view: BillingView) -> None:
         rows = [
@@ -287,7 +288,7 @@ class BillingScreen(AreaScreen):
                 (
                     plain(row.time.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
                     plain(row.type.value.title()),
-                    plain(row.ad_account),
+                    plain(clip(row.ad_account)),
                     amount(row.amount, row.currency),
                     plain(row.operator),
                     plain(row.request_id),
@@ -295,7 +296,7 @@ class BillingScreen(AreaScreen):
             )
             for row in view.transactions
         ]
-        self._fill("#transaction-table", rows)
+        self._fill("#transaction-table", rows, [row.ad_account for row in view.transactions])
 
     def _fill_invoices(self, view: BillingView) -> None:
         rows = [
@@ -308,12 +309,12 @@ class BillingScreen(AreaScreen):
                     plain(f"{invoice.due_at:%Y-%m-%d}"),
                     Text(invoice.status.value.title(), style=_INVOICE_STYLE[invoice.status]),
                     plain("Consolidated" if invoice.group is InvoiceGroup.ACCOUNT else "Separate"),
-                    plain(invoice.subject),
+                    plain(clip(invoice.subject)),
                 ),
             )
             for invoice in view.invoices
         ]
-        self._fill("#invoice-table", rows)
+        self._fill("#invoice-table", rows, [invoice.subject for invoice in view.invoices])
 
     def _fill(
         self, selector: str, rows: list[tuple[str, tuple[Text, ...]]], whole: Sequence[str] = ()

@@ -369,7 +369,10 @@ class PhoneService(ServiceBase):
                 return f"Authorized. {center} now owns @{request.handle}."
             return f"Authorized. {center} can now use @{request.handle}."
         if request.status is RequestStatus.DECLINED:
-            if any(link.bc_id == request.bc_id for link in self._links_of(request.handle)):
+            if any(
+                link.bc_id == request.bc_id and link.relation_type is RelationType.OWNER_INDIVIDUAL
+                for link in self._links_of(request.handle)
+            ):
                 # (a claim declined by an owner who had granted access: that access stays)
                 return (
                     f"Declined. {center} does not own @{request.handle}: the access you "

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from bc_tui.domain.errors import DomainError
 from bc_tui.services import Services
-from bc_tui.services.phone_pages import Do, Item, Navigation, PhonePage
+from bc_tui.services.phone_pages import Do, Item, Navigation, Page, PhonePage
 from bc_tui.store.errors import StoreError
 
 
@@ -174,6 +174,10 @@ class PhonePane(Vertical):
             options.highlighted = targets.index(kept) if kept in targets else 0
         code = self.query_one("#phone-code", Input)
         code.display = page.takes_code
+        if not page.takes_code and page.place.page is not Page.AUTHORIZE:
+            # A code typed wrong is kept for going back to correct it (the wrong-code page
+            # is an Authorize page), not after: it took the scanner's keys on a later visit.
+            code.value = ""
         # A page with nothing to tap or type (a wrong code, a used one, an error): the pane
         # itself takes the keys then, so escape goes back on the phone. Focus used to fall
         # to the screen, where escape cancelled the admin's QR request instead.

@@ -674,7 +674,7 @@ async def test_sharing_more_with_a_partner_says_so(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         said = [n.message for n in app._notifications]
-        assert said[-1] == "Bright now has 2 TikTok accounts shared too."
+        assert said[-1] == "Bright now has 2 TikTok accounts shared (1 more)."
 
 
 async def test_typing_after_a_refusal_brings_the_field_back_into_view(tmp_path: Path) -> None:

@@ -787,3 +787,15 @@ async def test_keys_in_a_dialog_are_the_dialogs(tmp_path: Path) -> None:
         assert {"r", "n", "p", "esc"} <= keys and "b" not in keys
         await pilot.press("escape")
         assert isinstance(app.screen, QrDialog)
+
+
+async def test_a_key_bound_again_by_a_dialog_is_listed_once(tmp_path: Path) -> None:
+    """Account details bind r and x over the asset details' words: `?` listed both."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "enter")  # @brightlane.studio: Lena works on it
+        assert isinstance(app.screen, AccountDetail)
+        await pilot.press("question_mark")
+        rows = app.screen.sections[0][1]
+        assert [key for key, _ in rows].count("r") == 1
+        assert dict(rows)["r"] == "Operator/Analyst"
