@@ -317,7 +317,8 @@ class BusinessCenterApp(AreasAheadApp):
             (
                 row.user_id,
                 # The role before the email: a long line ends in an ellipsis.
-                f"{row.user_name} ({labels.member_role(row.user_role, row.finance_role)})"
+                f"{row.user_name} ({labels.member_role(row.user_role, row.finance_role)}"
+                f"{', invited' if row.relation_status is MemberStatus.PENDING else ''})"
                 f" — {row.user_email}",
             )
             for row in views.people_to_act_as(self.actor.bc_id)

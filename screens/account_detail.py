@@ -48,8 +48,8 @@ def _note(row: TikTokAccountRow, last: AuthorizationRequest | None, now: datetim
             elif status is RequestStatus.CANCELLED:
                 ended = "was cancelled"
         return (
-            f"The request behind this entry {ended}. Press a on the list to ask again, or x "
-            "on the list to clear the entry."
+            f"The request behind this entry {ended}. On TikTok accounts (2), a asks again and "
+            "x clears the entry."
         )
     if row.relation_status is RelationStatus.PENDING:
         return "Waiting for the owner to approve on their phone: " + (
@@ -58,20 +58,20 @@ def _note(row: TikTokAccountRow, last: AuthorizationRequest | None, now: datetim
             else "they keep the account and can revoke access at any time."
         )
     if row.relation_status is RelationStatus.REJECTED:
-        return (
-            "The owner declined. Press a on the list to ask again, or x on the list to clear "
-            "the entry."
-        )
+        return "The owner declined. On TikTok accounts (2), a asks again and x clears the entry."
     if row.relation_status is RelationStatus.UNBOUND:
         return (
-            "This link has ended: the owner revoked it, or it was removed here. Press x on the "
-            "list to clear the entry."
+            "This link has ended: the owner revoked it, or it was removed here. On TikTok "
+            "accounts (2), x clears the entry."
         )
     return _OWNERSHIP_NOTE[row.relation_type]
 
 
 class AccountDetail(AssetDialog):
     """The account's facts and its members; an Admin changes or removes their roles here."""
+
+    # (opened from Assets too, where m does not assign TikTok accounts)
+    ASSIGN_HINT = "m on TikTok accounts (2) assigns"
 
     BINDINGS = [
         Binding("r", "change_role", "Operator/Analyst"),
@@ -105,6 +105,8 @@ class AccountDetail(AssetDialog):
         facts.add_row("Ownership", plain(labels.relation(row.relation_type, row.relation_status)))
         facts.add_row("Status", relation_status(row.relation_status))
         facts.add_row("Access", plain(", ".join(row.scopes) or "—"))
+        if row.partners:
+            facts.add_row("Shared with", plain(", ".join(row.partners)))
         self.query_one("#asset-facts", Static).update(facts)
         last = app.services.linking.last_request(app.actor, row.handle)
         note = _note(row, last, app.services.clock.now())

@@ -106,9 +106,13 @@ class ActivityScreen(AreaScreen):
         text = labels.count(view.total, "event")
         if view.pages > 1:
             first = view.page * ACTIVITY_PAGE + 1
+            keys = [
+                *(["] older"] if view.page + 1 < view.pages else []),
+                *(["[ newer"] if view.page > 0 else []),
+            ]  # (only the keys that work here, as the key bar offers them)
             text += (
                 f" · {first:,}–{first + len(view.rows) - 1:,}, page {view.page + 1} of "
-                f"{view.pages} (] older, [ newer)"
+                f"{view.pages} ({', '.join(keys)})"
             )
         if self.query_text:
             text += f" · filter: {self.query_text}"

@@ -32,6 +32,7 @@ class AssetDialog(Dialog[None]):
     """An asset's facts (`show_facts`) over the members who hold a role on it."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
+    ASSIGN_HINT = "m on the list assigns"  # (where to assign, said while nobody is)
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("r", "change_role", "Change role"),
@@ -82,7 +83,7 @@ class AssetDialog(Dialog[None]):
             options.add_option(Option(plain(f"{name} — {labels.ASSET_ROLE[role]}")))
         options.disabled = not self._members  # (back on when someone is assigned again)
         if not self._members:
-            how = " (m on the list assigns)" if active else ""
+            how = f" ({self.ASSIGN_HINT})" if active else ""
             options.add_option(Option(Text(f"No one is assigned yet{how}.")))
         else:
             options.highlighted = min(highlighted, len(self._members) - 1)
@@ -184,6 +185,6 @@ class AssetDetail(AssetDialog):
         elif app.may(Action.ASSIGN_MEMBER):
             note = f"Roles here: {roles}. r gives the highlighted member the next; x removes it."
         else:
-            note = f"Roles here: {roles}. An Admin assigns them."
+            note = f"Roles here: {roles}. An Admin of the Business Center assigns them."
         self.query_one("#asset-note", Static).update(Text(note))
         return now is not None and row.relation_status is RelationStatus.BOUND

@@ -13,6 +13,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
+from bc_tui.widgets.footer import KeysFooter
 
 
 class _AnswerButton(Button, inherit_bindings=False):
@@ -50,6 +51,7 @@ class ConfirmDialog(Dialog[bool]):
                     variant="error",
                     disabled=not self.ready,
                 )
+        yield KeysFooter()  # (the screen's went: see `AreaScreen.on_screen_suspend`)
 
     def on_mount(self) -> None:
         """Take a yes only `confirm_dwell` seconds after the question is on screen.

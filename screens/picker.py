@@ -11,6 +11,7 @@ from textual.widgets import Static
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import plain
+from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import ChoiceList, Item
 from bc_tui.widgets.table import VirtualTable
 
@@ -40,6 +41,7 @@ class PickerDialog(Dialog[str | None]):
                 id="choices",
             )
             yield Static("↑↓ move · enter choose · esc cancel", classes="dialog-keys")
+        yield KeysFooter()  # (the screen's went: see `AreaScreen.on_screen_suspend`)
 
     @on(VirtualTable.RowSelected, "#choices")
     def _chosen(self, event: VirtualTable.RowSelected) -> None:

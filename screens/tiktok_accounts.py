@@ -130,6 +130,15 @@ class TikTokAccountsScreen(AreaScreen):
         row = self._selected()
         if row is None:
             return
+        if row.handle not in self._chosen and row.relation_status is not RelationStatus.BOUND:
+            # (picks are for m, and only active accounts can be assigned: Assign refused the
+            # lot at the end, with no way to drop the one from there)
+            status = labels.RELATION_STATUS[row.relation_status].lower()
+            self.bc_app.notify(
+                f"@{row.handle} is {status}: only active accounts can be picked to assign.",
+                severity="warning",
+            )
+            return
         self._chosen ^= {row.handle}
         table = self._table
         cursor = table.cursor_row

@@ -109,16 +109,18 @@ class TransferDialog(FormDialog[str]):
         sign = 1 if self.kind is TransactionType.RECHARGE else -1
         money, account = labels.money, self.ad_account
         center, cash = self.bc_balance - sign * minor, account.cash_balance + sign * minor
-        text = Text(
-            f"After: Business Center {money(center, self.currency)}"
-            f" · {account.name} {money(cash, self.currency)}"
+        preview.update(
+            Text(
+                f"After: Business Center {money(center, self.currency)}"
+                f" · {account.name} {money(cash, self.currency)}"
+            )
         )
         # Said as it is typed, not only on enter: the preview showed a balance below zero.
-        if center < 0:
-            text.append("\nMore than the Business Center has: enter will refuse it.", "bold red")
-        elif cash < 0:
-            text.append("\nMore than the ad account has: enter will refuse it.", "bold red")
-        preview.update(text)
+        # In the error line, which a small terminal scrolls into view (at 80x24 a line under
+        # the preview was out of sight).
+        short = "the Business Center" if center < 0 else "the ad account" if cash < 0 else ""
+        if short:
+            self.show_error(f"amount: more than {short} has — enter will refuse it")
 
     def action_submit(self) -> None:
         app = business_app(self)

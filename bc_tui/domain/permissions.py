@@ -8,6 +8,7 @@ service would refuse.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 
 from bc_tui.domain.errors import PermissionDenied
@@ -100,7 +101,10 @@ def why_not(actor: Member | None, action: Action) -> str:
     if actor is None:
         return f"You are not a member of this Business Center, so you cannot {action.value}."
     if actor.relation_status is MemberStatus.PENDING:
-        return f"Your invitation is still pending: accept it before you {action.value}."
+        joined = replace(actor, relation_status=MemberStatus.BOUND)
+        if can(joined, action):  # (else accepting would not let them: say what would)
+            return f"Your invitation is still pending: accept it before you {action.value}."
+        actor = joined
     _, reason = _MATRIX[action]
     if actor.user_role is UserRole.ADMIN:
         reason = _ADMIN_REASON.get(action, reason)

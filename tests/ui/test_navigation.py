@@ -450,10 +450,12 @@ async def test_activity_pages_through_many_events(tmp_path: Path) -> None:
             return keys & {"right_square_bracket", "left_square_bracket"}
 
         assert offered() == {"right_square_bracket"}
+        assert summary().endswith("page 1 of 3 (] older)")
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert summary().startswith("1,200 events · 1,001–1,200, page 3 of 3")
         await pilot.pause()
         assert offered() == {"left_square_bracket"}
+        assert summary().endswith("page 3 of 3 ([ newer)")
         table = app.screen.query_one("#activity", VirtualTable)
         assert str(table.cells_at(table.row_count - 1)[3]) == "Generated event 0"
         await pilot.press("left_square_bracket")

@@ -70,3 +70,15 @@ def test_billing_refusal_tells_who_can_help() -> None:
     assert "ask an Admin" in why_not(ACTORS["standard"], A.MANAGE_BILLING)
     assert "as an Admin, give yourself" in why_not(ACTORS["admin"], A.VIEW_BILLING)
     assert "as an Admin, give it to yourself" in why_not(ACTORS["admin"], A.MANAGE_BILLING)
+
+
+def test_an_invitee_is_told_to_accept_only_where_accepting_would_let_them() -> None:
+    """ "Accept it before you view billing" sent an invited Standard member to accept, after
+    which billing said it needs a finance role: for what accepting would not allow, the
+    reason is the role's."""
+    invited = Member("bc", "u", UserRole.STANDARD, MemberStatus.PENDING)
+    assert why_not(invited, Action.VIEW_ASSETS) == (
+        "Your invitation is still pending: accept it before you view assets."
+    )
+    assert why_not(invited, Action.VIEW_BILLING).startswith("Billing needs a finance role")
+    assert why_not(invited, Action.INVITE_MEMBER) == why_not(ACTORS["standard"], A.INVITE_MEMBER)
