@@ -20,6 +20,7 @@ from textual import events
 from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from bc_tui.ahead import AreasAheadApp
 from bc_tui.domain import labels
@@ -280,6 +281,22 @@ class BusinessCenterApp(AreasAheadApp):
             and binding.description
             and screen.check_action(binding.action, ()) is not False
         }
+        # Then the keys of the part that has the focus (the phone: its esc is not the
+        # dialog's Cancel while it has the keys), the nearest last.
+        chain = list(screen.focused.ancestors_with_self) if screen.focused else []
+        for node in reversed([n for n in chain if isinstance(n, Widget) and n is not screen]):
+            for cls in reversed(type(node).__mro__):
+                if not cls.__module__.startswith("bc_tui."):
+                    continue
+                for binding in vars(cls).get("BINDINGS", []):
+                    if (
+                        isinstance(binding, Binding)
+                        and binding.show
+                        and binding.description
+                        and node.check_action(binding.action, ()) is not False
+                    ):
+                        key = binding.key_display or self.get_key_display(binding)
+                        said[key] = binding.tooltip or binding.description
         here = list(said.items())
         everywhere = [(key, label) for key, _, label in AREAS]
         everywhere += [

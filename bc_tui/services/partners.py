@@ -68,9 +68,9 @@ class PartnerService(ServiceBase):
         known = self.repo.first(Partner, bc_id=actor.bc_id, partner_bc_id=bc_id)
         if known is not None:
             if known.name.casefold() != clean_name.casefold():
-                raise Conflict(
-                    f"{bc_id} is already a partner, as {known.name}: share more with it "
-                    "under that name."
+                raise Conflict(  # (named as a field is: the dialog puts the cursor there)
+                    f"partner name: {bc_id} is already a partner, as {known.name} — share more "
+                    "with it under that name"
                 )
             clean_name = known.name  # (as it was written first)
         key = {"bc_id": actor.bc_id, "partner_bc_id": bc_id, "asset_type": asset_type}

@@ -264,6 +264,16 @@ async def test_a_bad_partner_id_is_explained_in_the_dialog(tmp_path: Path) -> No
     async with app.run_test(size=(120, 36)) as pilot:
         await play(pilot, "1", "n", Typed("12ab"), "enter")
         assert "Business Center ID" in str(app.screen.query_one("#error").render())
+        assert app.focused is app.screen.query_one("#partner-id")
+        # Lumen Creative's ID under another name: the cursor goes to the name to fix it
+        app.screen.query_one("#partner-id", Input).value = "7299412200570114050"
+        await play(pilot, "tab", Typed("Lumen"))
+        app.screen.query_one("#partner-assets", PickList).action_toggle()
+        await pilot.press("enter")
+        assert "already a partner, as Lumen Creative" in str(
+            app.screen.query_one("#error").render()
+        )
+        assert app.focused is app.screen.query_one("#partner-name")
 
 
 async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> None:

@@ -789,6 +789,9 @@ async def test_keys_in_a_dialog_are_the_dialogs(tmp_path: Path) -> None:
         assert {"r", "n", "p", "esc"} <= keys and "b" not in keys
         await pilot.press("escape")
         assert isinstance(app.screen, QrDialog)
+        await pilot.press("p", "question_mark")  # the phone has the keys: its esc is back
+        said = dict(app.screen.sections[0][1])
+        assert said["esc"] == "Phone: back" and said["1-9"] == "Phone: tap item"
 
 
 async def test_a_key_bound_again_by_a_dialog_is_listed_once(tmp_path: Path) -> None:

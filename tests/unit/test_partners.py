@@ -52,7 +52,7 @@ def test_only_active_assets_and_more_of_a_type_joins_its_share(demo: Services) -
     with pytest.raises(Conflict, match="not an active asset"):
         demo.partners.add_partner(ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["solstice.skin"])
     demo.partners.add_partner(ava, AGENCY, "X", AssetType.TT_ACCOUNT, ["mira.makes"])
-    with pytest.raises(Conflict, match=rf"^{AGENCY} is already a partner, as X"):
+    with pytest.raises(Conflict, match=rf"^partner name: {AGENCY} is already a partner, as X"):
         demo.partners.add_partner(ava, AGENCY, "Foo Agency", AssetType.TT_ACCOUNT, ["mira.makes"])
     with pytest.raises(Conflict, match=r"^X has every one of those TikTok accounts shared"):
         demo.partners.add_partner(ava, AGENCY, "x", AssetType.TT_ACCOUNT, ["mira.makes"])
@@ -80,7 +80,8 @@ def test_a_partner_is_one_business_center_under_one_name(demo: Services) -> None
     """Lumen Creative's ID under another name made a second partner of the same Business
     Center: removing "Other" removed Lumen Creative's shares too."""
     ava, lumen = as_user("ava"), "7299412200570114050"
-    with pytest.raises(Conflict, match=rf"^{lumen} is already a partner, as Lumen Creative"):
+    known = rf"^partner name: {lumen} is already a partner, as Lumen Creative"
+    with pytest.raises(Conflict, match=known):
         demo.partners.add_partner(ava, lumen, "Other", AssetType.AUDIENCE, ["7301900000000000601"])
     assert {p.name for p in demo.repo.find(Partner, partner_bc_id=lumen)} == {"Lumen Creative"}
     demo.partners.add_partner(
