@@ -180,6 +180,14 @@ class TikTokAccountsScreen(AreaScreen):
         elif self._pending:
             self._table.refresh_cells()
 
+    def reload(self) -> None:
+        """The data changed (or a countdown ran out): the columns fit the rows as they are
+        now. They only grow as the filter shows rows (so they do not jump while typing), and
+        a claim's "Active · claim 04:59" had left Status that wide for good, names cut."""
+        self._table.set_columns(COLUMNS)
+        self._measured_chosen = set()
+        super().reload()
+
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.tiktok_accounts(app.actor, self.query_text)

@@ -245,3 +245,20 @@ async def test_cancelling_a_later_step_goes_back_to_the_options(tmp_path: Path) 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TikTokAccountsScreen)
+
+
+async def test_the_columns_fit_again_once_a_claim_is_over(tmp_path: Path) -> None:
+    """A claim of an account with access granted shows "Active · claim 05:00": Status grew
+    to fit it and stayed that wide once the claim was over, the names cut at 120 columns."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", VirtualTable)
+        before = table.virtual_size.width
+        await play(pilot, "a", Typed("brightlane.studio"), "enter", "right", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QrDialog)
+        await pilot.press("escape")  # the claim is cancelled
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert table.virtual_size.width == before
