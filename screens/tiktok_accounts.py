@@ -214,7 +214,7 @@ class TikTokAccountsScreen(AreaScreen):
             summary += f" · {len(self._chosen)} selected"
             if hidden:
                 summary += f", {hidden} hidden by the filter"
-            summary += " (m assigns, space unselects)"
+            summary += " (m assigns)"  # (longer, with a filter it wrapped at 120 columns)
         if rows and not app.may(Action.VIEW_ALL_ASSETS):
             summary += " · you see only the accounts assigned to you"
         if self.query_text:

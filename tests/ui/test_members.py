@@ -730,6 +730,7 @@ async def test_picks_a_filter_hides_are_kept_and_counted(tmp_path: Path) -> None
         await pilot.press("slash", *"mira", "enter")
         summary = app.screen.query_one("#summary")
         assert "2 selected, 1 hidden by the filter" in str(summary.render())
+        assert summary.size.height == 1  # (one line at 120 columns: the table keeps its rows)
         await play(pilot, "slash", Typed("zzz"))  # (nothing matches: the picks are still said)
         assert "2 selected, hidden by it (m assigns them)." in str(summary.render())
         await play(pilot, *["backspace"] * 3, "enter")
