@@ -43,7 +43,10 @@ class PhoneApp(ServicesApp):
 
     TITLE = "TikTok"
     CSS_PATH = [stylesheet("phone.tcss"), stylesheet("phone_app.tcss")]
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    BINDINGS = [
+        Binding("question_mark", "keys", "Keys", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
 
     def __init__(self, services: Services, phone_id: str, *, watch_interval: float = 0.5) -> None:
         super().__init__(services, watch_interval=watch_interval)
@@ -54,6 +57,19 @@ class PhoneApp(ServicesApp):
         phone = self.services.phone.device(self.phone_session.phone_id)  # type: ignore[union-attr]
         self.sub_title = phone.name
         self.push_screen(PhoneScreen())
+
+    def action_keys(self) -> None:
+        """`?`, as in the admin's app: the phone's keys and the app's, from the bindings."""
+        from bc_tui.screens.help import HelpScreen
+        from bc_tui.widgets.phone import PhonePane
+
+        keys = [
+            (binding.key_display or self.get_key_display(binding), binding.description)
+            for binding in [*PhonePane.BINDINGS, *self.BINDINGS]
+            if isinstance(binding, Binding) and binding.show
+        ]
+        moving = [("↑ ↓", "Move on the page"), ("enter", "Tap the highlighted item")]
+        self.push_screen(HelpScreen([("The phone", keys), ("Moving", moving)]))
 
     def token_on_screen(self) -> str | None:
         """A phone on its own sees no admin screen: its scanner lists the live codes."""

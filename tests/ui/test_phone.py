@@ -463,3 +463,20 @@ async def test_escape_at_the_top_of_the_phone_on_its_own_keeps_the_keys_on_it(
         assert app.focused is not None and pane in app.focused.ancestors_with_self
         await pilot.press("1")
         assert "Menu" in phone_text(app)
+
+
+async def test_the_phone_on_its_own_lists_its_keys(tmp_path: Path) -> None:
+    """`bc-tui phone` had no `?`: the admin's app lists its keys, the phone's did not."""
+    from bc_tui.screens.help import HelpScreen
+
+    app = phone_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        said = dict(app.screen.sections[0][1])
+        assert said["esc"] == "Phone: back" and said["1-9"] == "Phone: tap item"
+        assert said["q"] == "Quit"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("1")
+        assert "Menu" in phone_text(app)
