@@ -191,7 +191,7 @@ class BillingScreen(AreaScreen):
             table.add_column(style="dim")
             for row in rows:
                 table.add_row(
-                    Text("  " + row.name),
+                    Text("  " + clip(row.name)),  # (a long one wrapped, the amounts out of line)
                     labels.money(row.cash_balance, currency),
                     Text(row.payment_method if with_card else ""),
                 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
 from bc_tui.domain.models import AdAccount, PaymentMethod, Portfolio, Transaction
@@ -308,6 +310,10 @@ async def test_another_business_centers_ad_accounts_start_with_columns_of_their_
         table = app.screen.query_one("#ad-account-table", DataTable)
         first = next(iter(table.columns.values()))
         assert first.content_width == 32  # (cut, with an ellipsis)
+        console = Console(width=120, file=io.StringIO(), record=True)
+        console.print(app.screen.query_one("#overview-text", Static).content)
+        overview = console.export_text()
+        assert "X" * 31 + "…" in overview and "X" * 32 not in overview  # (it wrapped there)
         await play(pilot, "slash", Typed("XXXXX" * 10), "enter")  # (past the cut)
         assert table.row_count == 1
         await pilot.press("escape")
