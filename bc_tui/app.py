@@ -268,47 +268,19 @@ class BusinessCenterApp(AreasAheadApp):
 
     def action_keys(self) -> None:
         """Show the keys of the current screen and the global ones, from the bindings."""
+        from bc_tui.screens.help import HelpScreen, bound_keys
+
         screen = self.screen
-        # A key once, as the class nearest the screen's binds it (account details' r said
-        # both "Change role" and "Operator/Analyst"); in the order the keys first came.
-        said = {
-            binding.key_display or self.get_key_display(binding): binding.tooltip
-            or binding.description
-            for cls in reversed(type(screen).__mro__)
-            if cls.__module__.startswith("bc_tui.")  # ours, not Textual's tab or ctrl+c
-            for binding in vars(cls).get("BINDINGS", [])
-            if isinstance(binding, Binding)
-            and binding.description
-            and screen.check_action(binding.action, ()) is not False
-        }
-        # Then the keys of the part that has the focus (the phone: its esc is not the
-        # dialog's Cancel while it has the keys), the nearest last.
+        # A key once, as the class nearest the screen binds it (account details' r said both
+        # "Change role" and "Operator/Analyst"), then as the part that has the focus binds
+        # it (the phone: its esc is not the dialog's Cancel while it has the keys).
+        said = dict(bound_keys(screen, all_of_them=True))
         chain = list(screen.focused.ancestors_with_self) if screen.focused else []
         for node in reversed([n for n in chain if isinstance(n, Widget) and n is not screen]):
-            for cls in reversed(type(node).__mro__):
-                if not cls.__module__.startswith("bc_tui."):
-                    continue
-                for binding in vars(cls).get("BINDINGS", []):
-                    if (
-                        isinstance(binding, Binding)
-                        and binding.show
-                        and binding.description
-                        and node.check_action(binding.action, ()) is not False
-                    ):
-                        key = binding.key_display or self.get_key_display(binding)
-                        said[key] = binding.tooltip or binding.description
+            said.update(bound_keys(node))
         here = list(said.items())
         everywhere = [(key, label) for key, _, label in AREAS]
-        everywhere += [
-            (
-                binding.key_display or self.get_key_display(binding),
-                binding.tooltip or binding.description,
-            )
-            for binding in self.BINDINGS
-            if isinstance(binding, Binding)
-            and binding.show
-            and self.check_action(binding.action, ()) is not False
-        ]
+        everywhere += bound_keys(self)
         everywhere.append(("ctrl+p", "Command palette: every action by name"))
         moving = [
             *getattr(screen, "MOVING", ()),
@@ -319,8 +291,6 @@ class BusinessCenterApp(AreasAheadApp):
             ("tab", "Next part of the screen"),
             ("esc", "Close a dialog or clear the filter"),
         ]
-        from bc_tui.screens.help import HelpScreen
-
         sections = [("This screen", here), ("Everywhere", everywhere), ("Moving", moving)]
         if isinstance(screen, ModalScreen):  # (a dialog: the app's keys do not reach it)
             sections = [("This dialog", here), ("Moving", moving)]

@@ -60,14 +60,9 @@ class PhoneApp(ServicesApp):
 
     def action_keys(self) -> None:
         """`?`, as in the admin's app: the phone's keys and the app's, from the bindings."""
-        from bc_tui.screens.help import HelpScreen
-        from bc_tui.widgets.phone import PhonePane
+        from bc_tui.screens.help import HelpScreen, bound_keys
 
-        keys = [
-            (binding.key_display or self.get_key_display(binding), binding.description)
-            for binding in [*PhonePane.BINDINGS, *self.BINDINGS]
-            if isinstance(binding, Binding) and binding.show
-        ]
+        keys = [*bound_keys(self.screen.query_one(PhonePane)), *bound_keys(self)]
         moving = [("↑ ↓", "Move on the page"), ("enter", "Tap the highlighted item")]
         self.push_screen(HelpScreen([("The phone", keys), ("Moving", moving)]))
 

@@ -215,11 +215,11 @@ class AreaScreen(Screen[None]):
     def _filter_changed(self) -> None:
         # The row under the cursor stays under it while it matches (`VirtualTable.show`);
         # once the filter hides it, the cursor starts at the first match.
-        tables = self.query(VirtualTable)
-        before = tables.first().cursor_key if tables else None
+        table = next(iter(self.query(VirtualTable)), None)
+        before = table.cursor_key if table else None
         self.filter_changed()
-        if tables and tables.first().cursor_key != before:
-            tables.first().move_cursor(row=0)
+        if table is not None and table.cursor_key != before:
+            table.move_cursor(row=0)
 
     def filter_changed(self) -> None:
         """The filter's text changed: show what matches it now."""

@@ -118,9 +118,9 @@ class TransferDialog(FormDialog[str]):
         # Said as it is typed, not only on enter: the preview showed a balance below zero.
         # In the error line, which a small terminal scrolls into view (at 80x24 a line under
         # the preview was out of sight).
-        short = "the Business Center" if center < 0 else "the ad account" if cash < 0 else ""
-        if short:
-            self.show_error(f"amount: more than {short} has — enter will refuse it")
+        whose = "the Business Center" if center < 0 else "the ad account" if cash < 0 else ""
+        if whose:
+            self.show_error(f"amount: more than {whose} has — enter will refuse it")
 
     def action_submit(self) -> None:
         app = business_app(self)

@@ -64,9 +64,7 @@ class BillingService(ServiceBase):
                 == (facts.brand, facts.last4, facts.exp_month, facts.exp_year)
                 for m in existing
             ):
-                raise Conflict(
-                    f"{label} (expires {facts.exp_month:02d}/{facts.exp_year}) is already added."
-                )
+                raise Conflict(f"{label} ({expires}) is already added.")
             method = PaymentMethod(
                 payment_method_id=self.ids.new_id(),
                 bc_id=actor.bc_id,

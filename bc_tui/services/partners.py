@@ -8,6 +8,7 @@ its access at once.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bc_tui.domain import labels, validation
 from bc_tui.domain.errors import Conflict, NotFound, ValidationError
@@ -75,7 +76,7 @@ class PartnerService(ServiceBase):
             clean_name = known.name  # (as it was written first)
         key = {"bc_id": actor.bc_id, "partner_bc_id": bc_id, "asset_type": asset_type}
         if (existing := self.repo.first(Partner, **key)) is not None:
-            return self._share_more(actor, existing, asset_ids, role)
+            return self._share_more(actor, existing, key, asset_ids, role)
         partner = Partner(
             bc_id=actor.bc_id,
             partner_bc_id=bc_id,
@@ -97,7 +98,12 @@ class PartnerService(ServiceBase):
         return partner
 
     def _share_more(
-        self, actor: Actor, partner: Partner, asset_ids: list[str], role: AssetRole
+        self,
+        actor: Actor,
+        partner: Partner,
+        key: dict[str, Any],
+        asset_ids: list[str],
+        role: AssetRole,
     ) -> Partner:
         """More assets of a type the partner has some of already, with the same role (a
         partner holds one role on each type): adding one more TikTok account to a partner's
@@ -111,12 +117,7 @@ class PartnerService(ServiceBase):
         fresh = [asset_id for asset_id in asset_ids if asset_id not in partner.asset_ids]
         if not fresh:
             raise Conflict(f"{partner.name} has every one of those {nouns} shared already.")
-        key = {
-            "bc_id": actor.bc_id,
-            "partner_bc_id": partner.partner_bc_id,
-            "asset_type": partner.asset_type,
-        }
-        with self.repo.writing() as writer:
+        with self.repo.writing() as writer:  # (`key`: the partner's share of this type)
             writer.update(Partner, key, asset_ids=(*partner.asset_ids, *fresh))
             self.audit(
                 writer,

@@ -165,9 +165,9 @@ class PhoneService(ServiceBase):
         if others:
             lines.append("Also logged in here: " + ", ".join(others))
         # (those still to answer: every message ever sent was counted, answered or not)
+        now = self.clock.now()
         waiting = sum(
-            request.status_at(self.clock.now()) is RequestStatus.NOT_USED
-            for request in self._inbox_requests(me)
+            request.status_at(now) is RequestStatus.NOT_USED for request in self._inbox_requests(me)
         )
         inbox = f"Inbox ({waiting})" if waiting else "Inbox"
         items = [
