@@ -5,12 +5,15 @@ Nothing here touches the user's real database: every test gets its own file.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import textual.constants
 from textual._styles_cache import StylesCache
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
 
 from bc_tui.clock import FakeClock
 from bc_tui.ids import SeededIds
@@ -52,9 +55,43 @@ def _no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
 
 
+#: The collector's own freeze and unfreeze; the harness makes the app's calls to them no-ops.
+_FREEZE, _UNFREEZE = gc.freeze, gc.unfreeze
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_collector_policy_for_many_apps() -> Iterator[None]:
+    """The harness, not each app, decides when the collector runs in a test process.
+
+    The app's policy is made for one app in a process: it freezes the heap when it has read
+    its file and at its first frame, and unfreezes it all when it ends (`ServicesApp`,
+    `store.storage.parse`). A test process runs hundreds of apps in turn, so each app's end
+    handed back to full collections everything that lives as long as the process (Textual,
+    hypothesis, the test modules), and every full collection walked it again: a quarter of
+    the suite's CPU was the collector. Here what is alive once collection is done is frozen
+    once, the app's freeze and unfreeze do nothing, and each test's garbage goes when it
+    ends (`_let_each_tests_garbage_go`). `real_collector` gives a test the real ones.
+    """
+    gc.collect()
+    _FREEZE()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gc, "freeze", lambda: None)
+        patch.setattr(gc, "unfreeze", lambda: None)
+        yield
+
+
+@pytest.fixture
+def real_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collector's own freeze and unfreeze, for the tests of the app's policy."""
+    monkeypatch.setattr(gc, "freeze", _FREEZE)
+    monkeypatch.setattr(gc, "unfreeze", _UNFREEZE)
+
+
 @pytest.fixture(autouse=True)
-def _forget_dead_widgets() -> Iterator[None]:
-    """Let the widgets of a finished test's app be freed.
+def _let_each_tests_garbage_go() -> Iterator[None]:
+    """After a test, free its app's widgets and everything else it left, then freeze what
+    survives (caches that live as long as the process), so later full collections walk only
+    what later tests make.
 
     Textual caches `StylesCache.get_inner_outer` per instance in a class-wide LRU of 1,024,
     which keeps the styles caches of the last thousand widgets alive, each with its rendered
@@ -64,6 +101,43 @@ def _forget_dead_widgets() -> Iterator[None]:
     """
     yield
     StylesCache.get_inner_outer.cache_clear()
+    gc.collect()
+    _FREEZE()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _css_parsed_once() -> Iterator[None]:
+    """Every app a test process starts shares one cache of parsed CSS.
+
+    Textual parses each stylesheet source (our .tcss files, every widget's DEFAULT_CSS) once
+    per app, ~25 ms of CPU for each of the ~500 apps the suite starts. Parsing is a pure
+    function of the text, where it came from and the theme's variables, and its rules are
+    only read afterwards (the stylesheet keys them by identity), so a rule set parsed for one
+    app serves the next as it serves every screen of its own app. A real app parses once.
+    """
+    parsed: dict[tuple[object, ...], list[RuleSet]] = {}
+    parse_rules = Stylesheet._parse_rules
+
+    def cached(
+        self: Stylesheet,
+        css: str,
+        read_from: tuple[str, str],
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list[RuleSet]:
+        variables = tuple(self._variables.items())
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse_rules(
+                self, css, read_from, is_default_rules, tie_breaker, scope
+            )
+        return rules
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "_parse_rules", cached)
+        yield
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ def no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ahead, "BUILD_AHEAD_QUIET", 0)
 
 
+@pytest.mark.usefixtures("real_collector")
 async def test_areas_are_built_behind_the_first_and_shown_as_built(tmp_path: Path) -> None:
     """Built unseen, an area is shown as it was built; and its rows are those of the moment
     it is shown: here the acting user changed in between (what the `u` picker does). What

@@ -1,14 +1,21 @@
 """The app's garbage-collection policy: what was alive at first paint is frozen and full
 collections wait for the app's timer while it runs; the process gets the collector back as
-it was when the app ends (a test process or the ssh server runs many apps in turn)."""
+it was when the app ends (a test process or the ssh server runs many apps in turn).
+
+The harness keeps the app's hands off the collector (`tests/conftest.py`); these tests give
+it back (`real_collector`)."""
 
 from __future__ import annotations
 
 import gc
 from pathlib import Path
 
+import pytest
+
 from bc_tui import cli, shell
 from tests.apps import demo_app
+
+pytestmark = pytest.mark.usefixtures("real_collector")
 
 
 async def test_first_paint_freezes_the_heap_and_exit_gives_the_collector_back(
