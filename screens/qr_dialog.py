@@ -31,14 +31,23 @@ INBOX_STEPS = "Inbox → All activity → From TikTok → open the request → A
 
 
 class QrDialog(Dialog[AuthorizationRequest | None]):
-    """Shows one request; dismisses with it once approved, with None when cancelled."""
+    """Shows one request; dismisses with it once approved, with None when closed.
+
+    Closing a live QR code cancels it (the code is only on this screen, so it could not be
+    scanned afterwards). Closing a live notification does not: it waits in the owner's
+    TikTok inbox, and the list shows it as pending until they answer or it expires, as the
+    real product does; `x` withdraws it.
+    """
 
     CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("qr.tcss")]
     AUTO_FOCUS = ""  # r, n and escape belong to the dialog; the phone takes focus if shown
     BINDINGS = [
         Binding("r", "regenerate", "New QR code"),
         Binding("n", "notify_instead", "Notify instead"),
+        Binding("x", "withdraw", "Withdraw"),
+        # One of the two, by what closing does (see the class's docstring).
         Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "close", "Close"),
         # App keys do not reach a modal; the phone must, since the owner scans from it.
         Binding("p", "app.phone", "Phone"),
     ]
@@ -68,6 +77,29 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
     def on_mount(self) -> None:
         self.show(self.request)
         self.sync_phone(focus=True)
+
+    def _live(self) -> bool:
+        """The request can still be approved."""
+        now = business_app(self).services.clock.now()
+        return self.request.status_at(now) is RequestStatus.NOT_USED
+
+    def _live_notification(self) -> bool:
+        return self._live() and self.request.method is RequestMethod.NOTIFICATION
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`x` only while a notification waits (a QR code is withdrawn by closing it); `n`
+        not then (it would only send the same request again). Escape cancels a live QR
+        code and closes anything else."""
+        live_code = self._live() and self.request.method is RequestMethod.QR
+        if action == "withdraw":
+            return self._live_notification()
+        if action == "notify_instead":
+            return not self._live_notification()
+        if action == "cancel":
+            return live_code
+        if action == "close":
+            return not live_code
+        return True
 
     def sync_phone(self, *, focus: bool = False) -> None:
         show_phone(self, self, focus=focus)
@@ -127,19 +159,25 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         self.query_one("#qr-status", Static).update(
             Text("Waiting for the owner…", style="italic") if live else ""
         )
-        keys = "r new QR code · esc close" if not live else "r new code · esc cancel"
-        if live and not notification:
-            keys = "r new code · n notify · esc cancel"
+        keys = "r new QR code · esc close"
+        if live:
+            keys = (
+                "r QR code · x withdraw · esc close"
+                if notification
+                else ("r new code · n notify · esc cancel")
+            )
         self.query_one("#qr-keys", Static).update(keys)
+        self.refresh_bindings()
 
     @staticmethod
     def _message(request: AuthorizationRequest, status: RequestStatus) -> Text:
         if status is RequestStatus.NOT_USED:  # a live notification
             return Text.assemble(
                 ("Notification sent\n\n", "bold"),
-                f"Request sent to @{request.handle}. The owner finds it in the TikTok app:\n\n",
-                INBOX_STEPS,
-                "\n\nCan scan after all? Press r for a QR code.",
+                f"Request sent to @{request.handle}: the owner approves it in the TikTok "
+                "app's inbox (the steps are beside this).\n\n"
+                "Closing this keeps it pending until they answer or it expires; x "
+                "withdraws it, r shows a QR code instead.",
             )
         if status is RequestStatus.EXPIRED:
             notified = request.method is RequestMethod.NOTIFICATION
@@ -178,6 +216,20 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
 
     def action_cancel(self) -> None:
         app = business_app(self)
-        if self.request.status_at(app.services.clock.now()) is RequestStatus.NOT_USED:
-            app.attempt(app.services.linking.cancel, self.request.request_id)
+        app.attempt(app.services.linking.cancel, self.request.request_id)
         self.dismiss(None)
+
+    def action_close(self) -> None:
+        if self._live_notification():
+            business_app(self).notify(
+                f"The request waits in @{self.request.handle}'s TikTok inbox until they answer "
+                "or it expires. x on the list withdraws it.",
+                title="Notification sent",
+            )
+        self.dismiss(None)
+
+    def action_withdraw(self) -> None:
+        app = business_app(self)
+        if app.attempt(app.services.linking.cancel, self.request.request_id).ok:
+            app.notify(f"Withdrew the request to @{self.request.handle}.")
+            self.dismiss(None)

@@ -157,6 +157,39 @@ async def test_expiry_regenerate_and_notification(tmp_path: Path) -> None:
         assert isinstance(app.screen, TikTokAccountsScreen)
 
 
+async def test_a_notification_outlives_its_dialog_and_x_withdraws_it(tmp_path: Path) -> None:
+    """Closing a live QR code cancels it (it cannot be scanned once off the screen); a sent
+    notification waits in the owner's inbox, so closing the dialog keeps it pending, as the
+    demo's @solstice.skin is; x withdraws it."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr_for(pilot)
+        await pilot.press("n")
+        sent = dialog.request
+        assert "x withdraws it" in text_of(app, "#qr-message")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        assert app.services.linking.request(sent.request_id).status is RequestStatus.NOT_USED
+        assert status_of(app, "new.brand").startswith("Pending 0")  # its countdown
+        assert any("TikTok inbox" in str(n.message) for n in app._notifications)
+
+        dialog = await open_qr_for(pilot, "other.brand")
+        await pilot.press("n", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, TikTokAccountsScreen)
+        withdrawn = app.services.linking.request(dialog.request.request_id)
+        assert withdrawn.status is RequestStatus.CANCELLED
+
+        dialog = await open_qr_for(pilot, "third.brand")
+        await pilot.press("x")  # not a key of a QR code: escape cancels it
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await pilot.pause()
+        cancelled = app.services.linking.request(dialog.request.request_id)
+        assert cancelled.status is RequestStatus.CANCELLED
+
+
 async def test_wrong_account_on_phone_shows_the_reason_live(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
