@@ -142,8 +142,9 @@ class MemberDialog(Dialog[None]):
             return pending and not self.detail.member.invite_expired
         if action in ("role", "finance"):
             return app.may(Action.CHANGE_MEMBER_ROLE)
-        if action == "remove":
-            return not pending and app.may(Action.REMOVE_MEMBER)
+        if action == "remove":  # (not oneself: another Admin must)
+            mine = self.user_id == app.actor.user_id
+            return not pending and not mine and app.may(Action.REMOVE_MEMBER)
         return True
 
     def _done(self, ok: bool, message: str) -> None:
@@ -161,22 +162,30 @@ class MemberDialog(Dialog[None]):
                 result = app.attempt(app.services.members.change_member_role, self.user_id, new)
                 self._done(result.ok, f"{row.user_name} is now {labels.USER_ROLE[new]}.")
 
-        if new is UserRole.ADMIN or self.user_id != app.actor.user_id or self._last_admin():
-            # (another Admin's role: this Admin can change it back; the last Admin's own: the
-            # refusal says why at once, rather than after a question whose yes cannot be)
-            change()
-            return
-        # Giving up one's own Admin role cannot be undone by oneself: asked first.
-        app.push_screen(
-            ConfirmDialog(
+        if new is UserRole.ADMIN and row.relation_status is MemberStatus.BOUND:
+            # Full control of the Business Center, for someone a re-sorted list may have put
+            # under the cursor: asked first (an invited one is refused at once, as below).
+            question = ConfirmDialog(
+                f"Make {row.user_name} an Admin?",
+                f"{row.user_name} gets full control of {app.title}: its members, assets, "
+                "partners, billing and settings, their own role and yours included.",
+                "Make Admin",
+            )
+        elif self.user_id == app.actor.user_id and not self._last_admin():
+            # Giving up one's own Admin role cannot be undone by oneself: asked first.
+            question = ConfirmDialog(
                 "Give up your Admin role?",
                 f"You become a Standard member of {app.title}: you can no longer manage its "
                 "members, assets or settings, and only another Admin can make you an Admin "
                 "again.",
                 "Give up Admin",
-            ),
-            change,
-        )
+            )
+        else:
+            # (another Admin's role: this Admin can change it back; the last Admin's own: the
+            # refusal says why at once, rather than after a question whose yes cannot be)
+            change()
+            return
+        app.push_screen(question, change)
 
     def _last_admin(self) -> bool:
         app = business_app(self)
@@ -221,6 +230,10 @@ class MemberDialog(Dialog[None]):
         }.get(action)
         if needed is not None and not app.may(needed):
             app.explain_if_forbidden(needed)
+        elif action == "remove" and self.user_id == app.actor.user_id:
+            app.notify(
+                "You cannot remove yourself: ask another Admin to do it.", severity="warning"
+            )
         elif row.relation_status is MemberStatus.PENDING:
             app.notify(
                 f"{row.user_name} is invited and has not joined: revoke the invitation (v) "

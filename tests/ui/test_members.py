@@ -26,7 +26,7 @@ from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.pick_list import PickList
 from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, burst, demo_app, open_member, play
+from tests.apps import Typed, burst, demo_app, open_member, play, run_command
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -66,9 +66,16 @@ async def test_member_details_change_roles_and_remove(tmp_path: Path) -> None:
         await pilot.press("f", "home", "down", "enter")  # the finance roles: Finance Manager
         await pilot.pause()
         assert member(app, "lena").finance_role is FinanceRole.MANAGER
-        await pilot.press("r")
+        await pilot.press("r")  # full control: asked first
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Make Lena Park an Admin?" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("escape")
+        assert member(app, "lena").user_role is UserRole.STANDARD
+        await pilot.press("r", "enter")
+        await pilot.pause()
         assert member(app, "lena").user_role is UserRole.ADMIN
-        await pilot.press("r")
+        await pilot.press("r")  # another Admin made Standard: Ava can undo it, so not asked
+        assert member(app, "lena").user_role is UserRole.STANDARD
         await pilot.press("x", "enter")
         await pilot.pause()
         assert member(app, "lena") is None
@@ -77,6 +84,19 @@ async def test_member_details_change_roles_and_remove(tmp_path: Path) -> None:
             == []
         )
         assert isinstance(app.screen, MembersScreen)
+
+
+async def test_an_admin_is_not_offered_removing_themselves(tmp_path: Path) -> None:
+    """x asked "Remove Ava Chen?" of Ava herself, and then refused: another Admin must."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_member(pilot, "ava")
+        assert dialog.check_action("remove", ()) is False
+        await run_command(pilot, "Remove member")
+        assert app.screen is dialog
+        said = [str(n.message) for n in app._notifications]
+        assert "You cannot remove yourself: ask another Admin to do it." in said
+        assert member(app, "ava") is not None
 
 
 async def test_giving_up_ones_own_admin_role_is_asked_first(tmp_path: Path) -> None:
@@ -505,7 +525,9 @@ async def test_the_cursor_stays_with_a_member_whose_change_re_sorts_the_list(
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_member(pilot, "diego")
-        await pilot.press("r", "escape")
+        await pilot.press("r", "enter")  # (Make Admin?)
+        await pilot.pause()
+        await pilot.press("escape")
         await pilot.pause()
         assert member(app, "diego").user_role is UserRole.ADMIN
         table = app.screen.query_one("#members", VirtualTable)
