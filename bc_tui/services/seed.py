@@ -7,6 +7,7 @@ audit events of its own (the fixture carries its history).
 
 from __future__ import annotations
 
+import calendar
 import json
 import random
 from dataclasses import dataclass, fields, replace
@@ -34,17 +35,36 @@ def demo_fixture() -> dict[str, Any]:
     return json.loads(resources.files("bc_tui.data").joinpath("demo.json").read_text("utf-8"))
 
 
-def _shifted(obj: Any, delta: timedelta) -> Any:
-    """`obj` with its times moved by `delta`; invoices move by whole days, since their
-    periods and due dates are calendar dates."""
+def _shifted(obj: Any, delta: timedelta, months: int) -> Any:
+    """`obj` with its times moved by `delta`; an invoice by `months` whole months instead,
+    since it bills a calendar month (moved by days, October's ran from the 2nd to November
+    1st when the demo started late in the day), and its id (INV-2026-10-0057) names that
+    month."""
     if isinstance(obj, m.Invoice):
-        delta = timedelta(days=round(delta / timedelta(days=1)))
+        start = _add_months(obj.period_start, months)
+        number = obj.invoice_id.rpartition("-")[2]
+        return replace(
+            obj,
+            invoice_id=f"INV-{start:%Y-%m}-{number}",
+            period_start=start,
+            period_end=_add_months(obj.period_end, months),
+            due_at=_add_months(obj.due_at, months),
+        )
     changes = {
         f.name: getattr(obj, f.name) + delta
         for f in fields(obj)
         if isinstance(getattr(obj, f.name), datetime)
     }
     return replace(obj, **changes) if changes else obj
+
+
+def _add_months(when: datetime, months: int) -> datetime:
+    """`when` in the month `months` later, on the same day (the last day for the last day of
+    a month, or where the month is shorter), at the same time."""
+    year, month = divmod(when.year * 12 + when.month - 1 + months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    was_last = when.day == calendar.monthrange(when.year, when.month)[1]
+    return when.replace(year=year, month=month + 1, day=last if was_last else min(when.day, last))
 
 
 def _require_empty(repo: Repository) -> None:
@@ -58,9 +78,11 @@ def load_demo(repo: Repository, clock: Clock) -> Seeded:
     """Write the demo fixture, its times moved so that its "now" is the clock's now."""
     _require_empty(repo)
     fixture = demo_fixture()
-    delta = clock.now() - datetime.fromisoformat(fixture["as_of"])
+    now, as_of = clock.now(), datetime.fromisoformat(fixture["as_of"])
+    delta = now - as_of
+    months = (now.year - as_of.year) * 12 + now.month - as_of.month
     records = [
-        _shifted(from_doc(cls, doc), delta)
+        _shifted(from_doc(cls, doc), delta, months)
         for cls, table in TABLES.items()
         for doc in fixture.get(table, [])
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ from bc_tui.ids import SeededIds
 from bc_tui.services import Services
 from bc_tui.services.billing_view import InvoiceStatus
 from bc_tui.services.export import export_state
+from bc_tui.services.seed import load_demo
 from bc_tui.store.database import Store
 from tests.conftest import NORTHWIND, as_user
 
@@ -303,6 +304,32 @@ def test_billing_needs_a_finance_role(demo: Services) -> None:
     assert "finance role" in view.reason
     assert "Priya Natarajan (Finance Manager)" in view.reason
     assert view.ad_accounts == ()
+
+
+@pytest.mark.parametrize(
+    ("started", "months"),
+    [
+        ("2026-11-26T09:00:00+00:00", ["2026-09", "2026-10", "2026-10"]),  # the fixture's own
+        ("2026-11-26T23:48:00+00:00", ["2026-09", "2026-10", "2026-10"]),  # late that day
+        ("2027-03-01T00:30:00+00:00", ["2027-01", "2027-02", "2027-02"]),  # to February
+    ],
+)
+def test_the_demos_invoices_bill_calendar_months_whenever_it_starts(
+    tmp_path: Path, started: str, months: list[str]
+) -> None:
+    """The demo moves its times to the clock's now; moved by days, October's invoice ran
+    from the 2nd to November 1st when the demo started late in the day."""
+    clock = FakeClock(datetime.fromisoformat(started))
+    services = Services(Store(tmp_path / "bc.json"), clock, SeededIds(7))
+    load_demo(services.repo, clock)
+    invoices = sorted(services.repo.all(Invoice), key=lambda invoice: invoice.invoice_id)
+    assert [f"{invoice.period_start:%Y-%m}" for invoice in invoices] == months
+    for invoice in invoices:
+        assert invoice.invoice_id.startswith(f"INV-{invoice.period_start:%Y-%m}-")
+        assert (invoice.period_start.day, invoice.period_start.hour) == (1, 0)
+        next_day = invoice.period_end + timedelta(seconds=1)
+        assert (next_day.day, next_day.hour) == (1, 0)  # to the month's last second
+        assert invoice.due_at > invoice.period_end
 
 
 def test_invoice_states_follow_the_clock(demo: Services, clock: FakeClock) -> None:
