@@ -52,11 +52,21 @@ class ChoiceCard(Static, can_focus=True):
         self.action_choose()
 
 
+class HandleInput(Input):
+    """The handle's field. `?` is no part of a handle, so it is left to the dialog's key
+    (Textual drops a binding for a key the focused field would take)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character != "?" and super().check_consume_key(key, character)
+
+
 class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
     """Returns the clean handle and the chosen kind, after the service has checked both."""
 
     CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("add_account.tcss")]
     BINDINGS = [
+        # Before the handle's field, which would take it (see HandleInput).
+        Binding("question_mark", "app.keys", "Keys", key_display="?", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("left", "card(-1)", "Previous", show=False),
         Binding("right", "card(1)", "Next", show=False),
@@ -71,7 +81,9 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
             yield Static("Add TikTok account", classes="dialog-title")
-            yield Input(self._handle, placeholder="@handle of the TikTok account", id="handle")
+            yield HandleInput(
+                self._handle, placeholder="@handle of the TikTok account", id="handle"
+            )
             error = Static(id="error", classes="dialog-error")
             error.display = False
             yield error
@@ -79,7 +91,8 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
                 yield ChoiceCard(RequestKind.REQUEST_ACCESS)
                 yield ChoiceCard(RequestKind.CLAIM_OWNERSHIP)
             yield Static(
-                "type the handle · enter/tab to the options · ←→ pick · enter choose · esc cancel",
+                "type the handle or paste the profile's address · enter/tab to the options · ←→ "
+                "pick · enter choose · esc cancel · ? keys",
                 classes="dialog-keys",
             )
 

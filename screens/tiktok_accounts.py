@@ -272,11 +272,19 @@ class TikTokAccountsScreen(AreaScreen):
     def action_add(self) -> None:
         """The walkthrough's step 2: which account, and how. Its dialog is on the screens at
         once (not from the worker that goes on from it), so that keys typed right after `a`
-        go into it (`ServicesApp._typed_ahead`)."""
+        go into it (`ServicesApp._typed_ahead`).
+
+        On an entry that ended, was declined or whose request ran out, it starts with that
+        account's handle, selected: the entry's details and the Clear question say `a` asks
+        again. A handle typed straight away replaces it."""
         if self.bc_app.explain_if_forbidden(Action.ADD_TIKTOK_ACCOUNT):
             from bc_tui.screens.add_account import AddAccountDialog
 
-            self.app.push_screen(AddAccountDialog(), self._account_chosen)
+            row = self._selected()
+            handle = ""
+            if row and row.relation_status is not RelationStatus.BOUND and not row.pending_until:
+                handle = row.handle
+            self.app.push_screen(AddAccountDialog(handle), self._account_chosen)
 
     def _account_chosen(self, choice: tuple[str, RequestKind] | None) -> None:
         if choice is not None:

@@ -72,15 +72,22 @@ def email_domain(address: str) -> str:
 
 
 _HANDLE = re.compile(r"^[a-z0-9_.]{2,24}$")
-HANDLE_RULE = "2 to 24 letters, digits, _ or ., not all digits"
+HANDLE_RULE = "2 to 24 letters, digits, _ or ., not all digits, not ending in a period"
+#: A profile's address as a browser shows it: https://www.tiktok.com/@mira.makes?lang=en
+_PROFILE = re.compile(r"(?:https?://)?(?:www\.|m\.)?tiktok\.com/@([^/?#\s]*)(?:[/?#]\S*)?")
 
 
 def handle(value: str) -> str:
-    """A TikTok handle, without the "@" and in lower case (handles ignore case)."""
-    cleaned = value.strip().removeprefix("@").lower()
+    """A TikTok handle, without the "@" and in lower case (handles ignore case). A profile's
+    address, as copied from a browser, gives its handle."""
+    cleaned = value.strip()
+    profile = _PROFILE.fullmatch(cleaned)
+    if profile is not None:
+        cleaned = profile.group(1)
+    cleaned = cleaned.removeprefix("@").lower()
     if not cleaned:
         raise ValidationError("handle", "is empty", f"type the account's @handle ({HANDLE_RULE})")
-    if not _HANDLE.match(cleaned) or cleaned.isdigit():
+    if not _HANDLE.match(cleaned) or cleaned.isdigit() or cleaned.endswith("."):
         raise ValidationError(
             "handle", f"@{cleaned[:40]} is not a TikTok handle", f"use {HANDLE_RULE}"
         )

@@ -17,6 +17,7 @@ from bc_tui.domain.models import (
 )
 from bc_tui.screens.add_account import AddAccountDialog
 from bc_tui.screens.confirm import ConfirmDialog
+from bc_tui.screens.help import HelpScreen
 from bc_tui.screens.qr_dialog import QrDialog
 from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
@@ -188,6 +189,48 @@ async def test_a_notification_outlives_its_dialog_and_x_withdraws_it(tmp_path: P
         await pilot.pause()
         cancelled = app.services.linking.request(dialog.request.request_id)
         assert cancelled.status is RequestStatus.CANCELLED
+
+
+async def test_a_on_an_ended_entry_asks_again_for_that_account(tmp_path: Path) -> None:
+    """The Clear question and the details say `a` asks again: on an ended entry it starts
+    with that handle, selected, so enter goes on with it and typing replaces it. On an
+    active account it starts empty."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", VirtualTable)
+        table.move_cursor(row=table.row_index("harbor.eats"))
+        await pilot.press("a")
+        await pilot.pause()
+        field = app.screen.query_one("#handle", Input)
+        assert field.value == "harbor.eats"
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScopesDialog)
+        await pilot.press("escape", "escape")  # (back to the options, then out)
+        await pilot.pause()
+        await play(pilot, "a", "n", "e", "w", ".", "o", "n", "e")
+        assert app.screen.query_one("#handle", Input).value == "new.one"
+        await pilot.press("escape")
+        table.move_cursor(row=table.row_index("brightlane.studio"))
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one("#handle", Input).value == ""
+
+
+async def test_question_mark_in_the_handle_shows_the_keys_and_an_address_gives_the_handle(
+    tmp_path: Path,
+) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "a", "?")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, AddAccountDialog)
+        assert app.screen.query_one("#handle", Input).value == ""
+        await play(pilot, Typed("https://www.tiktok.com/@New.Brand?lang=en"), "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScopesDialog)
 
 
 async def test_wrong_account_on_phone_shows_the_reason_live(tmp_path: Path) -> None:

@@ -182,7 +182,7 @@ async def test_a_refusal_after_reading_another_apps_change_shows_that_change(
         other_app(tmp_path).members.change_member_role(
             as_user("marcus"), app.actor.user_id, UserRole.STANDARD
         )
-        await pilot.press("r")  # refused: Ava is no Admin now
+        await pilot.press("r", "enter")  # (Make Admin?) refused: Ava is no Admin now
         await pilot.pause()
         assert app.sub_title == "Ava Chen · Standard"
         assert member_role(app, LENA) is UserRole.STANDARD

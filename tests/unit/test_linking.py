@@ -83,7 +83,10 @@ def test_standard_member_cannot_request_and_nothing_changes(demo: Services) -> N
 
 @pytest.mark.parametrize(
     "handle",
-    ["", "  ", "@", "a", "x" * 25, "1234567", "bad handle", "émile", "[bold]x", "a\x1b[2J"],
+    [
+        *("", "  ", "@", "a", "x" * 25, "1234567", "bad handle", "émile", "[bold]x", "a\x1b[2J"),
+        *("abc.", "https://www.tiktok.com/@", "https://www.tiktok.com/@x", "tiktok.com/@a b"),
+    ],
 )
 def test_a_handle_that_is_not_a_tiktok_handle_is_refused_with_the_rule(
     demo: Services, handle: str
@@ -92,6 +95,21 @@ def test_a_handle_that_is_not_a_tiktok_handle_is_refused_with_the_rule(
         demo.linking.request_authorization(as_user("ava"), handle, ACCESS, (POST,))
     assert caught.value.field == "handle"
     assert HANDLE_RULE in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "https://www.tiktok.com/@New.Brand",
+        "https://www.tiktok.com/@new.brand?lang=en",
+        "tiktok.com/@new.brand/",
+        "  m.tiktok.com/@new.brand#top ",
+        "@NEW.BRAND",
+    ],
+)
+def test_a_profiles_address_as_copied_gives_its_handle(demo: Services, typed: str) -> None:
+    request = demo.linking.request_authorization(as_user("ava"), typed, ACCESS, (POST,))
+    assert request.handle == "new.brand"
 
 
 def test_requesting_access_to_an_active_account_is_refused(demo: Services) -> None:
