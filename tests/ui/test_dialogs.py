@@ -299,3 +299,25 @@ def test_every_form_dialog_cancels_on_escape_and_submits_on_enter_in_its_words()
         keys = {binding.key: (binding.action, binding.description) for binding in form.BINDINGS}
         assert keys["escape"] == ("cancel", "Cancel"), form
         assert keys["enter"] == ("after_typing('submit')", form.SUBMIT), form
+
+
+async def test_tab_in_a_burst_of_keys_moves_on_after_the_keys_before_it(tmp_path: Path) -> None:
+    """Typed fast (over SSH, a paste), "12345", tab, "Acme" all went into the first field:
+    tab climbed from that field to the app's bindings behind the letters after it. Tab and
+    shift+tab in a dialog now run after the keys before them, and hold the keys after."""
+    from bc_tui.screens.partner import PartnerDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "n")
+        assert isinstance(app.screen, PartnerDialog)
+        burst(app, "1", "2", "3", "4", "5", "tab", "A", "c", "m", "e")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#partner-id", Input).value == "12345"
+        assert app.screen.query_one("#partner-name", Input).value == "Acme"
+        burst(app, "shift+tab", "6")  # (back in a field, its text is selected: 6 replaces it)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#partner-id", Input).value == "6"
+        assert app.screen.query_one("#partner-name", Input).value == "Acme"
