@@ -31,9 +31,7 @@ EXPLANATIONS = {
 
 
 class ChoiceCard(Static, can_focus=True):
-    """One of the two ways to add an account; enter (or a click) chooses it."""
-
-    BINDINGS = [Binding("enter", "choose", "Choose", show=False)]
+    """One of the two ways to add an account; enter (the dialog's) or a click chooses it."""
 
     class Chosen(Message):
         def __init__(self, kind: RequestKind) -> None:
@@ -67,6 +65,9 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
     BINDINGS = [
         # Before the handle's field, which would take it (see HandleInput).
         Binding("question_mark", "app.keys", "Keys", key_display="?", priority=True),
+        # After the keys typed before it, as a form's: in a burst ("xy", enter, enter) the
+        # field took the second enter too, and the options were never chosen.
+        Binding("enter", "after_typing('proceed')", "Next · choose", show=False, priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("left", "card(-1)", "Previous", show=False),
         Binding("right", "card(1)", "Next", show=False),
@@ -106,9 +107,12 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
         options for a handle since corrected."""
         self.query_one("#error", Static).display = False
 
-    @on(Input.Submitted, "#handle")
-    def _to_choices(self) -> None:
-        self.query_one(ChoiceCard).focus()
+    def action_proceed(self) -> None:
+        """Enter: from the handle to the options; on an option, choose it."""
+        if isinstance(self.focused, ChoiceCard):
+            self.focused.action_choose()
+        else:
+            self.query_one(ChoiceCard).focus()
 
     def action_card(self, step: int) -> None:
         cards = list(self.query(ChoiceCard))

@@ -34,18 +34,21 @@ class ScopesDialog(Dialog[AuthorizationRequest | None]):
         Binding("up", "app.focus_previous", "Previous", show=False),
     ]
 
-    def __init__(self, handle: str) -> None:
+    def __init__(
+        self, handle: str, scopes: tuple[TtAccountRole, ...] = (TtAccountRole.POST,)
+    ) -> None:
+        """`scopes`: ticked to start with (as they were left, when the user went back a step
+        and came here again)."""
         super().__init__()
         self.handle = handle
+        self.scopes = scopes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(f"Request access to @{self.handle}"), classes="dialog-title")
             yield Static("What may this Business Center use?", classes="dialog-body")
             for scope, label, meaning in SCOPES:
-                yield Tick(
-                    f"{label} — {meaning}", value=scope is TtAccountRole.POST, id=scope.value
-                )
+                yield Tick(f"{label} — {meaning}", value=scope in self.scopes, id=scope.value)
             yield Static(id="error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel (esc)", id="cancel")
@@ -76,4 +79,5 @@ class ScopesDialog(Dialog[AuthorizationRequest | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        self.scopes = self.chosen()  # (for the next time, if the user comes back)
         self.dismiss(None)

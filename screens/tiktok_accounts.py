@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from bc_tui.domain import labels
-from bc_tui.domain.models import RelationStatus, RelationType, RequestKind
+from bc_tui.domain.models import RelationStatus, RelationType, RequestKind, TtAccountRole
 from bc_tui.domain.permissions import Action
 from bc_tui.screens.base import AreaScreen
 from bc_tui.services.views import TikTokAccountRow
@@ -57,6 +57,8 @@ class TikTokAccountsScreen(AreaScreen):
         self._chosen: set[str] = set()  # accounts picked with space, for m
         self._pending: list[TikTokAccountRow] = []  # rows whose countdown ticks
         self._measured_chosen: set[str] = set()  # the picks the table's widths include
+        #: The access ticked for a handle when its step was left by going back a step.
+        self._scopes_left: tuple[str, tuple[TtAccountRole, ...]] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Summary()
@@ -314,8 +316,12 @@ class TikTokAccountsScreen(AreaScreen):
             result = app.attempt(app.services.linking.request_authorization, handle, kind)
             request = result.value if result.ok else None
         else:
-            request = await app.push_screen_wait(ScopesDialog(handle))
+            left = self._scopes_left
+            again = left is not None and left[0] == handle
+            scopes = ScopesDialog(handle, left[1]) if again else ScopesDialog(handle)
+            request = await app.push_screen_wait(scopes)
             if request is None:
+                self._scopes_left = (handle, scopes.scopes)
                 self._back_to_options(handle, kind)
                 return
         if request is None:

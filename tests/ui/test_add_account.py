@@ -23,7 +23,7 @@ from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.countdown import QrCountdown
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, demo_app, play
+from tests.apps import Typed, burst, demo_app, play
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -321,6 +321,36 @@ async def test_cancelling_a_later_step_goes_back_to_the_options(tmp_path: Path) 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TikTokAccountsScreen)
+
+
+async def test_going_back_a_step_keeps_the_access_ticked(tmp_path: Path) -> None:
+    """Back from the access step and on again, LIVE ads was unticked: the handle and the
+    option were kept, the access was not."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "a", Typed("new.brand"), "enter", "enter")
+        await pilot.press("down", "space")  # LIVE ads too
+        await pilot.press("escape", "enter")  # back to the options, and on again
+        await pilot.pause()
+        assert isinstance(app.screen, ScopesDialog)
+        assert app.screen.chosen() == (TtAccountRole.POST, TtAccountRole.LIVE)
+        await pilot.press("escape", "escape")
+        await play(pilot, "a", Typed("other.brand"), "enter", "enter")  # another account
+        assert app.screen.chosen() == (TtAccountRole.POST,)
+
+
+async def test_enters_typed_in_one_burst_with_the_handle_choose_the_option(
+    tmp_path: Path,
+) -> None:
+    """ "xy", enter, enter in one burst stopped at the options: the field took both enters."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a")
+        burst(app, "x", "y", "enter", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ScopesDialog)
+        assert app.screen.handle == "xy"
 
 
 async def test_the_columns_fit_again_once_a_claim_is_over(tmp_path: Path) -> None:
