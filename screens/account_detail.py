@@ -62,7 +62,7 @@ def _note(row: TikTokAccountRow, last: AuthorizationRequest | None, now: datetim
     if row.relation_status is RelationStatus.UNBOUND:
         return (
             "This link has ended: the owner revoked it, or it was removed here. On TikTok "
-            "accounts (2), x clears the entry."
+            "accounts (2), a asks again and x clears the entry."
         )
     return _OWNERSHIP_NOTE[row.relation_type]
 
@@ -103,7 +103,10 @@ class AccountDetail(AssetDialog):
         facts.add_row("Name", plain(row.display_name or "—"))
         facts.add_row("Region", plain(row.region or "—"))
         facts.add_row("Ownership", plain(labels.relation(row.relation_type, row.relation_status)))
-        facts.add_row("Status", relation_status(row.relation_status))
+        status = relation_status(row.relation_status)
+        if row.relation_status is RelationStatus.PENDING and row.pending_until is None:
+            status.append(" · stale", "dim")  # (as the list says: no live request behind it)
+        facts.add_row("Status", status)
         facts.add_row("Access", plain(", ".join(row.scopes) or "—"))
         if row.partners:
             facts.add_row("Shared with", plain(", ".join(row.partners)))

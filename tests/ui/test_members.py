@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.widgets import Input, RadioSet
 
 from bc_tui.domain.models import (
@@ -415,6 +416,11 @@ async def test_a_stale_entry_says_what_its_last_request_came_to(tmp_path: Path) 
         assert str(table.cells_of("new.brand")[1]) == "Pending · stale"
         await pilot.press("enter")
         assert isinstance(app.screen, AccountDetail)
+        facts = "\n".join(
+            strip.text
+            for strip in app.screen.query_one("#asset-facts").render_lines(Region(0, 0, 80, 8))
+        )
+        assert "Pending · stale" in facts  # (its Status said "Pending", as a live one's)
         assert str(app.screen.query_one(".dialog-note").render()) == (
             "The request behind this entry failed: the phone is logged in as @mira.makes, "
             "this request is for @new.brand. On TikTok accounts (2), a asks again and x clears "
