@@ -110,7 +110,9 @@ class AssetsScreen(AreaScreen):
         groups.show_tab(PARTNERS, bool(overview.partners) or app.may(Action.MANAGE_PARTNERS))
         total = sum(len(group.rows) for group in overview.groups)
         text = labels.count(total, "asset") + " · ←→ choose a type, enter to browse it"
-        if overview.only_assigned:
+        if not total and not app.may(Action.VIEW_ASSETS):  # (as TikTok accounts and Members)
+            text = self.not_joined("assets")
+        elif overview.only_assigned:
             text += " · you see only the assets assigned to you"
         self._summary = text
         self._show_group()

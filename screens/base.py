@@ -123,17 +123,19 @@ class AreaScreen(Screen[None]):
         return self.query_one(FilterBar).value.strip()
 
     def not_joined(self, what: str) -> str:
-        """Why an invited person sees none of `what` here ("accounts", "members")."""
+        """Why an invited person sees none of `what` here ("accounts", "members"). (The
+        Business Center's name from the data: the first screen loads before the app's title
+        is set.)"""
         app = self.bc_app
         member = app.member
+        center = app.services.views.header(app.actor).bc_name
         if member is not None and member.invite_expired(app.services.clock.now()):
             return (
-                f"Your invitation to {app.title} has expired: ask one of its Admins to send "
-                "it again."
+                f"Your invitation to {center} has expired: ask one of its Admins to send it again."
             )
         return (
-            f"You are invited to {app.title} and have not joined yet: its {what} show once "
-            "you accept the invitation (ctrl+p, Accept the invitation)."
+            f"You are invited to {center} and have not joined yet: its {what} show once you "
+            "accept the invitation (ctrl+p, Accept the invitation)."
         )
 
     def reload(self) -> None:

@@ -380,6 +380,20 @@ async def test_a_member_is_told_they_see_only_what_is_assigned(
         assert says in str(app.screen.query_one("#summary").render())
 
 
+@pytest.mark.parametrize("area", ["1", "2", "3"])
+async def test_an_invited_person_is_told_to_accept_in_every_area_that_lists(
+    tmp_path: Path, area: str
+) -> None:
+    """Assets said "0 assets · you see only the assets assigned to you" where TikTok accounts
+    and Members said to accept the invitation."""
+    app = demo_app(tmp_path, as_user("sam"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(area)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "You are invited to Northwind Media and have not joined yet" in summary
+        assert "Accept the invitation" in summary
+
+
 async def test_a_member_whose_invitation_expired_is_told_so(tmp_path: Path) -> None:
     from bc_tui.domain.models import Member
 
