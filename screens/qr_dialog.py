@@ -183,8 +183,8 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
             notified = request.method is RequestMethod.NOTIFICATION
             return Text.assemble(
                 ("Notification expired\n\n" if notified else "QR code expired\n\n", "bold"),
-                "A code is valid for a limited time, and this one ran out before it was "
-                "approved.\n\nPress r for a new QR code"
+                f"A {'notification' if notified else 'code'} is valid for a limited time, and "
+                "this one ran out before it was approved.\n\nPress r for a new QR code"
                 + (", or n to notify the owner again." if notified else "."),
             )
         if status is RequestStatus.FAILED:

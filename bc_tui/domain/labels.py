@@ -121,8 +121,12 @@ def count(n: int, noun: str) -> str:
 
 
 def mm_ss(seconds: int) -> str:
-    """Time left on a code: 272 -> '04:32'."""
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+    """Time left on a code: 272 -> '04:32'; from an hour (a long `--qr-ttl`), 86399 ->
+    '23:59:59' (it said '1439:59')."""
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes:02d}:{secs:02d}"
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
 
 
 def ago(seconds: float) -> str:

@@ -152,6 +152,7 @@ async def test_expiry_regenerate_and_notification(tmp_path: Path) -> None:
         await pilot.pause()
         assert "Notification expired" in text_of(app, "#qr-message")
         assert "n to notify the owner again" in text_of(app, "#qr-message")
+        assert "A notification is valid for a limited time" in text_of(app, "#qr-message")
         await pilot.press("escape")
         await pilot.pause()
         assert app.services.linking.request(third.request_id).status is RequestStatus.NOT_USED

@@ -37,3 +37,16 @@ def test_any_token_round_trips(token: str) -> None:
 def test_a_scan_or_a_typed_token_gives_the_token() -> None:
     assert qr.token_from(qr.payload("Ab3")) == "Ab3"
     assert qr.token_from("  Ab3 ") == "Ab3"
+
+
+def test_time_left_reads_as_a_clock_past_an_hour() -> None:
+    """A long `--qr-ttl` showed '1439:59'."""
+    from bc_tui.domain.labels import mm_ss
+
+    assert [mm_ss(s) for s in (0, 272, 3599, 3600, 86399)] == [
+        "00:00",
+        "04:32",
+        "59:59",
+        "1:00:00",
+        "23:59:59",
+    ]
