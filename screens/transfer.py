@@ -109,18 +109,20 @@ class TransferDialog(FormDialog[str]):
         sign = 1 if self.kind is TransactionType.RECHARGE else -1
         money, account = labels.money, self.ad_account
         center, cash = self.bc_balance - sign * minor, account.cash_balance + sign * minor
+        # Said as it is typed, not only on enter, in the error line, which a small terminal
+        # scrolls into view (at 80x24 a line under the preview was out of sight); with no
+        # "After" of a balance below zero, which cannot come to be.
+        whose = "the Business Center" if center < 0 else "the ad account" if cash < 0 else ""
+        if whose:
+            preview.update("")
+            self.show_error(f"amount: more than {whose} has — enter will refuse it")
+            return
         preview.update(
             Text(
                 f"After: Business Center {money(center, self.currency)}"
                 f" · {account.name} {money(cash, self.currency)}"
             )
         )
-        # Said as it is typed, not only on enter: the preview showed a balance below zero.
-        # In the error line, which a small terminal scrolls into view (at 80x24 a line under
-        # the preview was out of sight).
-        whose = "the Business Center" if center < 0 else "the ad account" if cash < 0 else ""
-        if whose:
-            self.show_error(f"amount: more than {whose} has — enter will refuse it")
 
     def action_submit(self) -> None:
         app = business_app(self)
