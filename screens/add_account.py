@@ -15,6 +15,7 @@ from bc_tui.domain.models import RequestKind
 from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
+from bc_tui.widgets.footer import KeysFooter
 
 EXPLANATIONS = {
     RequestKind.REQUEST_ACCESS: (
@@ -67,7 +68,7 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
         Binding("question_mark", "app.keys", "Keys", key_display="?", priority=True),
         # After the keys typed before it, as a form's: in a burst ("xy", enter, enter) the
         # field took the second enter too, and the options were never chosen.
-        Binding("enter", "after_typing('proceed')", "Next · choose", show=False, priority=True),
+        Binding("enter", "after_typing('proceed')", "Next · choose", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("left", "card(-1)", "Previous", show=False),
         Binding("right", "card(1)", "Next", show=False),
@@ -80,6 +81,7 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
         self._kind = kind
 
     def compose(self) -> ComposeResult:
+        yield KeysFooter()
         with Vertical(classes="dialog -wide"):
             yield Static("Add TikTok account", classes="dialog-title")
             yield HandleInput(

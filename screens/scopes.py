@@ -13,6 +13,7 @@ from bc_tui.domain.models import AuthorizationRequest, RequestKind, TtAccountRol
 from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
+from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.toggles import Tick
 
 SCOPES = (
@@ -44,6 +45,7 @@ class ScopesDialog(Dialog[AuthorizationRequest | None]):
         self.scopes = scopes
 
     def compose(self) -> ComposeResult:
+        yield KeysFooter()
         with Vertical(classes="dialog"):
             yield Static(Text(f"Request access to @{self.handle}"), classes="dialog-title")
             yield Static("What may this Business Center use?", classes="dialog-body")
