@@ -134,7 +134,11 @@ class ActivityScreen(AreaScreen):
         return super().check_action(action, parameters)
 
     def action_page(self, step: int) -> None:
-        self._page = max(0, self._page + step)
+        if not 0 <= self._page + step < self._pages:  # (the palette runs it where ] is off)
+            which = "older" if step > 0 else "newer"
+            self.bc_app.notify(f"There is no {which} page of events.", severity="warning")
+            return
+        self._page += step
         self.load()
         self.focus_table()
 

@@ -818,3 +818,15 @@ async def test_a_key_bound_again_by_a_dialog_is_listed_once(tmp_path: Path) -> N
         rows = app.screen.sections[0][1]
         assert [key for key, _ in rows].count("r") == 1
         assert dict(rows)["r"] == "Operator/Analyst"
+
+
+async def test_a_page_command_with_no_such_page_says_so(tmp_path: Path) -> None:
+    """The palette offers Newer and Older events where `[` and `]` are off (on the newest
+    page, or for someone who may not see the log): they did nothing, without a word."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("5")
+        await run_command(pilot, "Newer events")
+        assert isinstance(app.screen, ActivityScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert "There is no newer page of events." in said
