@@ -128,13 +128,17 @@ class ActivityScreen(AreaScreen):
         if row is not None:
             event.update(row.activity_log)
 
+    def _has_page(self, step: int) -> bool:
+        """Whether there is a page `step` pages older (negative: newer) than the one shown."""
+        return 0 <= self._page + step < self._pages
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and parameters:  # (an older or newer page: only if there is one)
-            return 0 <= self._page + cast(int, parameters[0]) < self._pages
+            return self._has_page(cast(int, parameters[0]))
         return super().check_action(action, parameters)
 
     def action_page(self, step: int) -> None:
-        if not 0 <= self._page + step < self._pages:  # (the palette runs it where ] is off)
+        if not self._has_page(step):  # (the palette runs it where ] is off)
             which = "older" if step > 0 else "newer"
             self.bc_app.notify(f"There is no {which} page of events.", severity="warning")
             return

@@ -78,28 +78,26 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         self.show(self.request)
         self.sync_phone(focus=True)
 
-    def _live(self) -> bool:
-        """The request can still be approved."""
+    def _waiting(self) -> RequestMethod | None:
+        """How the request waits for the owner (a QR code, a notification); None once it
+        cannot be approved any more."""
         now = business_app(self).services.clock.now()
-        return self.request.status_at(now) is RequestStatus.NOT_USED
-
-    def _live_notification(self) -> bool:
-        return self._live() and self.request.method is RequestMethod.NOTIFICATION
+        live = self.request.status_at(now) is RequestStatus.NOT_USED
+        return self.request.method if live else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`x` only while a notification waits (a QR code is withdrawn by closing it); `n`
         not then (it would only send the same request again). Escape cancels a live QR
         code and closes anything else."""
-        live_code = self._live() and self.request.method is RequestMethod.QR
-        if action == "withdraw":
-            return self._live_notification()
-        if action == "notify_instead":
-            return not self._live_notification()
-        if action == "cancel":
-            return live_code
-        if action == "close":
-            return not live_code
-        return True
+        waiting = self._waiting()
+        notified, code_on_show = waiting is RequestMethod.NOTIFICATION, waiting is RequestMethod.QR
+        enabled = {
+            "withdraw": notified,
+            "notify_instead": not notified,
+            "cancel": code_on_show,
+            "close": not code_on_show,
+        }
+        return enabled.get(action, True)
 
     def sync_phone(self, *, focus: bool = False) -> None:
         show_phone(self, self, focus=focus)
@@ -160,12 +158,10 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
             Text("Waiting for the owner…", style="italic") if live else ""
         )
         keys = "r new QR code · esc close"
-        if live:
-            keys = (
-                "r QR code · x withdraw · esc close"
-                if notification
-                else ("r new code · n notify · esc cancel")
-            )
+        if live and notification:
+            keys = "r QR code · x withdraw · esc close"
+        elif live:
+            keys = "r new code · n notify · esc cancel"
         self.query_one("#qr-keys", Static).update(keys)
         self.refresh_bindings()
 
@@ -220,7 +216,7 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         self.dismiss(None)
 
     def action_close(self) -> None:
-        if self._live_notification():
+        if self._waiting() is RequestMethod.NOTIFICATION:
             business_app(self).notify(
                 f"The request waits in @{self.request.handle}'s TikTok inbox until they answer "
                 "or it expires. x on the list withdraws it.",

@@ -284,7 +284,11 @@ class TikTokAccountsScreen(AreaScreen):
 
             row = self._selected()
             handle = ""
-            if row and row.relation_status is not RelationStatus.BOUND and not row.pending_until:
+            if (
+                row is not None
+                and row.relation_status is not RelationStatus.BOUND
+                and row.pending_until is None  # (not a request still waiting)
+            ):
                 handle = row.handle
             self.app.push_screen(AddAccountDialog(handle), self._account_chosen)
 
