@@ -56,9 +56,9 @@ class ActivityScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Summary()
         columns = ("Time", "Who", "Type", "What happened")
-        yield VirtualTable(columns, self._cells, id="activity")
-        # What happened, whole: the table's column is cut at the screen's edge (at 120
-        # columns most sentences lose the account or the amount they are about).
+        yield VirtualTable(columns, self._cells, give_way=("What happened",), id="activity")
+        # What happened, whole: the table's column is cut to end at the screen's edge (at
+        # 120 columns most sentences lose the account or the amount they are about).
         yield Static(id="event", markup=False)
 
     def _cells(self, row: ActivityRow) -> tuple[Text, ...]:

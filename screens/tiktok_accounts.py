@@ -63,7 +63,12 @@ class TikTokAccountsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Summary()
         yield VirtualTable(
-            COLUMNS, self._cells, key=_handle, texts=self._column_texts, id="accounts"
+            COLUMNS,
+            self._cells,
+            key=_handle,
+            texts=self._column_texts,
+            give_way=("Name", "Members"),
+            id="accounts",
         )
 
     def on_mount(self) -> None:

@@ -15,7 +15,7 @@ with, so it looks the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from operator import attrgetter
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
@@ -46,6 +46,8 @@ Cells = Sequence[Text]
 ColumnTexts = Callable[[Sequence[Row]], Iterable[Iterable[str]]]
 
 CELL_PADDING = 1  # cells on each side of a cell, as DataTable's default cell_padding
+#: The fewest cells a column that gives way is cut to (or its label's width, if wider).
+GIVE_WAY_FLOOR = 10
 _HEADER = -1  # the row index of the header line
 
 
@@ -56,6 +58,13 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
     rows being painted. Column widths come from `texts(rows)`, each column's plain texts over
     the rows (cheaper than building cells for 10,000 rows, see `distinct`; by default the
     cells' own text, row by row). `key(row)` names a row (for `row_index` and `cursor_key`).
+
+    Columns named in `give_way` (free text: names, who is assigned, what happened) are cut,
+    with "…", so that the columns end at the table's edge: every column if they can make it
+    fit (at 120 columns a long name had pushed Members off the screen), else as many as can
+    be whole or cut, the rest past the edge, scrolled to (at 80 columns the right-hand ones,
+    rather than every column cut to nothing). A column is cut to no fewer than
+    GIVE_WAY_FLOOR cells.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -131,9 +140,13 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         *,
         key: Callable[[Row], Hashable] | None = None,
         texts: ColumnTexts[Row] | None = None,
+        give_way: Sequence[str] = (),
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._give_way = frozenset(give_way)
+        #: The columns (by index) that give way, and the fewest cells each is cut to.
+        self._floors: dict[int, int] = {}
         self._cells = cells
         self._texts = texts or by_row(lambda row: [cell.plain for cell in cells(row)])
         self._key = key
@@ -159,6 +172,11 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         ms to import at start-up); the rows are shown again with `show`."""
         self._labels = [Text.from_markup(label, emoji=False) for label in columns]
         self._widths = [_text_width(label.plain) for label in self._labels]
+        self._floors = {
+            index: max(GIVE_WAY_FLOOR, width)
+            for index, (label, width) in enumerate(zip(self._labels, self._widths, strict=True))
+            if label.plain in self._give_way
+        }
         self._measured.clear()
         self._most = 0
 
@@ -176,10 +194,24 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         if before is not None and rows and rows[self._cursor] is not before:
             self._cursor = self._where_now(before, self._cursor)
         self._lines.clear()
-        total = sum(width + 2 * CELL_PADDING for width in self._widths)
-        self.virtual_size = Size(total, len(rows) + 1)
+        self._size_to_rows()
         self.refresh()
         self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def on_resize(self) -> None:
+        self._size_to_rows()  # (columns that give way fit the new width)
+
+    def _size_to_rows(self) -> None:
+        total = sum(width + 2 * CELL_PADDING for width in self._shown_widths())
+        self.virtual_size = Size(total, len(self._rows) + 1)
+
+    def _shown_widths(self) -> tuple[int, ...]:
+        """The columns' widths as painted now: as measured, or with the columns that give way
+        cut to fit the table's width (less a vertical scrollbar's, if the rows need one)."""
+        width, height = self.size
+        if len(self._rows) + 1 > height:
+            width -= self.styles.scrollbar_size_vertical
+        return fit_widths(self._widths, self._floors, width)
 
     def _where_now(self, row: Row, otherwise: int) -> int:
         """Where `row`, or the row with its key, is now; `otherwise` if it is not shown."""
@@ -341,6 +373,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # Styles are looked up once per paint, not per line (each lookup walks the DOM).
         self._pass = _Pass(
+            self._shown_widths(),
             self.get_pseudo_class_state(),
             self.rich_style,
             self.get_component_styles("datatable--header").rich_style,
@@ -391,16 +424,18 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         edge = pre + post
         console = self.app.console
         segments: list[Segment] = []
-        for cell, content_width in zip(cells, self._widths, strict=False):
+        for cell, content_width in zip(cells, paint.widths, strict=False):
             segments += _cell_segments(console, cell, content_width, pre, edge, post)
-        used = sum(width + 2 * CELL_PADDING for width in self._widths)
+        used = sum(width + 2 * CELL_PADDING for width in paint.widths)
         segments.append(Segment(" " * max(0, width - used), edge))
         return segments
 
 
 class _Pass(NamedTuple):
-    """The styles of one paint (they change with focus, theme and hover)."""
+    """The column widths and styles of one paint (they change with the width, focus, theme
+    and hover)."""
 
+    widths: tuple[int, ...]
     pseudo_state: object
     base: Style
     header: Style
@@ -419,6 +454,10 @@ def _cell_segments(
     directly for the usual one-line cell that fits (Rich's general path costs ~10x more).
     `edge` is `pre + post`, the style of the padding and of unstyled text."""
     text_width = cell.cell_len
+    if text_width > width and "\n" not in cell.plain:  # (a column that gave way)
+        cell = cell.copy()
+        cell.truncate(width, overflow="ellipsis")
+        text_width = cell.cell_len
     if text_width > width or "\n" in cell.plain:
         options = console.options.update_dimensions(width + 2 * CELL_PADDING, 1)
         lines = console.render_lines(
@@ -436,6 +475,42 @@ def _cell_segments(
     ]
     segments.append(Segment(" " * (width - text_width + CELL_PADDING), edge))
     return segments
+
+
+def fit_widths(widths: Sequence[int], floors: Mapping[int, int], room: int) -> tuple[int, ...]:
+    """`widths` (cells of content; each column has CELL_PADDING on each side) as shown in
+    `room` cells: the columns in `floors` (index: the fewest cells it is cut to) give way, the
+    widest first, down to one common width, so that the table fits; or, if it cannot, so
+    that as many columns as can fit end at the edge, the rest past it (scrolled to)."""
+    pad = 2 * CELL_PADDING
+    give = {index: min(floor, widths[index]) for index, floor in floors.items()}
+    fit = used = 0
+    for index, width in enumerate(widths):
+        used += give.get(index, width) + pad
+        if used > room:
+            break
+        fit = index + 1
+    excess = sum(widths[:fit]) + pad * fit - room
+    give = {index: floor for index, floor in give.items() if index < fit}
+    if excess <= 0 or not give:
+        return tuple(widths)
+
+    def cut(cap: int) -> int:
+        return sum(
+            widths[index] - max(floor, min(widths[index], cap)) for index, floor in give.items()
+        )
+
+    cap = max(widths[index] for index in give)
+    while cut(cap) < excess:
+        cap -= 1
+    spare = cut(cap) - excess  # (a cell or two given back to the first columns cut)
+    fitted = list(widths)
+    for index, floor in give.items():
+        fitted[index] = max(floor, min(widths[index], cap))
+        if spare and widths[index] > cap >= floor:
+            fitted[index] += 1
+            spare -= 1
+    return tuple(fitted)
 
 
 def by_row(texts: Callable[[Row], Sequence[str]]) -> ColumnTexts[Row]:
