@@ -50,7 +50,7 @@ def demo_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "demo.json"
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="bc-tui",
         description="TikTok Business Center in a terminal.",
@@ -70,6 +70,8 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"how long a QR code stays valid (default {DEFAULT_QR_TTL})",
     )
+    if not with_commands:
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     seed = commands.add_parser("seed", help="write a generated database of any size")
@@ -143,8 +145,21 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments. Starting the app names no command, so they are parsed first without
+    the commands' parsers (building those took ~4 ms of start-up, with the ssh command's
+    imports); anything that parser does not take (a command, -h) goes to the whole one."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not {"-h", "--help"}.intersection(argv):
+        args, rest = _build_parser(with_commands=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return _build_parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    args = _parse(argv)
     try:
         return _dispatch(args)
     except (StoreError, DomainError) as error:
@@ -231,9 +246,17 @@ def _check(path: Path) -> int:
     return 0
 
 
-def _open(path: Path, args: argparse.Namespace, clock: SystemClock, **options: int) -> Services:
-    """The services over `path`; with --demo, the demo is loaded into it first if it is empty."""
-    services = Services(Store(path), clock, RandomIds(), **options)
+def _open(
+    path: Path,
+    args: argparse.Namespace,
+    clock: SystemClock,
+    *,
+    upkeep_later: bool = False,
+    **options: int,
+) -> Services:
+    """The services over `path`; with --demo, the demo is loaded into it first if it is empty.
+    `upkeep_later`: as `Store`'s (the app does it once its first frame is up)."""
+    services = Services(Store(path, upkeep_later=upkeep_later), clock, RandomIds(), **options)
     if args.demo and services.views.default_actor() is None:
         from bc_tui.services.seed import load_demo
 
@@ -289,7 +312,7 @@ def _start_app(args: argparse.Namespace, clock: SystemClock) -> int:
     path = chosen_db_path(args)
     if not args.demo:
         refuse_missing(path, start_hint(args.db))
-    services = _open(path, args, clock, qr_ttl=args.qr_ttl)
+    services = _open(path, args, clock, upkeep_later=True, qr_ttl=args.qr_ttl)
     if args.user:
         actor: Actor | None = services.views.find_actor(args.user, args.bc)
     elif args.bc:

@@ -201,6 +201,7 @@ class ServicesApp(App[None]):
         The collector is turned on here too: the CLI turns it off while starting
         (`cli._run_app`).
         """
+        self._upkeep()
         if self._gc_threshold is not None:
             return
         self._gc_threshold = gc.get_threshold()
@@ -250,6 +251,15 @@ class ServicesApp(App[None]):
             self.notify(str(error), title="Database", severity="error")
             return
         self.heard_of_reloads()
+        self._upkeep()
+
+    def _upkeep(self) -> None:
+        """The store's upkeep, if its open left it (`Store.upkeep`), without waiting for the
+        lock: if another process holds it, the next look at the file tries again."""
+        try:
+            self.services.store.upkeep()
+        except StoreError as error:
+            self.notify(str(error), title="Database", severity="error")
 
 
 #: Seconds keys are kept back at most (`ServicesApp.hold_keys`): what is waited for takes

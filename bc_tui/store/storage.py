@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import secrets
 import shlex
 import stat
 import tempfile
@@ -569,6 +568,8 @@ class CachedAtomicStorage(Storage):
         if log is None:
             return None
         if renew:
+            import secrets  # (here: it loads OpenSSL, ~2 ms of start-up that is not needed)
+
             log.epoch = secrets.token_hex(4)
         return log.record()
 

@@ -810,6 +810,86 @@ def test_stale_temp_files_are_removed_on_open(db: Path) -> None:
     assert unrelated.exists()
 
 
+# -- opening with the upkeep left for later (the app's start) ---------------------------------
+
+
+def test_upkeep_later_leaves_the_backup_and_the_temp_files_to_upkeep(db: Path) -> None:
+    with Store(db) as s, s.transaction() as tx:
+        tx.table("accounts").insert({"name": "a"})
+    backup_path(db).unlink(missing_ok=True)
+    opened = db.read_bytes()
+    stale = db.parent / ".bc.json.abcd_123.tmp"
+    stale.write_text("partial")
+    with Store(db, upkeep_later=True) as s:
+        assert docs(s, "accounts") == {1: {"name": "a"}}
+        assert not backup_path(db).exists() and stale.exists()
+        assert s.upkeep() is True
+        assert backup_path(db).read_bytes() == opened and not stale.exists()
+        assert s.upkeep() is True  # (once: nothing left)
+
+
+def test_the_first_transaction_backs_up_the_file_as_it_opened_before_writing(db: Path) -> None:
+    Store(db).close()
+    backup_path(db).unlink(missing_ok=True)
+    opened = db.read_bytes()
+    with Store(db, upkeep_later=True) as s:
+        with s.transaction() as tx:
+            tx.table("accounts").insert({"name": "a"})
+        assert backup_path(db).read_bytes() == opened != db.read_bytes()
+        assert s.upkeep() is True
+
+
+def test_upkeep_waits_for_the_lock_without_blocking(db: Path) -> None:
+    """Another process holding the lock: upkeep says so at once, and does it once free."""
+    import filelock
+
+    Store(db).close()
+    backup_path(db).unlink(missing_ok=True)
+    other = filelock.FileLock(str(lock_path(db)))
+    with Store(db, upkeep_later=True) as s:
+        with other:
+            assert s.upkeep() is False
+            assert not backup_path(db).exists()
+        assert s.upkeep() is True
+        assert backup_path(db).exists()
+
+
+def test_upkeep_backs_up_only_the_version_it_holds(db: Path) -> None:
+    """Changed by another process since it was read: upkeep waits for the reload, then backs
+    up that version (read again, not kept in memory since the open)."""
+    Store(db).close()
+    backup_path(db).unlink(missing_ok=True)
+    with Store(db, upkeep_later=True) as s:
+        with Store(db) as other, other.transaction() as tx:
+            tx.table("accounts").insert({"name": "b"})
+        backup_path(db).unlink()  # (the other's own open made one)
+        assert s.upkeep() is False and not backup_path(db).exists()
+        assert s.refresh()
+        assert s.upkeep() is True
+        assert backup_path(db).read_bytes() == db.read_bytes()
+
+
+def test_upkeep_later_still_upgrades_an_old_file_on_open(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file to upgrade is upgraded, and backed up first, under the lock, at once: the app
+    must not run on a document the file does not hold."""
+    Store(db).close()
+    old = db.read_bytes()
+    monkeypatch.setattr(database, "SCHEMA_VERSION", V + 1)
+    monkeypatch.setattr(database, "MIGRATIONS", {V: lambda doc: doc.setdefault("new", {})})
+    with Store(db, upkeep_later=True) as s:
+        assert json.loads(db.read_bytes())["_meta"]["1"]["schema_version"] == V + 1
+        assert backup_path(db).read_bytes() == old
+        assert s.upkeep() is True
+
+
+def test_upkeep_later_creates_a_new_file_under_the_lock_at_once(db: Path) -> None:
+    with Store(db, upkeep_later=True) as s:
+        assert db.read_bytes() == NEW_FILE
+        assert s.upkeep() is True
+
+
 # -- migrations, backup and restore -----------------------------------------------------------
 
 
