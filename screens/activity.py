@@ -83,6 +83,7 @@ class ActivityScreen(AreaScreen):
         table = self.query_one("#activity", VirtualTable)
         summary = self.query_one(Summary)
         table.display = view.allowed
+        self.set_viewable(view.allowed)
         if not view.allowed:
             self._shown = None
             table.show(())

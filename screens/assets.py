@@ -101,6 +101,7 @@ class AssetsScreen(AreaScreen):
     def load(self) -> None:
         app = self.bc_app
         overview = app.services.views.assets_overview(app.actor)
+        self.set_viewable(app.may(Action.VIEW_ASSETS))  # (invited, not joined: no rows)
         self._overview = overview
         lists = {id(group.rows) for group in overview.groups} | {id(overview.partners)}
         self._haystacks = {key: kept for key, kept in self._haystacks.items() if key in lists}

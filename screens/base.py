@@ -65,6 +65,7 @@ class AreaScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._generation = -1
+        self._viewable = True  # (see `set_viewable`)
         # A new screen is styled as it mounts. Marked as already current, Textual does not
         # also re-parse every stylesheet and restyle the whole app (twice) the first time an
         # area is shown: that was 100-150 ms of each first visit. (A private attribute: Textual
@@ -174,7 +175,16 @@ class AreaScreen(Screen[None]):
 
     @property
     def has_filter(self) -> bool:
-        return bool(self.FILTER_PLACEHOLDER)
+        return bool(self.FILTER_PLACEHOLDER) and self._viewable
+
+    def set_viewable(self, viewable: bool) -> None:
+        """Whether the acting user may see this area's rows (said by `load`). Where they may
+        not (Billing without a finance role, the log without the right, an invitation not
+        yet accepted), there is nothing to filter: `/` and the palette's Filter are not
+        offered (they opened a filter over a message)."""
+        if viewable != self._viewable:
+            self._viewable = viewable
+            self.refresh_bindings()
 
     def open_filter(self) -> None:
         if self.has_filter:
@@ -246,7 +256,7 @@ class AreaScreen(Screen[None]):
         commands = [
             (title, text, self.palette_action(action)) for title, text, action in self.PALETTE
         ]
-        if self.FILTER_PLACEHOLDER:
+        if self.has_filter:
             commands[:0] = [
                 (f"Filter {labels.in_sentence(self.LABEL)}", self.FILTER_PLACEHOLDER, "filter"),
                 ("Clear the filter", "Show every row again (esc)", "clear_filter"),

@@ -142,6 +142,7 @@ class BillingScreen(AreaScreen):
         tabs = self.query_one("#billing-tabs", TabbedContent)
         summary = self.query_one(Summary)
         tabs.display = view.allowed
+        self.set_viewable(view.allowed)
         self.refresh_bindings()
         if not view.allowed:
             summary.say(Text(view.reason, style="bold"))

@@ -46,6 +46,7 @@ class MembersScreen(AreaScreen):
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.members(app.actor, self.query_text)
+        self.set_viewable(app.may(Action.VIEW_ASSETS))  # (invited, not joined: no rows)
         table = self.query_one("#members", VirtualTable)
         at = table.cursor_key
         table.show(rows)

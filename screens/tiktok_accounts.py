@@ -198,6 +198,7 @@ class TikTokAccountsScreen(AreaScreen):
     def load(self) -> None:
         app = self.bc_app
         rows = app.services.views.tiktok_accounts(app.actor, self.query_text)
+        self.set_viewable(app.may(Action.VIEW_ASSETS))  # (invited, not joined: no rows)
         self._pending = [row for row in rows if row.pending_until is not None]
         table = self._table
         changed = self._chosen ^ self._measured_chosen  # their ✓ changes a width

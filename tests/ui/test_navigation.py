@@ -830,3 +830,35 @@ async def test_a_page_command_with_no_such_page_says_so(tmp_path: Path) -> None:
         assert isinstance(app.screen, ActivityScreen)
         said = [str(n.message) for n in app._notifications]
         assert "There is no newer page of events." in said
+
+
+@pytest.mark.parametrize(
+    ("who", "key"),
+    [("lena", "5"), ("ava", "4"), ("sam", "2"), ("sam", "3"), ("sam", "1")],
+    ids=["log, not an Admin", "billing, no finance role", "invited: accounts", "members", "assets"],
+)
+async def test_an_area_without_rows_to_see_offers_no_filter(
+    tmp_path: Path, who: str, key: str
+) -> None:
+    """Where the area says why its rows are not shown, `/` and the palette's Filter opened a
+    filter over that message (the key bar listed it too)."""
+    from bc_tui.widgets.filter_bar import FilterBar
+
+    def filters() -> list[str]:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        return [title for title in titles if title.startswith(("Filter ", "Clear the filter"))]
+
+    app = demo_app(tmp_path, as_user(who))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        assert filters() == []
+        assert not app.screen.check_action("filter", ())
+        await pilot.press("slash")
+        await pilot.pause()
+        assert not app.screen.query_one(FilterBar).display
+    app = demo_app(tmp_path / "admin", as_user("priya" if key == "4" else "ava"))
+    async with app.run_test(size=(120, 36)) as pilot:  # (who may see them: offered)
+        await pilot.press(key)
+        await pilot.pause()
+        assert len(filters()) == 2 and app.screen.check_action("filter", ())
