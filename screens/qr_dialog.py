@@ -43,6 +43,10 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
     AUTO_FOCUS = ""  # r, n and escape belong to the dialog; the phone takes focus if shown
     BINDINGS = [
         Binding("r", "regenerate", "New QR code"),
+        # Once the request cannot be approved, r is the dialog's even with the phone's code
+        # field under the keys: the dialog says "Press r for a new QR code" (while it is
+        # live, a code typed on the phone may hold an r).
+        Binding("r", "renew", "New QR code", priority=True),
         Binding("n", "notify_instead", "Notify instead"),
         Binding("x", "withdraw", "Withdraw"),
         # One of the two, by what closing does (see the class's docstring).
@@ -92,12 +96,18 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         waiting = self._waiting()
         notified, code_on_show = waiting is RequestMethod.NOTIFICATION, waiting is RequestMethod.QR
         enabled = {
+            "regenerate": waiting is not None,
+            "renew": waiting is None,
             "withdraw": notified,
             "notify_instead": not notified,
             "cancel": code_on_show,
             "close": not code_on_show,
         }
         return enabled.get(action, True)
+
+    def keys_over_phone(self) -> frozenset[str]:
+        """Keys that are the dialog's even in the phone's code field (`CodeField`)."""
+        return frozenset() if self._waiting() else frozenset({"r"})
 
     def sync_phone(self, *, focus: bool = False) -> None:
         show_phone(self, self, focus=focus)
@@ -203,6 +213,9 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         result = app.attempt(app.services.linking.regenerate, self.request.request_id)
         if result.ok:
             self.show(result.value)
+
+    def action_renew(self) -> None:
+        self.action_regenerate()
 
     def action_notify_instead(self) -> None:
         app = business_app(self)

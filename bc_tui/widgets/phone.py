@@ -7,6 +7,7 @@ the same place.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -47,6 +48,18 @@ class PhoneHost(Protocol):
     def heard_of_reloads(self) -> None: ...
 
     def token_on_screen(self) -> str | None: ...
+
+
+class CodeField(Input):
+    """The scanner's code field. It types every character, except one the screen it is on
+    takes over it for now (`keys_over_phone()`, if the screen has it): the QR dialog, once
+    its code has expired, says "Press r for a new QR code", and r went into this field."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        taken: Callable[[], Collection[str]] | None = getattr(self.screen, "keys_over_phone", None)
+        if taken is not None and key in taken():
+            return False  # (left to the screen's priority binding)
+        return super().check_consume_key(key, character)
 
 
 def show_phone(screen: Screen[object], container: Widget, *, focus: bool = False) -> None:
@@ -91,7 +104,7 @@ class PhonePane(Vertical):
         yield OptionList(id="phone-items")
         # (Not selected on focus: the first character typed on the list focuses it, see
         # `on_key`, and the next one would have replaced it.)
-        yield Input(
+        yield CodeField(
             placeholder="Type the code under the QR", id="phone-code", select_on_focus=False
         )
         yield Static("↑↓ enter · 1-9 · esc back", id="phone-keys")

@@ -480,3 +480,27 @@ async def test_the_phone_on_its_own_lists_its_keys(tmp_path: Path) -> None:
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("1")
         assert "Menu" in phone_text(app)
+
+
+async def test_r_renews_an_ended_code_while_the_phone_has_the_keys(tmp_path: Path) -> None:
+    """ "QR code expired ... Press r for a new QR code": with the phone's scanner under the
+    keys, r went into its code field. Once the code cannot be approved, r is the dialog's
+    (while it is live, a code typed on the phone may hold an r)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_qr(pilot, "solstice.skin")
+        await pilot.press("p", "1", "1", "1", "1")
+        assert "Scan" in phone_text(app)
+        code = app.screen.query_one("#phone-code", Input)
+        await pilot.press("r")
+        assert code.value == "r" and dialog.request.status is RequestStatus.NOT_USED
+        code.value = ""
+        app.services.clock.advance(301)
+        await pilot.pause(1.2)  # (the countdown's tick shows the expiry)
+        assert "expired" in str(dialog.query_one("#qr-message", Static).render())
+        before = dialog.request.token
+        await pilot.press("r")
+        await pilot.pause()
+        assert code.value == ""
+        assert dialog.request.token != before
+        assert dialog.request.status_at(app.services.clock.now()) is RequestStatus.NOT_USED
