@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import available_timezones
 
 from bc_tui.domain.errors import ValidationError
 
@@ -104,13 +105,21 @@ def currency(value: str) -> str:
 
 
 def timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    """An IANA time zone's name, as the time zone database spells it, typed in any case:
+    "europe/london" is Europe/London (the names are files' names, and on Linux case made
+    it no time zone; on macOS it was kept as typed)."""
+    named = _zones_by_folded().get(value.strip().casefold())
+    if named is None:
         raise ValidationError(
             "timezone", f"{value!r} is not a time zone", "an IANA name such as Europe/London"
-        ) from None
-    return value
+        )
+    return named
+
+
+@cache
+def _zones_by_folded() -> dict[str, str]:
+    """Every time zone's name by its casefolded name (read once, when first needed)."""
+    return {name.casefold(): name for name in available_timezones()}
 
 
 def qr_ttl(seconds: int) -> int:

@@ -385,6 +385,16 @@ def test_an_admin_changes_the_business_info_and_it_is_logged(demo: Services) -> 
     )
 
 
+def test_a_time_zone_typed_in_any_case_is_stored_as_it_is_spelt(demo: Services) -> None:
+    """ "europe/london" was no time zone (on Linux its file is Europe/London)."""
+    center = demo.views.business_center(NORTHWIND)
+    for typed, stored in (("europe/london", "Europe/London"), (" utc ", "UTC")):
+        changed = demo.center.update_business_info(
+            as_user("ava"), center.name, center.company, typed
+        )
+        assert changed.timezone == stored
+
+
 def test_business_info_unchanged_writes_nothing(demo: Services) -> None:
     center = demo.views.business_center(NORTHWIND)
     logged = len(events(demo))
