@@ -134,10 +134,13 @@ class AssetDialog(Dialog[None]):
         user_id, name, _ = chosen
 
         def confirmed(yes: bool | None) -> None:
-            if yes:  # (shown again as this dialog is back on top: `Dialog.on_screen_resume`)
-                app.attempt(
-                    app.services.center.unassign_member, user_id, self.asset_type, self.asset_id
-                )
+            if not yes:
+                return
+            result = app.attempt(  # (shown again as it is back on top: `on_screen_resume`)
+                app.services.center.unassign_member, user_id, self.asset_type, self.asset_id
+            )
+            if result.ok:  # (as a change of role says what it did)
+                app.notify(f"{name} no longer has a role on {self.named}.")
 
         app.push_screen(
             ConfirmDialog(

@@ -841,3 +841,23 @@ async def test_a_role_on_an_ad_account_is_changed_and_taken_back_from_its_detail
         members = [str(o.prompt) for o in app.screen.query_one("#asset-members").options]
         assert members == ["No one is assigned yet (m on the list assigns)."]
         assert app.screen.check_action("unassign", ()) is False
+
+
+async def test_taking_a_role_away_in_an_assets_details_says_so(tmp_path: Path) -> None:
+    """A change of role said what it did; taking the role away said nothing."""
+    from bc_tui.screens.account_detail import AccountDetail
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#accounts", VirtualTable)
+        table.move_cursor(row=table.row_index("brightlane.studio"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, AccountDetail)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountDetail)
+        said = [str(notice.message) for notice in app._notifications]
+        assert "Lena Park no longer has a role on @brightlane.studio." in said
