@@ -34,7 +34,7 @@ class AddCardDialog(FormDialog[str]):
             yield Static("Add a payment card", classes="dialog-title")
             yield Static("Card number", classes="dialog-body")
             yield Input(
-                placeholder="4242 4242 4242 4242",
+                placeholder="1234 1234 1234 1234",
                 id="card-number",
                 max_length=23,
                 restrict=r"[0-9 \-]*",
@@ -53,7 +53,7 @@ class AddCardDialog(FormDialog[str]):
                         restrict=r"[0-9]*",
                     )
             yield Static("Name on the card", classes="dialog-body")
-            yield Input(placeholder="Northwind Media Ltd.", id="card-holder", max_length=60)
+            yield Input(placeholder="Name as on the card", id="card-holder", max_length=60)
             yield self.error_line()
             yield Static(
                 "Only the brand, the last 4 digits, the expiry and the name are kept.",

@@ -341,3 +341,20 @@ async def test_the_preview_says_at_once_when_an_amount_is_more_than_there_is(
         await pilot.pause()
         assert not error.display
         assert "After: Business Center 0.00 USD" in str(preview.render())
+
+
+async def test_the_card_forms_hints_cannot_be_taken_for_a_card(tmp_path: Path) -> None:
+    """The number's hint was a test card that passes the checks, and the holder's the demo
+    company's name: both looked filled in."""
+    from textual.widgets import Input
+
+    from bc_tui.domain.cards import luhn_ok
+    from bc_tui.screens.add_card import AddCardDialog
+
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.push_screen(AddCardDialog())
+        await pilot.pause()
+        hints = {field.id: field.placeholder for field in app.screen.query(Input)}
+        assert not luhn_ok(hints["card-number"].replace(" ", ""))
+        assert app.services.views.header(app.actor).bc_name not in hints["card-holder"]
