@@ -118,6 +118,14 @@ def keys(*steps: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     return run_before
 
 
+async def on_account(pilot: Pilot[None], handle: str) -> VirtualTable[object]:
+    """TikTok accounts (2), with the cursor on @`handle`."""
+    await pilot.press("2")
+    table = pilot.app.screen.query_one("#accounts", VirtualTable)
+    table.move_cursor(row=table.row_index(handle))
+    return table
+
+
 async def open_member(pilot: Pilot[None], name: str) -> MemberDialog:
     """Members (3), the cursor on the demo person `name` (as `as_user` knows them), enter."""
     app = pilot.app

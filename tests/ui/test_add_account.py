@@ -23,7 +23,7 @@ from bc_tui.screens.scopes import ScopesDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.countdown import QrCountdown
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, burst, demo_app, play
+from tests.apps import Typed, burst, demo_app, on_account, play
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -198,9 +198,7 @@ async def test_a_on_an_ended_entry_asks_again_for_that_account(tmp_path: Path) -
     active account it starts empty."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
-        table = app.screen.query_one("#accounts", VirtualTable)
-        table.move_cursor(row=table.row_index("harbor.eats"))
+        table = await on_account(pilot, "harbor.eats")
         await pilot.press("a")
         await pilot.pause()
         field = app.screen.query_one("#handle", Input)

@@ -27,7 +27,7 @@ from bc_tui.widgets.filter_bar import FilterBar
 from bc_tui.widgets.pick_list import PickList
 from bc_tui.widgets.tab_bar import TabBar
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, burst, demo_app, open_member, play, run_command
+from tests.apps import Typed, burst, demo_app, on_account, open_member, play, run_command
 from tests.conftest import NORTHWIND, as_user
 
 
@@ -173,9 +173,7 @@ async def test_standard_member_sees_details_but_no_actions(tmp_path: Path) -> No
 async def test_assign_a_new_member_to_selected_accounts(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
-        table = app.screen.query_one("#accounts", VirtualTable)
-        table.move_cursor(row=table.row_index("mira.makes"))
+        await on_account(pilot, "mira.makes")
         await pilot.press("space", "space")  # @mira.makes and the next, @northwind.careers
         assert "2 selected" in str(app.screen.query_one("#summary").render())
         await pilot.press("m")
@@ -204,9 +202,7 @@ async def test_assign_a_new_member_to_selected_accounts(tmp_path: Path) -> None:
 async def test_assigning_a_pending_account_is_refused_in_the_dialog(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
-        table = app.screen.query_one("#accounts", VirtualTable)
-        table.move_cursor(row=table.row_index("solstice.skin"))
+        await on_account(pilot, "solstice.skin")
         await pilot.press("m")
         app.screen.query_one("#people", PickList).pick(as_user("diego").user_id)
         await pilot.press("enter")
@@ -410,9 +406,7 @@ async def test_a_stale_entry_says_what_its_last_request_came_to(tmp_path: Path) 
     )
     app.services.linking.approve(request.token, "mira.makes")
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
-        table = app.screen.query_one("#accounts", VirtualTable)
-        table.move_cursor(row=table.row_index("new.brand"))
+        table = await on_account(pilot, "new.brand")
         assert str(table.cells_of("new.brand")[1]) == "Pending · stale"
         await pilot.press("enter")
         assert isinstance(app.screen, AccountDetail)
@@ -747,9 +741,7 @@ async def test_picks_a_filter_hides_are_kept_and_counted(tmp_path: Path) -> None
     many it hides, m assigns them too, and they show again, ticked, when the filter ends."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
-        table = app.screen.query_one("#accounts", VirtualTable)
-        table.move_cursor(row=table.row_index("solstice.skin"))
+        table = await on_account(pilot, "solstice.skin")
         await pilot.press("space")  # pending: Assign would refuse it at the very end
         assert any("only active accounts can be picked" in n.message for n in app._notifications)
         for handle in ("mira.makes", "urbanpeak.outdoors"):  # (the longest handle)
@@ -849,9 +841,7 @@ async def test_taking_a_role_away_in_an_assets_details_says_so(tmp_path: Path) -
 
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
-        table = app.screen.query_one("#accounts", VirtualTable)
-        table.move_cursor(row=table.row_index("brightlane.studio"))
+        await on_account(pilot, "brightlane.studio")
         await pilot.press("enter")
         assert isinstance(app.screen, AccountDetail)
         await pilot.press("x")

@@ -27,7 +27,7 @@ from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, burst, demo_app, play, run_command
+from tests.apps import Typed, burst, demo_app, on_account, play, run_command
 from tests.conftest import LABS, NORTHWIND, as_user
 
 
@@ -725,9 +725,7 @@ async def test_the_cursor_stays_on_its_account_through_filters_and_changes(
     and so does a change that adds a row above it."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
-        table = app.screen.query_one("#accounts", VirtualTable)
-        table.move_cursor(row=table.row_index("mira.makes"))
+        table = await on_account(pilot, "mira.makes")
         await pilot.press("slash", *"north")
         assert table.cursor_key == "northwind.careers"  # the first match
         await pilot.press("enter")  # (into the list)

@@ -45,6 +45,14 @@ async def open_qr(pilot, handle: str) -> QrDialog:
     return pilot.app.screen
 
 
+async def open_qr_and_scanner(pilot, handle: str) -> QrDialog:
+    """The QR dialog for @`handle`, with the phone beside it on its scanner."""
+    dialog = await open_qr(pilot, handle)
+    await pilot.press("p", "1", "1", "1", "1")
+    assert "Scan" in phone_text(pilot.app)
+    return dialog
+
+
 async def test_the_whole_walkthrough_in_one_terminal(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -158,9 +166,7 @@ async def test_enter_twice_on_the_scanner_does_not_authorize_unseen(tmp_path: Pa
     scanner's code straight to that request's Authorize, which the owner never saw."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_qr(pilot, "solstice.skin")
-        await pilot.press("p", "1", "1", "1", "1")
-        assert "Scan" in phone_text(app)
+        await open_qr_and_scanner(pilot, "solstice.skin")
         for _ in range(2):  # handed on together, as a terminal's driver does
             app.post_message(events.Key("enter", "\r"))
         await pilot.pause()
@@ -192,8 +198,7 @@ async def test_a_wrong_code_on_the_scanner_keeps_the_keys_on_the_phone(tmp_path:
     and escape (meant for the phone) cancelled the admin's request."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        dialog = await open_qr(pilot, "solstice.skin")
-        await pilot.press("p", "1", "1", "1", "1")
+        dialog = await open_qr_and_scanner(pilot, "solstice.skin")
         await play(pilot, "tab", Typed("not-a-code"), "enter")
         assert "This is not a Business Center code." in phone_text(app)
         pane = app.screen.query_one(PhonePane)
@@ -213,9 +218,8 @@ async def test_a_code_typed_wrong_is_kept_to_correct(tmp_path: Path) -> None:
     to correct; a code it knows empties the field."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        dialog = await open_qr(pilot, "solstice.skin")
+        dialog = await open_qr_and_scanner(pilot, "solstice.skin")
         token = dialog.request.token
-        await pilot.press("p", "1", "1", "1", "1")
         await play(pilot, "tab", Typed(token + "x"), "enter")
         assert "Go back (esc) to correct it" in phone_text(app)
         await pilot.press("escape")
@@ -407,9 +411,7 @@ async def test_a_code_typed_on_the_scanner_goes_into_its_field_not_to_the_dialog
     dialog: an n in it made the admin's code a notification."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        dialog = await open_qr(pilot, "solstice.skin")
-        await pilot.press("p", "1", "1", "1", "1")
-        assert "Scan" in phone_text(app)
+        dialog = await open_qr_and_scanner(pilot, "solstice.skin")
         code = app.screen.query_one("#phone-code", Input)
         assert not code.has_focus
         await pilot.press("²", "alt+x")  # (no item's digit: typed; alt+x: not typing)
@@ -488,9 +490,7 @@ async def test_r_renews_an_ended_code_while_the_phone_has_the_keys(tmp_path: Pat
     (while it is live, a code typed on the phone may hold an r)."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        dialog = await open_qr(pilot, "solstice.skin")
-        await pilot.press("p", "1", "1", "1", "1")
-        assert "Scan" in phone_text(app)
+        dialog = await open_qr_and_scanner(pilot, "solstice.skin")
         code = app.screen.query_one("#phone-code", Input)
         await pilot.press("r")
         assert code.value == "r" and dialog.request.status is RequestStatus.NOT_USED
