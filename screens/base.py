@@ -185,6 +185,10 @@ class AreaScreen(Screen[None]):
         if viewable != self._viewable:
             self._viewable = viewable
             self.refresh_bindings()
+        if not viewable and self.FILTER_PLACEHOLDER:
+            bar = self.query_one(FilterBar)
+            if bar.value or bar.display:  # (typed by the user acting before: esc was off)
+                bar.action_clear()
 
     def open_filter(self) -> None:
         if self.has_filter:

@@ -860,3 +860,23 @@ async def test_an_area_without_rows_to_see_offers_no_filter(
         await pilot.press(key)
         await pilot.pause()
         assert len(filters()) == 2 and app.screen.check_action("filter", ())
+
+
+async def test_a_filter_left_by_the_user_acting_before_goes_where_there_is_none(
+    tmp_path: Path,
+) -> None:
+    """Ava's filter stayed open over what sam (invited) sees: "No TikTok accounts here
+    match the filter (escape clears it)", and escape did nothing (no filter is offered)."""
+    from bc_tui.widgets.filter_bar import FilterBar
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "slash", Typed("north"), "enter")
+        bar = app.screen.query_one(FilterBar)
+        assert bar.value == "north"
+        await pilot.press("u", "s", "enter")  # typed: sam.okafor
+        await pilot.pause()
+        assert app.actor == as_user("sam")
+        assert (bar.value, bar.display) == ("", False)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "accept the invitation" in summary and "filter" not in summary
