@@ -276,22 +276,26 @@ class PhonePane(Vertical):
         """On the scanner, what is typed is the code: it goes into the code's field, as on
         the phone's keyboard (so r, n and p there are letters, as in any text field). It
         went past the phone to the screen instead, and an n in it made the admin's QR code
-        a notification. A digit still taps the item it numbers; alt and ctrl keys pass."""
+        a notification. A digit still taps the item it numbers; alt and ctrl keys pass.
+
+        A key that comes here with the field focused was on its way to the list when the
+        field took the focus (a paste, fast typing: keys come in one read): it is the code's
+        too, a digit included (a 1 in a pasted code tapped the first item, and was lost)."""
         code = self.query_one("#phone-code", Input)
         character = event.character
+        typing = self.screen.focused is code  # (`has_focus` follows only once it is handled)
         if (
             not code.display
-            or code.has_focus
             or character is None
             or not event.is_printable
             or character.isspace()
             or "+" in event.key  # (alt+x, ctrl+x: the character alone is not what was meant)
-            or (character in "123456789" and int(character) <= len(self._items))
+            or (not typing and character in "123456789" and int(character) <= len(self._items))
         ):
             return
         event.stop()
         event.prevent_default()
-        code.focus()
+        self.screen.set_focus(code)  # (at once: `focus()` waits, and the next key may be a digit)
         code.insert_text_at_cursor(character)
 
     @on(Input.Submitted, "#phone-code")

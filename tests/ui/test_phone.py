@@ -18,7 +18,7 @@ from bc_tui.services import Services
 from bc_tui.store import Store
 from bc_tui.widgets.phone import PhonePane
 from bc_tui.widgets.table import VirtualTable
-from tests.apps import Typed, demo_app, phone_app, play
+from tests.apps import Typed, burst, demo_app, phone_app, play
 from tests.conftest import NORTHWIND
 
 
@@ -504,3 +504,18 @@ async def test_r_renews_an_ended_code_while_the_phone_has_the_keys(tmp_path: Pat
         assert code.value == ""
         assert dialog.request.token != before
         assert dialog.request.status_at(app.services.clock.now()) is RequestStatus.NOT_USED
+
+
+async def test_a_code_pasted_on_the_scanner_keeps_every_digit(tmp_path: Path) -> None:
+    """Keys in one read (a paste, fast typing) all go to the list that has the focus; the
+    first moves the focus to the code's field, and a 1 after it tapped the first item: the
+    code lost it, and the phone said "This is not a Business Center code"."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_qr_and_scanner(pilot, "solstice.skin")
+        code = app.screen.query_one("#phone-code", Input)
+        assert not code.has_focus
+        burst(app, *"ab1c9")
+        await pilot.pause()
+        assert code.value == "ab1c9"
+        assert "Scan" in phone_text(app)  # (no item was tapped)
