@@ -375,19 +375,28 @@ class BillingScreen(AreaScreen):
         tab = _PALETTE_TAB.get(action)
         return f"on_tab({tab!r}, {action!r})" if tab else action
 
-    def action_on_tab(self, tab: str, action: str) -> None:
+    def _refused(self) -> bool:
+        """Say who may, if the acting user may not see billing (no tabs to show); True then.
+        (The palette runs a command whose key is off here.)"""
         view = self._view
-        if view is not None and not view.allowed:  # (no tabs to show: say who may)
+        if view is not None and not view.allowed:
             self.bc_app.notify(view.reason, title="Billing", severity="warning")
+            return True
+        return False
+
+    def action_on_tab(self, tab: str, action: str) -> None:
+        if self._refused():
             return
         self._show_tab(tab)
         self.call_after_refresh(self.run_palette_action, action)
 
     def action_next_tab(self) -> None:
-        self._show_tab(TABS[(TABS.index(self.tab) + 1) % len(TABS)])
+        if not self._refused():  # (it moved the hidden tabs: the next user saw another)
+            self._show_tab(TABS[(TABS.index(self.tab) + 1) % len(TABS)])
 
     def action_previous_tab(self) -> None:
-        self._show_tab(TABS[(TABS.index(self.tab) - 1) % len(TABS)])
+        if not self._refused():
+            self._show_tab(TABS[(TABS.index(self.tab) - 1) % len(TABS)])
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:

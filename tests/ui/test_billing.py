@@ -358,3 +358,16 @@ async def test_the_card_forms_hints_cannot_be_taken_for_a_card(tmp_path: Path) -
         hints = {field.id: field.placeholder for field in app.screen.query(Input)}
         assert not luhn_ok(hints["card-number"].replace(" ", ""))
         assert app.services.views.header(app.actor).bc_name not in hints["card-holder"]
+
+
+async def test_next_tab_from_the_palette_without_a_finance_role_moves_nothing(
+    tmp_path: Path,
+) -> None:
+    """Run from the palette by someone who may not see billing, Next billing tab moved the
+    hidden tabs: acting as Priya next, Billing opened on another tab than its first."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4")
+        await run_command(pilot, "Next billing tab")
+        assert app.screen.tab == "overview"
+        assert any("finance role" in str(n.message) for n in app._notifications)
