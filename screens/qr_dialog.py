@@ -167,7 +167,7 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
         self.query_one("#qr-status", Static).update(
             Text("Waiting for the owner…", style="italic") if live else ""
         )
-        keys = "r new QR code · esc close"
+        keys = "r new QR code · n notify · esc close"
         if live and notification:
             keys = "r QR code · x withdraw · esc close"
         elif live:
@@ -190,8 +190,8 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
             return Text.assemble(
                 ("Notification expired\n\n" if notified else "QR code expired\n\n", "bold"),
                 f"A {'notification' if notified else 'code'} is valid for a limited time, and "
-                "this one ran out before it was approved.\n\nPress r for a new QR code"
-                + (", or n to notify the owner again." if notified else "."),
+                "this one ran out before it was approved.\n\nPress r for a new QR code, or n "
+                + ("to notify the owner again." if notified else "to notify the owner instead."),
             )
         if status is RequestStatus.FAILED:
             reason = request.reason.removeprefix("authorization failed: ")

@@ -138,7 +138,9 @@ class LinkingService(ServiceBase):
                 writer,
                 actor,
                 ActivityType.ASSET,
-                f"{self.user_name(actor.user_id)} cancelled the request for @{request.handle}",
+                f"{self.user_name(actor.user_id)} cancelled the "
+                + ("claim of" if request.kind is RequestKind.CLAIM_OWNERSHIP else "request for")
+                + f" @{request.handle}",
             )
         return self.request(request_id)
 

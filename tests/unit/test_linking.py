@@ -193,6 +193,16 @@ def test_cancel_stops_the_token(demo: Services) -> None:
         demo.linking.approve(request.token, "new.brand")
 
 
+def test_the_log_says_whether_a_claim_or_a_request_was_cancelled(demo: Services) -> None:
+    ava = as_user("ava")
+    claim = demo.linking.request_authorization(ava, "brightlane.studio", CLAIM)
+    demo.linking.cancel(ava, claim.request_id)
+    assert last_event(demo) == "Ava Chen cancelled the claim of @brightlane.studio"
+    request = demo.linking.request_authorization(ava, "new.brand", ACCESS, (POST,))
+    demo.linking.cancel(ava, request.request_id)
+    assert last_event(demo) == "Ava Chen cancelled the request for @new.brand"
+
+
 def test_another_centers_request_is_not_yours_to_touch(demo: Services) -> None:
     request = demo.linking.request_authorization(as_user("ava"), "new.brand", ACCESS, (POST,))
     with pytest.raises(NotFound, match="another Business Center"):
