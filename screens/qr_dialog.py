@@ -181,7 +181,7 @@ class QrDialog(Dialog[AuthorizationRequest | None]):
             return Text.assemble(
                 ("Notification sent\n\n", "bold"),
                 f"Request sent to @{request.handle}: the owner approves it in the TikTok "
-                "app's inbox (the steps are beside this).\n\n"
+                "app's inbox.\n\n"
                 "Closing this keeps it pending until they answer or it expires; x "
                 "withdraws it, r shows a QR code instead.",
             )
