@@ -236,8 +236,8 @@ class LinkingService(ServiceBase):
             elif approving_handle != request.handle:
                 reason = (
                     f"authorization failed: the phone is logged in as @{approving_handle}, "
-                    f"this request is for @{request.handle} — switch to @{request.handle} on "
-                    "the phone, then scan a new code (r in the Business Center's QR dialog)"
+                    f"this request is for @{request.handle} — scan a new code (r in the "
+                    f"Business Center's QR dialog) on a phone logged in as @{request.handle}"
                 )
                 writer.update(AuthorizationRequest, key, status=RequestStatus.FAILED, reason=reason)
                 text = (

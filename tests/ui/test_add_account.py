@@ -241,7 +241,7 @@ async def test_wrong_account_on_phone_shows_the_reason_live(tmp_path: Path) -> N
         await pilot.pause()
         message = text_of(app, "#qr-message")
         assert "The phone is logged in as @mira.makes" in message
-        assert "switch to @new.brand" in message
+        assert "on a phone logged in as @new.brand" in message
 
 
 async def test_standard_member_is_not_offered_add_and_palette_explains(tmp_path: Path) -> None:
