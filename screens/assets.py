@@ -254,9 +254,9 @@ class AssetsScreen(AreaScreen):
         if not isinstance(row, AssetRow):
             return
 
-        def done(count: int | None) -> None:
-            if count is not None:
-                app.notify(f"{labels.count(count, 'role')} given or changed.", title="Assigned")
+        def done(said: str | None) -> None:
+            if said is not None:
+                app.notify(said, title="Assigned")
 
         app.push_screen(AssignDialog([row.asset_id], row.asset_type, row.name), done)
 

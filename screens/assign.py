@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,6 +13,7 @@ from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
+from bc_tui.services import Actor
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
 from bc_tui.widgets.toggles import Choice, Choices
@@ -35,8 +38,9 @@ ASSET_ROLES = (
 )
 
 
-class AssignDialog(FormDialog[int]):
-    """Assigns in one service call; returns how many roles were given or changed."""
+class AssignDialog(FormDialog[str]):
+    """Assigns in one service call; returns what was done, in words for a notice (who has
+    which role on what: "1 role given or changed" did not say)."""
 
     SUBMIT = "Assign"
 
@@ -60,6 +64,7 @@ class AssignDialog(FormDialog[int]):
     def compose(self) -> ComposeResult:
         app = business_app(self)
         people = app.services.views.assignable_members(app.actor)
+        self._names = {person.user_id: person.user_name for person in people}
         held = app.services.views.roles_on(app.actor, self.asset_type, self.handles)
         accounts = self.names
         with Vertical(classes="dialog"):
@@ -106,10 +111,24 @@ class AssignDialog(FormDialog[int]):
         app = business_app(self)
         people = self.query_one("#people", PickList).selected
         role = self.roles[self.query_one("#asset-role", RadioSet).pressed_index][0]
-        self.submit_to(
-            app.services.center.assign_members,
-            self.asset_type,
-            self.handles,
-            people,
-            role,
+
+        def assign(actor: Actor, *args: Any) -> str:
+            return self._done(app.services.center.assign_members(actor, *args), people, role)
+
+        self.submit_to(assign, self.asset_type, self.handles, people, role)
+
+    def _done(self, changed: int, people: list[str], role: AssetRole) -> str:
+        """What Assign did, for its notice."""
+        named = labels.ASSET_ROLE[role]
+        if not changed:
+            who = self._names.get(people[0], "") if len(people) == 1 else ""
+            return f"Nothing changed: {f'{who} is' if who else 'they are'} {named} there already."
+        if len(people) == 1 and len(self.handles) == 1:
+            return f"{self._names.get(people[0], 'They')} is now {named} on {self.names}."
+        who = (
+            self._names.get(people[0], "1 member")
+            if len(people) == 1
+            else labels.count(len(people), "member")
         )
+        on = labels.count(len(self.handles), labels.asset_noun(self.asset_type))
+        return f"{labels.count(changed, 'role')} given or changed: {named} for {who} on {on}."

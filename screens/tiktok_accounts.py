@@ -163,12 +163,12 @@ class TikTokAccountsScreen(AreaScreen):
             app.notify("Select an account first.", severity="warning")
             return
 
-        def done(count: int | None) -> None:
-            if count is None:
+        def done(said: str | None) -> None:
+            if said is None:
                 return
             self._chosen.clear()
             self.reload()
-            app.notify(f"{labels.count(count, 'role')} given or changed.", title="Assigned")
+            app.notify(said, title="Assigned")
 
         from bc_tui.screens.assign import AssignDialog
 

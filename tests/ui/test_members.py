@@ -197,6 +197,8 @@ async def test_assign_a_new_member_to_selected_accounts(tmp_path: Path) -> None:
         assert roles["mira.makes"] is AssetRole.OPERATOR
         assert roles["northwind.careers"] is AssetRole.OPERATOR
         assert "selected" not in str(app.screen.query_one("#summary").render())
+        said = [str(notice.message) for notice in app._notifications]  # (who, what, where)
+        assert "2 roles given or changed: Operator for Diego Alvarez on 2 TikTok accounts." in said
 
 
 async def test_assigning_a_pending_account_is_refused_in_the_dialog(tmp_path: Path) -> None:
@@ -314,6 +316,14 @@ async def test_assign_a_member_to_an_ad_account_from_assets(tmp_path: Path) -> N
         assert [(a.asset_id, a.role) for a in held] == [
             ("7214550918300000102", AssetRole.ANALYST)  # Brightlane — Launch, first by name
         ]
+        said = [str(notice.message) for notice in app._notifications]
+        assert "Diego Alvarez is now Analyst on Brightlane — Launch." in said
+        await pilot.press("m")  # again: nothing to change, and it says so
+        app.screen.query_one("#people", PickList).pick(as_user("diego").user_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        said = [str(notice.message) for notice in app._notifications]
+        assert "Nothing changed: Diego Alvarez is Analyst there already." in said
 
 
 async def test_a_pixel_is_assigned_from_assets_and_its_role_changed(tmp_path: Path) -> None:
