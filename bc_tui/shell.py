@@ -13,6 +13,7 @@ import gc
 import inspect
 import select
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from weakref import WeakKeyDictionary
 
@@ -56,6 +57,8 @@ class ServicesApp(App[None]):
         #: The screen on top when each key (still on its way) came (see `_typed_ahead`).
         self._typed_on: WeakKeyDictionary[events.Key, Screen[object]] = WeakKeyDictionary()
         self._hold_timer: Timer | None = None
+        #: (title, message, severity) of each notice on show -> when it goes (monotonic).
+        self._notices: dict[tuple[str, str, str], float] = {}
 
     def on_mount(self) -> None:
         if self._watch_interval > 0:
@@ -227,7 +230,16 @@ class ServicesApp(App[None]):
     ) -> None:
         """Textual's notify, but literal unless asked: notices carry people's names, handles
         and rule messages quoting what they typed, and Textual would read "[bold]" in them as
-        markup, run "[@click=app.quit]" as an action, and crash on "[/]"."""
+        markup, run "[@click=app.quit]" as an action, and crash on "[/]".
+
+        A notice the same as one on show is not shown again: a refused key pressed three
+        times stacked three tall copies of its reason over the screen."""
+        now = time.monotonic()
+        self._notices = {key: ends for key, ends in self._notices.items() if ends > now}
+        key = (title, message, severity)
+        if key in self._notices:
+            return
+        self._notices[key] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def data_changed(self) -> None:

@@ -880,3 +880,17 @@ async def test_a_filter_left_by_the_user_acting_before_goes_where_there_is_none(
         assert (bar.value, bar.display) == ("", False)
         summary = str(app.screen.query_one("#summary").render())
         assert "accept the invitation" in summary and "filter" not in summary
+
+
+async def test_a_notice_already_on_show_is_not_stacked_again(tmp_path: Path) -> None:
+    """A refused key pressed three times stacked three tall copies of its reason."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(3):
+            app.notify("Billing needs a finance role.", title="Billing", severity="warning")
+        app.notify("Another thing.", title="Billing", severity="warning")
+        await pilot.pause()
+        assert [str(n.message) for n in app._notifications] == [
+            "Billing needs a finance role.",
+            "Another thing.",
+        ]
