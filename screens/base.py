@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input
+from textual.widgets import Header, Input
 
 from bc_tui.domain import labels
 from bc_tui.screens.dialog import Dialog, run_unchecked
@@ -43,8 +43,8 @@ class AreaScreen(Screen[None]):
     AREA = ""
     LABEL = ""  # the area's name in the palette, e.g. "TikTok accounts"
     FILTER_PLACEHOLDER = ""  # empty: this screen has no `/` filter
-    # Never the (maybe hidden) phone. Billing's small tables are DataTables.
-    AUTO_FOCUS = "#body VirtualTable, #body DataTable, #body OptionList"
+    # Never the (maybe hidden) phone.
+    AUTO_FOCUS = "#body VirtualTable, #body OptionList"
     # On the screen, not the app: whether `/` is offered then depends on this screen alone,
     # so its key bar stays the same between visits and is not rebuilt on each one. Priority:
     # letters typed right after `/` go to the filter, not to the table (see action_filter).
@@ -104,14 +104,6 @@ class AreaScreen(Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
-
-    @staticmethod
-    def row_table(table_id: str, columns: tuple[str, ...]) -> DataTable[object]:
-        """A whole-row-cursor table with these column labels (the screens' common shape)."""
-        table: DataTable[object] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
-        for label in columns:
-            table.add_column(label)
-        return table
 
     def load(self) -> None:
         """Read this screen's data from the view service and show it."""
@@ -251,7 +243,7 @@ class AreaScreen(Screen[None]):
         self.focus_table()
 
     def focus_table(self) -> None:
-        tables = self.query("VirtualTable, DataTable")
+        tables = self.query(VirtualTable)
         if tables:
             tables.first().focus()
 

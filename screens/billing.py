@@ -8,9 +8,9 @@ between the shared portfolio and separate billing, and moves money.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import datetime, timedelta
 from itertools import zip_longest
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -20,8 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
-from textual.widgets.data_table import CellDoesNotExist
+from textual.widgets import Static, TabbedContent, TabPane
 
 from bc_tui.domain import labels
 from bc_tui.domain.cards import card_label
@@ -38,6 +37,7 @@ from bc_tui.services.billing_view import AdAccountRow, BillingView, InvoiceStatu
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.cells import ad_account_status, clip, plain
 from bc_tui.widgets.summary import Summary
+from bc_tui.widgets.table import VirtualTable
 
 TABS = ("overview", "payment-methods", "ad-accounts", "transactions", "invoices")
 
@@ -57,6 +57,19 @@ _ACTION_TAB = {
 #: The tab each palette command's row is chosen on (the ones above, and invoice details,
 #: which a Finance Analyst may open too).
 _PALETTE_TAB = {**_ACTION_TAB, "invoice": "invoices"}
+
+
+#: A row of a billing list: its key (the card's, ad account's, transaction's or invoice's id)
+#: and its cells, made by the screen (the lists are short).
+_Row = tuple[str, tuple[Text, ...]]
+
+
+def _table(
+    table_id: str, columns: tuple[str, ...], *, give_way: tuple[str, ...]
+) -> VirtualTable[_Row]:
+    """A billing list. Its free-text columns give way so the others fit 120 columns (a
+    separate ad account's card, an invoice's subject were cut off at the edge)."""
+    return VirtualTable(columns, itemgetter(1), key=itemgetter(0), give_way=give_way, id=table_id)
 
 
 def period(start: datetime, end: datetime) -> str:
@@ -105,7 +118,7 @@ class BillingScreen(AreaScreen):
         super().__init__()
         self._view: BillingView | None = None
         #: Whose rows each table holds: another acting member or Business Center starts its
-        #: columns afresh (a DataTable's columns only grow: a long name in one Business Center
+        #: columns afresh (a table's columns only grow: a long name in one Business Center
         #: kept every other one's columns off the screen).
         self._filled_for: dict[str, Actor] = {}
 
@@ -115,22 +128,28 @@ class BillingScreen(AreaScreen):
             with TabPane("Overview", id="overview"), VerticalScroll(id="overview-scroll"):
                 yield Static(id="overview-text")
             with TabPane("Payment methods", id="payment-methods"):
-                yield self.row_table(
-                    "payment-method-table", ("Card", "Expires", "Holder", "Default", "Pays for")
+                yield _table(
+                    "payment-method-table",
+                    ("Card", "Expires", "Holder", "Default", "Pays for"),
+                    give_way=("Holder", "Pays for"),
                 )
             with TabPane("Ad accounts", id="ad-accounts"):
-                yield self.row_table(
+                yield _table(
                     "ad-account-table",
                     ("Ad account", "Status", "Billing", "Cash", "Grant", "Members", "Paid by"),
+                    give_way=("Ad account",),  # (the card whole: which one pays)
                 )
             with TabPane("Transactions", id="transactions"):
-                yield self.row_table(
-                    "transaction-table", ("Time", "Type", "Ad account", "Amount", "By", "Request")
+                yield _table(
+                    "transaction-table",
+                    ("Time", "Type", "Ad account", "Amount", "By", "Request"),
+                    give_way=("Ad account", "By"),
                 )
             with TabPane("Invoices", id="invoices"):
-                yield self.row_table(
+                yield _table(
                     "invoice-table",
                     ("Invoice", "Period", "Amount", "Due", "Status", "Billing", "For"),
+                    give_way=("For",),
                 )
 
     # --- showing ------------------------------------------------------------------------------
@@ -317,14 +336,13 @@ class BillingScreen(AreaScreen):
         ]
         self._fill("#invoice-table", rows, [invoice.subject for invoice in view.invoices])
 
-    def _fill(
-        self, selector: str, rows: list[tuple[str, tuple[Text, ...]]], whole: Sequence[str] = ()
-    ) -> None:
+    def _fill(self, selector: str, rows: list[_Row], whole: Sequence[str] = ()) -> None:
         """Replace a table's rows, keeping the cursor on the same row: the one with the same
         key if it is still there (a change can re-sort: a card made default moves to the top,
         and by row number the cursor was left on the card that `x` would then remove), else
-        the same row number (a reload must not throw the person back to the top). `whole`:
-        each row's text that its cells show cut short (a long name), for the filter."""
+        the same row number (a reload must not throw the person back to the top): as
+        `VirtualTable.show` does. `whole`: each row's text that its cells show cut short (a
+        long name), for the filter."""
         needle = self.query_text.casefold()
         if needle:  # (`/`: the rows with the text in any cell)
             rows = [
@@ -332,28 +350,17 @@ class BillingScreen(AreaScreen):
                 for (key, cells), more in zip_longest(rows, whole, fillvalue="")
                 if needle in "\0".join((*(cell.plain for cell in cells), more)).casefold()
             ]
-        table = self.query_one(selector, DataTable)
-        cursor = table.cursor_row
-        keys = [key for key, _ in rows]
-        with suppress(CellDoesNotExist):  # (no rows, or no cursor yet)
-            at = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            cursor = keys.index(at) if at in keys else cursor
+        table: VirtualTable[_Row] = self.query_one(selector, VirtualTable)
         actor = self.bc_app.actor
         if self._filled_for.setdefault(selector, actor) != actor:
             self._filled_for[selector] = actor
-            headings = [column.label for column in table.columns.values()]
-            table.clear(columns=True)
-            table.add_columns(*headings)
-            cursor = 0
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        if rows:
-            table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
+            table.set_columns(table.column_labels)
+            table.show(())  # (and the cursor starts at the top)
+        table.show(rows)
 
     def focus_table(self) -> None:
         tabs = self.query_one("#billing-tabs", TabbedContent)
-        tables = tabs.active_pane.query(DataTable) if tabs.active_pane else None
+        tables = tabs.active_pane.query(VirtualTable) if tabs.active_pane else None
         if tables:
             tables.first().focus()
         else:  # (Overview has no list: the tabs take the keys, so ] and [ work)
@@ -415,10 +422,7 @@ class BillingScreen(AreaScreen):
     # --- changes ------------------------------------------------------------------------------
 
     def _row_key(self, selector: str) -> str | None:
-        table = self.query_one(selector, DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self.query_one(selector, VirtualTable).cursor_key
         return str(key) if key is not None else None
 
     def action_add_card(self) -> None:
@@ -538,7 +542,7 @@ class BillingScreen(AreaScreen):
             PickerDialog(f"How is {row.name} billed?", "Billing", choices, current), chosen
         )
 
-    @on(DataTable.RowSelected, "#invoice-table")
+    @on(VirtualTable.RowSelected, "#invoice-table")
     def action_invoice(self) -> None:
         app = self.bc_app
         invoice_id = self._row_key("#invoice-table")

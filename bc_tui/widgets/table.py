@@ -257,6 +257,11 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         return [label.plain for label in self._labels]
 
     @property
+    def column_widths(self) -> list[int]:
+        """Each column's width as measured from the rows shown (before any gives way)."""
+        return list(self._widths)
+
+    @property
     def row_count(self) -> int:
         return len(self._rows)
 
@@ -452,7 +457,8 @@ def _cell_segments(
 ) -> list[Segment]:
     """A cell as `Styled(Padding(cell, (0, 1)), pre, post)` renders it at `width` + 2, built
     directly for the usual one-line cell that fits (Rich's general path costs ~10x more).
-    `edge` is `pre + post`, the style of the padding and of unstyled text."""
+    `edge` is `pre + post`, the style of the padding and of unstyled text. A cell justified
+    right (an amount) is padded on its left."""
     text_width = cell.cell_len
     if text_width > width and "\n" not in cell.plain:  # (a column that gave way)
         cell = cell.copy()
@@ -469,11 +475,13 @@ def _cell_segments(
         parts = list(cell.render(console))  # includes the cell's own style
     else:
         parts = [Segment(cell.plain, console.get_style(cell.style) if cell.style else None)]
-    segments = [Segment(" " * CELL_PADDING, edge)]
+    room = width - text_width
+    before = room if cell.justify == "right" else 0  # (amounts line up on the right)
+    segments = [Segment(" " * (CELL_PADDING + before), edge)]
     segments += [
         Segment(text, edge if style is None else pre + style + post) for text, style, _ in parts
     ]
-    segments.append(Segment(" " * (width - text_width + CELL_PADDING), edge))
+    segments.append(Segment(" " * (room - before + CELL_PADDING), edge))
     return segments
 
 
