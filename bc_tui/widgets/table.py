@@ -60,11 +60,11 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
     cells' own text, row by row). `key(row)` names a row (for `row_index` and `cursor_key`).
 
     Columns named in `give_way` (free text: names, who is assigned, what happened) are cut,
-    with "…", so that the columns end at the table's edge: every column if they can make it
-    fit (at 120 columns a long name had pushed Members off the screen), else as many as can
-    be whole or cut, the rest past the edge, scrolled to (at 80 columns the right-hand ones,
-    rather than every column cut to nothing). A column is cut to no fewer than
-    GIVE_WAY_FLOOR cells.
+    with "…", so that every column fits the table's width if they can make it (at 120
+    columns a long name had pushed Members off the screen). If they cannot, no column is cut
+    to make room for others: the columns past the edge are scrolled to, as before, and one
+    that gives way ends at the edge with "…" rather than mid-word. A column is cut to no
+    fewer than GIVE_WAY_FLOOR cells.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -487,21 +487,26 @@ def _cell_segments(
 
 def fit_widths(widths: Sequence[int], floors: Mapping[int, int], room: int) -> tuple[int, ...]:
     """`widths` (cells of content; each column has CELL_PADDING on each side) as shown in
-    `room` cells: the columns in `floors` (index: the fewest cells it is cut to) give way, the
-    widest first, down to one common width, so that the table fits; or, if it cannot, so
-    that as many columns as can fit end at the edge, the rest past it (scrolled to)."""
+    `room` cells. If the columns in `floors` (index: the fewest cells it is cut to) can make
+    every column fit, they give way: the widest first, down to one common width. If they
+    cannot, no column is cut to make room for others: the columns that fit stay whole, and
+    the next is cut to end at the edge if it gives way (and keeps its floor there); the rest
+    are past the edge, scrolled to."""
     pad = 2 * CELL_PADDING
+    excess = sum(widths) + pad * len(widths) - room
     give = {index: min(floor, widths[index]) for index, floor in floors.items()}
-    fit = used = 0
-    for index, width in enumerate(widths):
-        used += give.get(index, width) + pad
-        if used > room:
-            break
-        fit = index + 1
-    excess = sum(widths[:fit]) + pad * fit - room
-    give = {index: floor for index, floor in give.items() if index < fit}
-    if excess <= 0 or not give:
+    if room <= 0 or excess <= 0:
         return tuple(widths)
+    if sum(give.get(index, width) + pad for index, width in enumerate(widths)) > room:
+        used = index = 0
+        while used + widths[index] + pad <= room:  # (the columns that fit whole)
+            used += widths[index] + pad
+            index += 1
+        left = room - used - pad  # (the cells the first column past the edge has before it)
+        fitted = list(widths)
+        if index in give and left >= give[index]:
+            fitted[index] = left
+        return tuple(fitted)
 
     def cut(cap: int) -> int:
         return sum(

@@ -44,6 +44,9 @@ def test_no_column_is_cut_below_its_floor_the_rest_go_past_the_edge() -> None:
     assert fitted[4] < 20 and _shown(fitted[:5]) == 99 and fitted[5] == 40
     # Too narrow even for Name's floor: nothing is cut, the table scrolls as it did.
     assert fit_widths(widths, {4: 10, 5: 10}, 80) == tuple(widths)
+    # Where the table cannot fit, no column is cut to make room for the ones after it (an
+    # ad account's name, to show its Grant at 80 columns).
+    assert fit_widths([22, 9, 8, 13, 10, 7, 20], {0: 10}, 59) == (22, 9, 8, 13, 10, 7, 20)
     # A column narrower than the floor is not a column that can give way.
     assert fit_widths([30, 8, 40], {1: GIVE_WAY_FLOOR}, 60) == (30, 8, 40)
 
