@@ -220,12 +220,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         path = chosen_db_path(args)
         if args.db_command == "check":
             return _check(path)
-        from bc_tui.store.database import displaced_path, restore_backup
+        from bc_tui.store.database import restore_backup
 
-        restore_backup(path)
+        kept = restore_backup(path)
         print(
             f"Restored {path} from its backup. The file it replaced is kept, with its audit "
-            f"events, as {displaced_path(path)} (open it with --db)."
+            f"events, as {kept} (open it with --db)."
+            if kept
+            else f"Restored {path} from its backup (there was no file there)."
         )
         return 0
     return _run_app(args, clock)

@@ -25,6 +25,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, suppress
+from itertools import chain, count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ from .errors import (
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnusable,
+    NothingToRestore,
     StoreError,
     backup_path,
     events_path,
@@ -126,21 +128,19 @@ def copy_database(source: str | os.PathLike[str], target: str | os.PathLike[str]
     shutil.copyfile(source, target)
 
 
-def _keep_events(db: Path, current_raw: bytes) -> None:
+def _keep_events(db: Path, current_raw: bytes, displaced: Path) -> None:
     """Copy the audit events that the file being displaced by a restore commits to the side
-    file of ``<db>.before-restore`` (called under the lock).
+    file of `displaced`, where that file is kept (called under the lock).
 
     The restored file commits fewer events, so its next commit truncates the shared side
     file to them, and the displaced file would then no longer open. If the displaced file
     or the side file cannot be read as it should, the whole side file is kept as it is.
     """
-    side, kept = events_path(db), events_path(displaced_path(db))
+    side, kept = events_path(db), events_path(displaced)
     try:
         events = side.read_bytes()
     except FileNotFoundError:
-        with suppress(FileNotFoundError):
-            os.unlink(kept)  # a previous restore's: this displaced file has none
-        return
+        return  # (the displaced file has none)
     except OSError as error:
         raise DatabaseUnusable(db, f"Cannot read {side}: {error.strerror or error}.") from None
     try:
@@ -152,9 +152,16 @@ def _keep_events(db: Path, current_raw: bytes) -> None:
 
 
 def displaced_path(path: str | os.PathLike[str]) -> Path:
-    """Where ``restore_backup`` keeps the file it replaced (``<path>.before-restore``)."""
+    """Where ``restore_backup`` would keep the file it replaces now: ``<path>.before-restore``,
+    or, if an earlier restore kept one there, ``<path>.before-restore-2``, ``-3``... A second
+    restore wrote over the first's, and with it the newest data, the one it had replaced."""
     p = Path(path)
-    return p.with_name(p.name + ".before-restore")
+    names = chain([f"{p.name}.before-restore"], (f"{p.name}.before-restore-{n}" for n in count(2)))
+    return next(
+        kept
+        for kept in map(p.with_name, names)
+        if not os.path.lexists(kept) and not os.path.lexists(events_path(kept))
+    )
 
 
 def _stale_temp_pattern(path: Path) -> re.Pattern[str]:
@@ -700,16 +707,17 @@ class Store:
             raise RuntimeError(f"{self!r} is closed")
 
 
-def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> Path:
+def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> Path | None:
     """Put the automatic backup ``<path>.bak`` back in place of the database at ``path``.
 
     The backup is checked first (a corrupt backup is refused, naming it; so is a side file
     that no longer holds the audit events the backup records). The current file, if
-    any, is kept as ``<path>.before-restore``, with the audit events it commits beside it
-    (``<path>.before-restore.events``), so restoring never destroys anything: that copy
-    opens as a database of its own. The writes are atomic and made under the database's
-    lock, so a running bc-tui sees the restored file on its next refresh. Returns the
-    backup's path.
+    any, is kept as ``<path>.before-restore`` (`displaced_path`: never over an earlier
+    restore's), with the audit events it commits beside it (``.events``), so restoring never
+    destroys anything: that copy opens as a database of its own. A database that is its
+    backup already is refused (NothingToRestore), and nothing is written. The writes are
+    atomic and made under the database's lock, so a running bc-tui sees the restored file
+    on its next refresh. Returns where the replaced file is kept (None: there was none).
     """
     db = Path(path).expanduser()
     bak = backup_path(db)
@@ -723,6 +731,7 @@ def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) 
     # The audit log's side file is append-only below what any main file committed, so the
     # backup's committed part is still there unless the side file was damaged.
     check_log(backup, db)
+    displaced: Path | None = None
     with _holding(_file_lock(db), db, lock_timeout):
         try:
             current = os.stat(db)
@@ -735,7 +744,10 @@ def restore_backup(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) 
                 raise not_a_file_error(db, current)
             current_raw, _, fd = read_bytes(db)
             os.close(fd)
-            _keep_events(db, current_raw)
-            atomic_write(displaced_path(db), current_raw, mode=current.st_mode)
+            if current_raw == raw:
+                raise NothingToRestore(db)
+            displaced = displaced_path(db)
+            _keep_events(db, current_raw, displaced)
+            atomic_write(displaced, current_raw, mode=current.st_mode)
         atomic_write(db, raw, mode=(current or bak_stat).st_mode)
-    return bak
+    return displaced

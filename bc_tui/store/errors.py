@@ -28,6 +28,7 @@ __all__ = [
     "DatabaseUnusable",
     "DatabaseWriteFailed",
     "EventsCorrupt",
+    "NothingToRestore",
     "StoreError",
     "backup_path",
     "events_path",
@@ -276,6 +277,20 @@ class DatabaseNotFound(StoreError):
                 f"{p} does not exist. Check the path given with --db (or BC_TUI_DB); "
                 f"`bc-tui --db {_q(p)} init` (or `--demo`) makes a new one there."
             ),
+        )
+
+
+class NothingToRestore(StoreError):
+    """``restore_backup`` was asked to restore a database that is its backup already (a
+    second restore: the file reopened since made its backup of the restored file)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        p = Path(path)
+        super().__init__(
+            p,
+            f"{p} is the same as its backup ({backup_path(p)}): there is nothing to restore. "
+            f"{p} was not changed. Files that earlier restores replaced are kept beside it as "
+            f"{p.name}.before-restore*.",
         )
 
 

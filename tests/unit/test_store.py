@@ -38,6 +38,7 @@ from bc_tui.store import (
     DatabaseTooNew,
     DatabaseUnusable,
     DatabaseWriteFailed,
+    NothingToRestore,
     Store,
     StoreError,
     backup_path,
@@ -917,9 +918,10 @@ def test_migration_runs_once_and_backup_restores_v1(
     assert json.loads(v2)["accounts"]["1"]["status"] == "ENABLE"
     assert backup_path(db).read_bytes() == v1
 
-    assert restore_backup(db) == backup_path(db)
+    kept = restore_backup(db)
+    assert kept == db.with_name("bc.json.before-restore")
     assert db.read_bytes() == v1
-    assert displaced_path(db).read_bytes() == v2  # restoring destroys nothing
+    assert kept.read_bytes() == v2  # restoring destroys nothing
 
     with Store(db) as s:  # the restored v1 file is migrated again on open
         assert calls == [V, V]
@@ -990,8 +992,8 @@ def test_restore_over_corrupt_database_then_open(db: Path) -> None:
     db.write_bytes(b"\x00\x00 torn")
     with pytest.raises(DatabaseCorrupt):
         Store(db)
-    restore_backup(db)
-    assert displaced_path(db).read_bytes() == b"\x00\x00 torn"
+    kept = restore_backup(db)
+    assert kept is not None and kept.read_bytes() == b"\x00\x00 torn"
     with Store(db) as s:
         assert docs(s, "a") == {1: {"n": 1}}
 
@@ -1000,9 +1002,36 @@ def test_restore_when_database_is_missing(db: Path) -> None:
     Store(db).close()
     Store(db).close()
     db.unlink()
-    restore_backup(db)
+    assert restore_backup(db) is None
     assert db.read_bytes() == NEW_FILE
-    assert not displaced_path(db).exists()
+    assert not db.with_name("bc.json.before-restore").exists()
+
+
+def test_a_restore_never_writes_over_what_an_earlier_one_kept(db: Path) -> None:
+    """The walk's data loss: a second restore found the database reopened (so its backup
+    was the restored file), and wrote that over the first restore's copy of the newest data.
+    Now it refuses, and a restore of a file changed since keeps it under a new name."""
+    with Store(db) as s, s.transaction() as tx:
+        tx.table("a").insert({"n": 1})
+    Store(db).close()  # (backup: n=1)
+    with Store(db) as s, s.transaction() as tx:
+        tx.table("a").insert({"n": 2})
+    newest = db.read_bytes()
+    first = restore_backup(db)
+    assert first is not None and first.read_bytes() == newest
+    Store(db).close()  # reopened: its backup is the restored file
+    with pytest.raises(NothingToRestore) as caught:
+        restore_backup(db)
+    assert "nothing to restore" in one_line(caught.value, db)
+    assert first.read_bytes() == newest  # (kept)
+    with Store(db) as s, s.transaction() as tx:
+        tx.table("a").insert({"n": 3})
+    changed = db.read_bytes()
+    backup_path(db).write_bytes(first.read_bytes())  # (a backup that differs again)
+    second = restore_backup(db)
+    assert second == db.with_name("bc.json.before-restore-2")
+    assert (first.read_bytes(), second.read_bytes()) == (newest, changed)
+    assert displaced_path(db) == db.with_name("bc.json.before-restore-3")
 
 
 # -- the lock ---------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from bc_tui.store import (
     events_path,
     restore_backup,
 )
-from bc_tui.store.database import LOG_TABLE, SCHEMA_VERSION, displaced_path
+from bc_tui.store.database import LOG_TABLE, SCHEMA_VERSION
 
 V1_FILE = json.dumps(
     {
@@ -249,9 +249,9 @@ def test_the_file_a_restore_displaced_still_opens_with_its_events(db: Path) -> N
     it, though the restored database's next commit truncates the shared side file."""
     add_events(db, 1, 2)
     add_events(db, 3)  # this open backed up the file holding events 1-2
-    restore_backup(db)
+    displaced = restore_backup(db)
+    assert displaced is not None
     add_events(db, 4)  # truncates event 3 from the restored database's side file
-    displaced = displaced_path(db)
     assert events(displaced) == [(1, {"n": 1}), (2, {"n": 2}), (3, {"n": 3})]
     assert events(db) == [(1, {"n": 1}), (2, {"n": 2}), (3, {"n": 4})]
     add_events(displaced, 5)  # a database of its own
@@ -264,9 +264,9 @@ def test_restore_keeps_the_whole_side_file_beside_a_damaged_current_file(db: Pat
     add_events(db, 2)
     side = events_path(db).read_bytes()
     db.write_bytes(b"\x00 torn")
-    restore_backup(db)
-    assert displaced_path(db).read_bytes() == b"\x00 torn"
-    assert events_path(displaced_path(db)).read_bytes() == side
+    displaced = restore_backup(db)
+    assert displaced is not None and displaced.read_bytes() == b"\x00 torn"
+    assert events_path(displaced).read_bytes() == side
 
 
 def test_restore_refuses_when_the_side_file_lost_the_backups_events(db: Path) -> None:
