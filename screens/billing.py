@@ -516,9 +516,9 @@ class BillingScreen(AreaScreen):
             (m.payment_method_id, f"Separate billing — paid by {m.label} alone")
             for m in view.payment_methods
         ]
-        current = (
-            "shared" if row.portfolio is Portfolio.SHARED else (row.payment_method_id or "shared")
-        )
+        # (A separate account with no card has no choice of these: moving it to the shared
+        # portfolio was taken for choosing what it already had, and did nothing.)
+        current = "shared" if row.portfolio is Portfolio.SHARED else row.payment_method_id
 
         def chosen(choice: str | None) -> None:
             if choice is None or choice == current:

@@ -21,10 +21,10 @@ class PickerDialog(Dialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
-        self, title: str, column: str, choices: list[tuple[str, str]], current: str
+        self, title: str, column: str, choices: list[tuple[str, str]], current: str | None
     ) -> None:
         """`column`: what the choices are (the list's header); `choices`: (id, label) pairs;
-        `current` is under the cursor first."""
+        `current` is under the cursor first (None: the first choice)."""
         super().__init__()
         self._title = title
         self._column = column

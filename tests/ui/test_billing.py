@@ -178,6 +178,25 @@ async def test_move_an_ad_account_into_the_shared_portfolio(tmp_path: Path) -> N
         assert any("Shared portfolio: paid by Visa •••• 4242" in n for n in notices(app))
 
 
+async def test_an_ad_account_with_no_card_moves_into_the_shared_portfolio(
+    tmp_path: Path,
+) -> None:
+    """Mira Makes — LIVE bills separately with no card (the overview says it needs one):
+    choosing the shared portfolio was taken for choosing what it already had, and the
+    dialog closed with nothing done and nothing said."""
+    from bc_tui.domain.models import AdAccount
+
+    app = demo_app(tmp_path, as_user("priya"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, *AD_ACCOUNTS, "down", "down", "o")  # (Mira Makes — LIVE)
+        assert isinstance(app.screen, PickerDialog)
+        await play(pilot, "enter")  # (the cursor starts on the shared portfolio)
+        await pilot.pause()
+        mira = app.services.repo.first(AdAccount, name="Mira Makes — LIVE")
+        assert mira.portfolio is Portfolio.SHARED
+        assert any("Mira Makes — LIVE — Shared portfolio" in n for n in notices(app))
+
+
 async def test_finance_analyst_is_offered_no_changes(tmp_path: Path) -> None:
     app = demo_app(tmp_path, as_user("tom"))
     async with app.run_test(size=(120, 36)) as pilot:
