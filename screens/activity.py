@@ -66,7 +66,7 @@ class ActivityScreen(AreaScreen):
             plain(row.time.astimezone(self._zone).strftime("%Y-%m-%d %H:%M")),
             plain(row.operator),
             plain(row.activity_type.value),
-            plain(row.activity_log),
+            plain(_after_who(row.activity_log, row.operator)),
         )
 
     def load(self) -> None:
@@ -161,3 +161,10 @@ class ActivityScreen(AreaScreen):
     def _filter_now(self) -> None:
         if self._waiting is not None:
             self.load()
+
+
+def _after_who(what: str, who: str) -> str:
+    """An event as its What happened cell shows it: without the name of who did it, which
+    the Who column beside it shows (at 80 columns "Priya Natarajan …" was all there was
+    room for). The event is whole below the table and in the log."""
+    return what.removeprefix(f"{who} ") if who else what

@@ -73,7 +73,22 @@ async def test_activity_ends_each_event_at_the_edge_with_an_ellipsis(tmp_path: P
             start = line.index(" ASSET ") if " ASSET " in line else None
             if start is not None:
                 shown = line[start + len(" ASSET ") :].strip()[:-1]
-                assert any(event.startswith(shown) for event in whole), shown
+                assert any(event.endswith(shown) or shown in event for event in whole), shown
+
+
+async def test_activitys_what_happened_leaves_out_who_did_it(tmp_path: Path) -> None:
+    """ "Priya Natarajan recharged ..." beside Who: Priya Natarajan; at 80 columns the name
+    was all the column had room for. The event is whole below the table."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        table = app.screen.query_one("#activity", VirtualTable)
+        first = table.row_at(0)
+        assert first.activity_log.startswith(f"{first.operator} ")
+        what = table.cells_at(0)[3].plain
+        assert what == first.activity_log.removeprefix(f"{first.operator} ")
+        assert str(app.screen.query_one("#event").render()) == first.activity_log
 
 
 async def test_a_wider_status_cuts_the_name_to_end_at_the_edge(tmp_path: Path) -> None:
