@@ -116,15 +116,33 @@ class AssetDialog(Dialog[None]):
         user_id, name, role = chosen
         roles = ROLES_FOR_ASSET[self.asset_type]
         new = roles[(roles.index(role) + 1) % len(roles)] if role in roles else roles[0]
-        result = app.attempt(
-            app.services.center.change_assignment_role,
-            user_id,
-            self.asset_type,
-            self.asset_id,
-            new,
+
+        def change(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            result = app.attempt(
+                app.services.center.change_assignment_role,
+                user_id,
+                self.asset_type,
+                self.asset_id,
+                new,
+            )
+            if result.ok:  # (shown again as the change is heard: `Dialog.on_data_changed`)
+                app.notify(f"{name} is now {labels.ASSET_ROLE[new]} on {self.named}.")
+
+        if new is not AssetRole.ADMIN:
+            change()
+            return
+        # r goes round the roles, from Analyst on to Admin: full control, on one key
+        # (for someone a re-sorted list may have put under the cursor), so asked first.
+        app.push_screen(
+            ConfirmDialog(
+                f"Make {name} an Admin of {self.named}?",
+                f"{name} gets full control of {self.named}, who else works on it included.",
+                "Make Admin",
+            ),
+            change,
         )
-        if result.ok:  # (shown again as the change is heard: `Dialog.on_data_changed`)
-            app.notify(f"{name} is now {labels.ASSET_ROLE[new]} on {self.named}.")
 
     def action_unassign(self) -> None:
         chosen = self._chosen()

@@ -168,7 +168,8 @@ class MemberDialog(Dialog[None]):
             question = ConfirmDialog(
                 f"Make {row.user_name} an Admin?",
                 f"{row.user_name} gets full control of {app.title}: its members, assets, "
-                "partners, billing and settings, their own role and yours included.",
+                "partners and settings, their own role and yours included (billing needs a "
+                "finance role, for an Admin too).",
                 "Make Admin",
             )
         elif self.user_id == app.actor.user_id and not self._last_admin():
@@ -209,9 +210,26 @@ class MemberDialog(Dialog[None]):
             if value is None or value == current:
                 return
             role = None if value == NO_FINANCE_ROLE else FinanceRole(value)
-            result = app.attempt(app.services.members.change_finance_role, self.user_id, role)
-            label = labels.FINANCE_ROLE[role] if role else "no finance role"
-            self._done(result.ok, f"{row.user_name} now has {label}.")
+
+            def change(yes: bool | None = True) -> None:
+                if yes:
+                    result = app.attempt(
+                        app.services.members.change_finance_role, self.user_id, role
+                    )
+                    label = labels.FINANCE_ROLE[role] if role else "no finance role"
+                    self._done(result.ok, f"{row.user_name} now has {label}.")
+
+            if role is not FinanceRole.MANAGER:
+                change()
+                return
+            # The Business Center's money, on one choice in a list: asked first, as Admin is.
+            question = ConfirmDialog(
+                f"Make {row.user_name} a Finance Manager?",
+                f"{row.user_name} gets control of {app.title}'s money: its cards, moving money "
+                "between it and its ad accounts, and how each ad account is billed.",
+                "Make Finance Manager",
+            )
+            app.push_screen(question, change)
 
         app.push_screen(PickerDialog("Finance role", "Finance role", choices, current), chosen)
 

@@ -66,6 +66,11 @@ async def test_member_details_change_roles_and_remove(tmp_path: Path) -> None:
         assert len(dialog.detail.assignments) == 4
         await pilot.press("f", "home", "down", "enter")  # the finance roles: Finance Manager
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # (the money: asked first)
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert title == "Make Lena Park a Finance Manager?"
+        await pilot.press("enter")
+        await pilot.pause()
         assert member(app, "lena").finance_role is FinanceRole.MANAGER
         await pilot.press("r")  # full control: asked first
         assert isinstance(app.screen, ConfirmDialog)
@@ -832,8 +837,13 @@ async def test_a_role_on_an_ad_account_is_changed_and_taken_back_from_its_detail
         assert members == ["Lena Park — Operator"]
         await pilot.press("r")
         assert role() is AssetRole.ANALYST
-        await pilot.press("r")
-        assert role() is AssetRole.ADMIN  # (round again: Admin, Operator, Analyst)
+        await pilot.press("r")  # (round again: Admin, Operator, Analyst) full control: asked
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        assert role() is AssetRole.ANALYST
+        await pilot.press("r", "enter")
+        await pilot.pause()
+        assert role() is AssetRole.ADMIN
         await pilot.press("x")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
