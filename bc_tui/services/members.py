@@ -80,7 +80,6 @@ class MemberService(ServiceBase):
                 "emails", f"{len(emails)} addresses", f"invite at most {MAX_INVITES} at a time"
             )
         addresses = [validation.email(email) for email in emails]
-        allowed = self.business_center(actor.bc_id).allowed_email_domains
         skipped: list[tuple[str, str]] = []
         fresh: list[str] = []
         users = {user.user_email: user for user in self.repo.all(User)}
@@ -97,8 +96,8 @@ class MemberService(ServiceBase):
                 skipped.append((address, "already invited — resend or revoke that invitation"))
             elif member is not None:
                 skipped.append((address, "already a member"))
-            elif allowed and validation.email_domain(address) not in allowed:
-                skipped.append((address, f"Security settings allow only {', '.join(allowed)}"))
+            elif refused := self._domains_refuse(actor.bc_id, address):
+                skipped.append((address, refused))
             else:
                 fresh.append(address)
             seen.add(address)
@@ -149,6 +148,13 @@ class MemberService(ServiceBase):
         """Send a pending invitation again (it counts from now)."""
         require(self.membership(actor), Action.INVITE_MEMBER)
         member = self._pending(actor.bc_id, user_id)
+        email = self._email(member.user_id)
+        refused = self._domains_refuse(actor.bc_id, email)
+        if refused:  # (set since it was first sent)
+            raise Conflict(
+                f"{email} cannot be invited again: {refused}. Revoke the invitation (v), or "
+                "change Security settings."
+            )
         with self.repo.writing() as writer:
             writer.update(
                 Member, {"bc_id": actor.bc_id, "user_id": user_id}, invited_at=self.clock.now()
@@ -161,6 +167,14 @@ class MemberService(ServiceBase):
                 f"{self._email(member.user_id)}",
             )
         return self.member(actor.bc_id, user_id)
+
+    def _domains_refuse(self, bc_id: str, address: str) -> str | None:
+        """Why the Business Center's Security settings refuse inviting `address` (None: they
+        allow it)."""
+        allowed = self.business_center(bc_id).allowed_email_domains
+        if allowed and validation.email_domain(address) not in allowed:
+            return f"Security settings allow only {', '.join(allowed)}"
+        return None
 
     @use_case
     def revoke_invitation(self, actor: Actor, user_id: str) -> None:

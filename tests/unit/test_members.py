@@ -234,3 +234,18 @@ def test_an_invitation_with_a_pending_asset_is_refused_whole(demo: Services) -> 
             asset_role=AssetRole.ADMIN,
         )
     assert demo.store.path.read_bytes() == before
+
+
+def test_an_invitation_is_not_resent_where_security_settings_now_refuse_it(
+    demo: Services,
+) -> None:
+    """Sam's invitation went to freelance.io before Security settings allowed only
+    northwind.media: resending it went ahead, though a new invitation there is refused."""
+    ava, sam = as_user("ava"), as_user("sam")
+    demo.center.update_security(ava, "northwind.media")
+    with pytest.raises(Conflict, match="cannot be invited again: Security settings allow only"):
+        demo.members.resend_invitation(ava, sam.user_id)
+    demo.center.update_security(ava, "")
+    assert demo.members.resend_invitation(ava, sam.user_id).relation_status is (
+        MemberStatus.PENDING
+    )
