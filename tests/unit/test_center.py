@@ -464,7 +464,8 @@ def test_security_settings_limit_the_email_domains_of_new_members(demo: Services
         f"Nobody new to invite (z@gmail.com: {allow}; "
         "sam.okafor@freelance.io: already invited — resend or revoke that invitation)."
     )
-    assert demo.members.resend_invitation(ava, as_user("sam").user_id)  # (freelance.io: stays)
+    with pytest.raises(Conflict, match="cannot be invited again"):  # (it stays; not resent)
+        demo.members.resend_invitation(ava, as_user("sam").user_id)
     logged = len(events(demo))
     demo.center.update_security(ava, "agency.io, northwind.media, @AGENCY.io")  # (the same)
     assert len(events(demo)) == logged
