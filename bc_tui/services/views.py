@@ -399,9 +399,14 @@ class ViewService(ServiceBase):
         )
 
     def assignable_assets(self, actor: Actor, asset_type: AssetType) -> list[AssetRow]:
-        """The active assets of one type: the ones people can be given a role on."""
+        """The active assets of one type: the ones people can be given a role on. TikTok
+        accounts by handle, which is how a picker names them (by their display names, the
+        handles a picker lists looked unsorted); the others by name."""
         group = next(g for g in self.assets_overview(actor).groups if g.asset_type is asset_type)
-        return [row for row in group.rows if row.relation_status is RelationStatus.BOUND]
+        rows = [row for row in group.rows if row.relation_status is RelationStatus.BOUND]
+        if asset_type is AssetType.TT_ACCOUNT:
+            rows.sort(key=lambda row: row.asset_id.casefold())
+        return rows
 
     def shareable_assets(self, actor: Actor, asset_type: AssetType) -> list[AssetRow]:
         """The active assets a partner could be given (not ones a partner shared with this

@@ -361,3 +361,15 @@ def test_a_member_who_sees_only_their_assets_sees_no_partners(demo: Services) ->
         [accounts] = [g for g in overview.groups if g.asset_type is AssetType.TT_ACCOUNT]
         [row] = [row for row in accounts.rows if row.asset_id == "brightlane.studio"]
         assert row.partners == expected
+
+
+def test_pickers_list_tiktok_accounts_by_the_handle_they_show(demo: Services) -> None:
+    """Invite and Add partner name accounts by handle; listed by display name, @northwind
+    .careers ("Careers at Northwind") came before @kitefolk.music."""
+    ava = as_user("ava")
+    for rows in (
+        demo.views.assignable_assets(ava, AssetType.TT_ACCOUNT),
+        demo.views.shareable_assets(ava, AssetType.TT_ACCOUNT),
+    ):
+        handles = [row.asset_id for row in rows]
+        assert handles == sorted(handles) and "northwind.careers" in handles
