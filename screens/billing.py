@@ -238,6 +238,16 @@ class BillingScreen(AreaScreen):
                 )
             if row.unpaid:
                 attention.append(Text(f"  No payment method: {row.name}", style="yellow"))
+        for method in view.payment_methods:
+            if method.ending and method.pays_for:  # (the charges it carries would fail)
+                when = f"{method.exp_month:02d}/{method.exp_year}"
+                attention.append(
+                    Text(
+                        f"  Card {method.ending} ({when}): {method.label} pays for "
+                        f"{labels.count(len(method.pays_for), 'ad account')} — add another (a)",
+                        style="yellow" if method.ending == "expires" else "bold red",
+                    )
+                )
         for invoice in view.invoices:
             if invoice.status is InvoiceStatus.OVERDUE:
                 attention.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bc_tui.domain import labels
 from bc_tui.domain.cards import card_label
@@ -73,6 +74,9 @@ class PaymentMethodRow:
     holder: str
     is_default: bool
     pays_for: tuple[str, ...]  # names of the ad accounts it pays for
+    #: Its last month has come ("expires") or gone ("expired"), in the Business Center's
+    #: time zone; "" before that.
+    ending: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,13 @@ class InvoiceDetail:
     paid_by: str  # the payment method charged, in words
 
 
+def _ending(year: int, month: int, now: tuple[int, int]) -> str:
+    """A card's `PaymentMethodRow.ending` in the month `now` (year, month)."""
+    if (year, month) < now:
+        return "expired"
+    return "expires" if (year, month) == now else ""
+
+
 def invoice_status(invoice: Invoice, now: datetime) -> InvoiceStatus:
     if invoice.paid:
         return InvoiceStatus.PAID
@@ -148,6 +159,8 @@ class BillingViews(ServiceBase):
         if not can(member, Action.VIEW_BILLING):
             return BillingView(allowed=False, reason=self._refusal(actor, member))
         center = self.business_center(actor.bc_id)
+        today = self.clock.now().astimezone(ZoneInfo(center.timezone))
+        month = (today.year, today.month)
         methods = sorted(
             self.repo.find(PaymentMethod, bc_id=actor.bc_id),
             key=lambda method: (not method.is_default, method.brand, method.last4),
@@ -216,6 +229,7 @@ class BillingViews(ServiceBase):
                     pays_for=tuple(
                         a.name for a in ad_accounts if a.payment_method_id == m.payment_method_id
                     ),
+                    ending=_ending(m.exp_year, m.exp_month, month),
                 )
                 for m in methods
             ),

@@ -386,3 +386,22 @@ async def test_next_tab_from_the_palette_without_a_finance_role_moves_nothing(
         await run_command(pilot, "Next billing tab")
         assert app.screen.tab == "overview"
         assert any("finance role" in str(n.message) for n in app._notifications)
+
+
+async def test_the_overview_says_when_a_paying_card_runs_out(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, as_user("priya"))
+    now = app.services.clock.now()
+    method = app.services.billing.add_card(
+        app.actor, "4000 0566 5566 5556", f"{now.month:02d}/{now.year % 100:02d}", "123", "P N"
+    )
+    mira = "7214550918300000104"
+    app.services.billing.move_ad_account(
+        app.actor, mira, Portfolio.NON_SHARED, method.payment_method_id
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4")
+        console = Console(width=120, file=io.StringIO(), record=True)
+        console.print(app.screen.query_one("#overview-text", Static).content)
+        overview = console.export_text()
+        when = f"{now.month:02d}/{now.year}"
+        assert f"Card expires ({when}): Visa •••• 5556 pays for 1 ad account" in overview

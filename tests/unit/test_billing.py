@@ -554,3 +554,20 @@ def test_an_empty_name_is_asked_for_with_its_article(demo: Services) -> None:
     """It read "type a ad account name"."""
     with pytest.raises(ValidationError, match="type an ad account name"):
         demo.billing.create_ad_account(as_user("ava"), "   ")
+
+
+def test_a_card_in_its_last_month_or_past_it_is_flagged(demo: Services, clock: FakeClock) -> None:
+    """A card that expires this month (in the Business Center's time zone) and pays for an
+    ad account needs replacing: the overview said nothing until its charges failed."""
+    now = clock.now()
+    method = add_visa(demo, expiry=f"{now.month:02d}/{now.year % 100:02d}")
+    demo.billing.move_ad_account(PRIYA, MIRA, Portfolio.NON_SHARED, method)
+    rows = {
+        row.payment_method_id: row for row in demo.billing_views.overview(PRIYA).payment_methods
+    }
+    assert (rows[method].ending, rows[VISA].ending) == ("expires", "")
+    clock.advance(40 * 24 * 3600)
+    rows = {
+        row.payment_method_id: row for row in demo.billing_views.overview(PRIYA).payment_methods
+    }
+    assert rows[method].ending == "expired"
