@@ -14,6 +14,7 @@ from bc_tui.domain import labels
 from bc_tui.domain.models import AssetRole, AssetType, Partner
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
+from bc_tui.services.assignments import ROLES_FOR_ASSET
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
 from bc_tui.widgets.toggles import Choice, Choices
@@ -65,6 +66,7 @@ class PartnerDialog(FormDialog[Partner]):
 
     def on_mount(self) -> None:
         self._fill_assets()
+        self._offer_roles(self._first)  # (at once: the first frame shows the roles offered)
 
     def _asset_type(self) -> AssetType:
         return TYPES[max(0, self.query_one("#partner-type", RadioSet).pressed_index)]
@@ -90,6 +92,21 @@ class PartnerDialog(FormDialog[Partner]):
         for value in self._picks.get(asset_type, ()):
             with suppress(KeyError):  # (no longer offered: shared meanwhile, or gone)
                 assets.pick(value)
+        # (After the next refresh: while the type's change is handled, and in a callback it
+        # schedules with call_later, Textual holds back the RadioButton.Changed that tells
+        # the roles' RadioSet of a new choice, and it kept the one it had.)
+        self.call_after_refresh(self._offer_roles, asset_type)
+
+    def _offer_roles(self, asset_type: AssetType) -> None:
+        """Only the roles `asset_type` has: "Admin — ad accounts only" was offered for
+        TikTok accounts too, and refused once sent. Analyst (the usual) replaces one not
+        offered."""
+        offered = ROLES_FOR_ASSET[asset_type]
+        buttons = list(self.query_one("#partner-role", RadioSet).query(Choice))
+        for (role, _), button in zip(ROLES, buttons, strict=True):
+            if role not in offered and button.value:
+                buttons[0].value = True
+            button.disabled = role not in offered
 
     def action_submit(self) -> None:
         app = business_app(self)

@@ -871,3 +871,30 @@ async def test_taking_a_role_away_in_an_assets_details_says_so(tmp_path: Path) -
         assert isinstance(app.screen, AccountDetail)
         said = [str(notice.message) for notice in app._notifications]
         assert "Lena Park no longer has a role on @brightlane.studio." in said
+
+
+async def test_add_partner_offers_only_the_roles_of_the_type_chosen(tmp_path: Path) -> None:
+    """ "Admin — ad accounts only" was offered for TikTok accounts too, and refused once
+    sent. It is off for them; chosen on ad accounts, going back to TikTok accounts chooses
+    Analyst again."""
+    from textual.widgets import RadioButton
+
+    from bc_tui.screens.partner import PartnerDialog
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("1", "n")
+        dialog = app.screen
+        assert isinstance(dialog, PartnerDialog)
+        types = dialog.query_one("#partner-type", RadioSet)
+        roles = dialog.query_one("#partner-role", RadioSet)
+        admin = list(roles.query(RadioButton))[-1]
+        assert types.pressed_index == 0 and admin.disabled
+        list(types.query(RadioButton))[1].value = True  # ad accounts
+        await pilot.pause()
+        assert not admin.disabled
+        admin.value = True
+        await pilot.pause()
+        next(iter(types.query(RadioButton))).value = True  # TikTok accounts again
+        await pilot.pause()
+        assert admin.disabled and roles.pressed_index == 0
