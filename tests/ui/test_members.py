@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -890,11 +891,17 @@ async def test_add_partner_offers_only_the_roles_of_the_type_chosen(tmp_path: Pa
         roles = dialog.query_one("#partner-role", RadioSet)
         admin = list(roles.query(RadioButton))[-1]
         assert types.pressed_index == 0 and admin.disabled
+
+        async def until(done: Callable[[], bool]) -> bool:  # (after a refresh; at most 2 s)
+            for _ in range(40):
+                if done():
+                    return True
+                await pilot.pause(0.05)
+            return done()
+
         list(types.query(RadioButton))[1].value = True  # ad accounts
-        await pilot.pause()
-        assert not admin.disabled
+        assert await until(lambda: not admin.disabled)
         admin.value = True
         await pilot.pause()
         next(iter(types.query(RadioButton))).value = True  # TikTok accounts again
-        await pilot.pause()
-        assert admin.disabled and roles.pressed_index == 0
+        assert await until(lambda: admin.disabled and roles.pressed_index == 0)
