@@ -16,6 +16,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
 from bc_tui.styles import stylesheet
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.text_field import TextField
 
 EXPLANATIONS = {
     RequestKind.REQUEST_ACCESS: (
@@ -51,21 +52,11 @@ class ChoiceCard(Static, can_focus=True):
         self.action_choose()
 
 
-class HandleInput(Input):
-    """The handle's field. `?` is no part of a handle, so it is left to the dialog's key
-    (Textual drops a binding for a key the focused field would take)."""
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character != "?" and super().check_consume_key(key, character)
-
-
 class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
     """Returns the clean handle and the chosen kind, after the service has checked both."""
 
     CSS_PATH = [stylesheet("dialogs.tcss"), stylesheet("add_account.tcss")]
     BINDINGS = [
-        # Before the handle's field, which would take it (see HandleInput).
-        Binding("question_mark", "app.keys", "Keys", key_display="?", priority=True),
         # After the keys typed before it, as a form's: in a burst ("xy", enter, enter) the
         # field took the second enter too, and the options were never chosen.
         Binding("enter", "after_typing('proceed')", "Next · choose", priority=True),
@@ -84,9 +75,7 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
         yield KeysFooter()
         with Vertical(classes="dialog -wide"):
             yield Static("Add TikTok account", classes="dialog-title")
-            yield HandleInput(
-                self._handle, placeholder="@handle of the TikTok account", id="handle"
-            )
+            yield TextField(self._handle, placeholder="@handle of the TikTok account", id="handle")
             error = Static(id="error", classes="dialog-error")
             error.display = False
             yield error

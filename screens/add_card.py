@@ -16,6 +16,7 @@ from bc_tui.domain.cards import card_label
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.text_field import TextField
 
 
 class AddCardDialog(FormDialog[str]):
@@ -33,7 +34,7 @@ class AddCardDialog(FormDialog[str]):
         with Vertical(classes="dialog"):
             yield Static("Add a payment card", classes="dialog-title")
             yield Static("Card number", classes="dialog-body")
-            yield Input(
+            yield TextField(
                 placeholder="1234 1234 1234 1234",
                 id="card-number",
                 max_length=23,
@@ -42,10 +43,10 @@ class AddCardDialog(FormDialog[str]):
             with Horizontal(classes="card-row"):
                 with Vertical():
                     yield Static("Expiry", classes="dialog-body")
-                    yield Input(placeholder="MM/YY", id="card-expiry", max_length=7)
+                    yield TextField(placeholder="MM/YY", id="card-expiry", max_length=7)
                 with Vertical():
                     yield Static("Security code", classes="dialog-body")
-                    yield Input(
+                    yield TextField(
                         placeholder="CVC",
                         id="card-code",
                         password=True,
@@ -53,7 +54,7 @@ class AddCardDialog(FormDialog[str]):
                         restrict=r"[0-9]*",
                     )
             yield Static("Name on the card", classes="dialog-body")
-            yield Input(placeholder="Name as on the card", id="card-holder", max_length=60)
+            yield TextField(placeholder="Name as on the card", id="card-holder", max_length=60)
             yield self.error_line()
             yield Static(
                 "Only the brand, the last 4 digits, the expiry and the name are kept.",

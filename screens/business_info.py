@@ -14,6 +14,7 @@ from bc_tui.domain.models import BusinessCenter
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.text_field import TextField
 
 
 class BusinessInfoDialog(FormDialog[BusinessCenter]):
@@ -30,11 +31,11 @@ class BusinessInfoDialog(FormDialog[BusinessCenter]):
         with Vertical(classes="dialog"):
             yield Static(Text(f"Business info — {center.bc_id}"), classes="dialog-title")
             yield Static("Name", classes="dialog-body")
-            yield Input(center.name, id="bc-name", max_length=80)
+            yield TextField(center.name, id="bc-name", max_length=80)
             yield Static("Company (legal name)", classes="dialog-body")
-            yield Input(center.company, id="bc-company", max_length=80)
+            yield TextField(center.company, id="bc-company", max_length=80)
             yield Static("Time zone (IANA, e.g. Europe/London)", classes="dialog-body")
-            yield Input(center.timezone, id="bc-timezone", max_length=64)
+            yield TextField(center.timezone, id="bc-timezone", max_length=64)
             yield self.error_line()
             yield Static(
                 Text(f"Currency: {center.currency} (it cannot be changed once set)."),

@@ -40,12 +40,14 @@ class Dialog(ModalScreen[ResultType]):
     _dismissed = False
 
     # `?` in a dialog too (the README says everywhere): the app's keys do not reach a modal.
+    # Before the part with the focus (a pick list took it to jump to a name; a form's field
+    # leaves it, see `TextField`).
     # Tab and shift+tab move on after the keys typed before them (`action_after_typing`):
     # they climbed from the field to the app's bindings behind the keys after them, so in
     # a burst "12345", tab, "Acme" all went into the first field. (No description: `?`
     # lists them with the moving keys.)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "app.keys", "Keys", key_display="?"),
+        Binding("question_mark", "app.keys", "Keys", key_display="?", priority=True),
         Binding("tab", "after_typing('app.focus_next')", "", show=False, priority=True),
         Binding("shift+tab", "after_typing('app.focus_previous')", "", show=False, priority=True),
     ]

@@ -13,6 +13,7 @@ from bc_tui.screens.form import FormDialog
 from bc_tui.services.members import Invitation, split_emails
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
+from bc_tui.widgets.text_field import TextField
 from bc_tui.widgets.toggles import Choice, Choices
 
 ROLES = (
@@ -36,7 +37,7 @@ class InviteDialog(FormDialog[Invitation]):
         allowed = app.services.views.business_center(app.actor.bc_id).allowed_email_domains
         with Vertical(classes="dialog"):
             yield Static("Invite members", classes="dialog-title")
-            yield Input(placeholder="name@company.com, another@company.com", id="emails")
+            yield TextField(placeholder="name@company.com, another@company.com", id="emails")
             if allowed:  # (said before they are typed, not only when refused)
                 yield Static(
                     f"Only addresses at {', '.join(allowed)} (Security settings).",

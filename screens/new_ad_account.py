@@ -14,6 +14,7 @@ from bc_tui.domain.models import AdAccount
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.text_field import TextField
 
 
 class NewAdAccountDialog(FormDialog[AdAccount]):
@@ -23,7 +24,7 @@ class NewAdAccountDialog(FormDialog[AdAccount]):
         with Vertical(classes="dialog"):
             yield Static("Create an ad account", classes="dialog-title")
             yield Static("Name", classes="dialog-body")
-            yield Input(placeholder="Northwind Tea — EU", id="ad-account-name", max_length=100)
+            yield TextField(placeholder="Northwind Tea — EU", id="ad-account-name", max_length=100)
             yield self.error_line()
             yield Static(
                 "It starts in review, with you as its Admin; the currency is the Business "

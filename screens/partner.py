@@ -17,6 +17,7 @@ from bc_tui.screens.form import FormDialog
 from bc_tui.services.assignments import ROLES_FOR_ASSET
 from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.pick_list import Item, PickList
+from bc_tui.widgets.text_field import TextField
 from bc_tui.widgets.toggles import Choice, Choices
 
 TYPES = (AssetType.TT_ACCOUNT, AssetType.ADVERTISER)
@@ -37,8 +38,8 @@ class PartnerDialog(FormDialog[Partner]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Add a partner", classes="dialog-title")
-            yield Input(placeholder="Partner's Business Center ID (digits)", id="partner-id")
-            yield Input(placeholder="Partner's name, e.g. Lumen Creative", id="partner-name")
+            yield TextField(placeholder="Partner's Business Center ID (digits)", id="partner-id")
+            yield TextField(placeholder="Partner's name, e.g. Lumen Creative", id="partner-name")
             with Choices(id="partner-type"):
                 for asset_type in TYPES:
                     yield Choice(

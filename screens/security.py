@@ -16,6 +16,7 @@ from bc_tui.domain.validation import MAX_EMAIL_DOMAINS
 from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.text_field import TextField
 
 
 class SecurityDialog(FormDialog[BusinessCenter]):
@@ -27,7 +28,7 @@ class SecurityDialog(FormDialog[BusinessCenter]):
         with Vertical(classes="dialog"):
             yield Static(Text(f"Security settings — {center.name}"), classes="dialog-title")
             yield Static("Email domains new members may have", classes="dialog-body")
-            yield Input(
+            yield TextField(
                 ", ".join(center.allowed_email_domains),
                 placeholder="any domain (e.g. company.com, agency.io)",
                 id="email-domains",

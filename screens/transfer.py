@@ -20,6 +20,7 @@ from bc_tui.screens.base import business_app
 from bc_tui.screens.form import FormDialog
 from bc_tui.services.billing_view import AdAccountRow
 from bc_tui.widgets.footer import KeysFooter
+from bc_tui.widgets.text_field import TextField
 from bc_tui.widgets.toggles import Choice, Choices
 
 KINDS = (
@@ -55,7 +56,7 @@ class TransferDialog(FormDialog[str]):
                 for index, (_, label) in enumerate(KINDS):
                     yield Choice(label, value=index == 0)
             yield Static(f"Amount ({self.currency})", classes="dialog-body")
-            yield Input(placeholder="250.00", id="transfer-amount", max_length=20)
+            yield TextField(placeholder="250.00", id="transfer-amount", max_length=20)
             yield Static(id="transfer-preview", classes="dialog-note")
             yield self.error_line()
             yield from self.buttons()

@@ -26,6 +26,7 @@ from bc_tui.domain.errors import DomainError
 from bc_tui.services import Services
 from bc_tui.services.phone_pages import Do, Item, Navigation, Page, PhonePage
 from bc_tui.store.errors import StoreError
+from bc_tui.widgets.text_field import TextField
 
 
 @dataclass
@@ -50,10 +51,11 @@ class PhoneHost(Protocol):
     def token_on_screen(self) -> str | None: ...
 
 
-class CodeField(Input):
-    """The scanner's code field. It types every character, except one the screen it is on
-    takes over it for now (`keys_over_phone()`, if the screen has it): the QR dialog, once
-    its code has expired, says "Press r for a new QR code", and r went into this field."""
+class CodeField(TextField):
+    """The scanner's code field. It types every character but `?` (no code has one), and
+    one the screen it is on takes over it for now (`keys_over_phone()`, if the screen has
+    it): the QR dialog, once its code has expired, says "Press r for a new QR code", and r
+    went into this field."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         taken: Callable[[], Collection[str]] | None = getattr(self.screen, "keys_over_phone", None)

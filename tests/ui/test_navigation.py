@@ -894,3 +894,29 @@ async def test_a_notice_already_on_show_is_not_stacked_again(tmp_path: Path) -> 
             "Billing needs a finance role.",
             "Another thing.",
         ]
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [("2", "m"), ("u",), ("3", "i"), ("1", "n")],
+    ids=["assign: a pick list", "act as: a choice list", "invite: a field", "partner: a field"],
+)
+async def test_question_mark_shows_the_keys_in_every_dialog(tmp_path: Path, keys: tuple) -> None:
+    """With a pick list or a form's first field focused (where dialogs start), `?` jumped
+    in the list or was typed in the field, and the key bar left it out."""
+    from textual.widgets import Input
+
+    from bc_tui.screens.dialog import Dialog
+    from bc_tui.screens.help import HelpScreen
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(*keys)
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, Dialog)
+        fields = list(dialog.query(Input))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert all("?" not in field.value for field in fields)
