@@ -55,6 +55,16 @@ class CenterService(ServiceBase):
         """
         address = validation.email(creator_email)
         existing = self.repo.first(User, user_email=address)
+        clean_name = validation.text("name", name)
+        if existing is not None:
+            for membership in self.repo.find(Member, user_id=existing.user_id):
+                mine = self.business_center(membership.bc_id)
+                if mine.name.casefold() == clean_name.casefold():
+                    # (`bc-tui init` run twice made a second one, silently)
+                    raise Conflict(
+                        f"{address} already has a Business Center named {mine.name} here "
+                        f"(ID {mine.bc_id}): open that one, or choose another name."
+                    )
         creator = existing or User(
             user_id=self.ids.new_id(),
             user_name=validation.text("your name", creator_name),
@@ -62,7 +72,7 @@ class CenterService(ServiceBase):
         )
         center = BusinessCenter(
             bc_id=self.ids.new_id(),
-            name=validation.text("name", name),
+            name=clean_name,
             company=validation.text("company", company),
             currency=validation.currency(currency),
             timezone=validation.timezone(timezone),

@@ -117,6 +117,12 @@ def test_init_creates_a_center_and_refuses_bad_input(tmp_path: Path) -> None:
     )
     assert_one_line_error(bad)
     assert "email" in bad.stderr
+    again = run(  # (run twice, it made a second Acme Ads for Jo, silently)
+        "init", "--db", db, "--name", "acme ads", "--company", "Acme", "--email", "jo@acme.com",
+        "--user-name", "Jo",
+    )  # fmt: skip
+    assert_one_line_error(again)
+    assert "already has a Business Center named Acme Ads" in again.stderr
 
 
 def test_seeding_a_database_that_has_data_is_refused(tmp_path: Path) -> None:
