@@ -282,18 +282,21 @@ class BusinessCenterApp(AreasAheadApp):
         everywhere = [(key, label) for key, _, label in AREAS]
         everywhere += bound_keys(self)
         everywhere.append(("ctrl+p", "Command palette: every action by name"))
-        moving = [
-            *getattr(screen, "MOVING", ()),
-            ("↑ ↓", "Move in a list or table"),
+        tables = [
             ("pgup pgdn", "Page through a table"),
             ("^home ^end", "First, last row of a table"),
             ("← →", "Scroll a wide table sideways"),
+        ]
+        moving = [
+            *getattr(screen, "MOVING", ()),
+            ("↑ ↓", "Move in a list or table"),
+            *tables,
             ("tab", "Next part of the screen"),
             ("esc", "Close a dialog or clear the filter"),
         ]
         sections = [("This screen", here), ("Everywhere", everywhere), ("Moving", moving)]
         if isinstance(screen, ModalScreen):  # (a dialog: the app's keys do not reach it)
-            sections = [("This dialog", here), ("Moving", moving)]
+            sections = [("This dialog", here), ("Moving", _dialog_moving(screen, tables))]
         self.push_screen(HelpScreen([section for section in sections if section[1]]))
 
     def action_switch_user(self) -> None:
@@ -397,6 +400,25 @@ class BusinessCenterApp(AreasAheadApp):
         for command in super().get_system_commands(screen):
             if command.title != "Keys":  # Textual's own panel: ours above lists every key
                 yield command
+
+
+def _dialog_moving(dialog: Screen[Any], tables: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A dialog's moving keys: those of the parts it has. Every dialog's `?` listed a
+    table's keys, the confirmations' and the QR dialog's too, and esc twice (its own is
+    under "This dialog")."""
+    from textual.widgets import Checkbox, OptionList, RadioButton, RadioSet
+
+    from bc_tui.widgets.table import VirtualTable
+
+    moving: list[tuple[str, str]] = []
+    if dialog.query(VirtualTable) or dialog.query(OptionList) or dialog.query(RadioSet):
+        moving.append(("↑ ↓", "Move in a list or between choices"))
+    if dialog.query(VirtualTable):
+        moving += tables
+    if dialog.query(Checkbox) or dialog.query(RadioButton):
+        moving.append(("space", "Tick, untick or choose the option with the cursor"))
+    moving.append(("tab", "Next part of the dialog"))
+    return moving
 
 
 def _area_screen(module: str, name: str) -> AreaScreen:

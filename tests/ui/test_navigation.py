@@ -920,3 +920,24 @@ async def test_question_mark_shows_the_keys_in_every_dialog(tmp_path: Path, keys
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert all("?" not in field.value for field in fields)
+
+
+async def test_a_dialogs_keys_list_only_the_moving_keys_of_its_parts(tmp_path: Path) -> None:
+    """Every dialog's `?` listed a table's pgup, ^home and ← →, a confirmation's too, and
+    esc twice (its own under "This dialog", and "Close a dialog" under Moving)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+
+        def keys() -> list[str]:
+            return [key for _, rows in app.screen.sections for key, _ in rows]
+
+        await pilot.press("2", "x")  # Remove @brightlane.studio? (a confirmation)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("question_mark")
+        listed = keys()
+        assert "pgup pgdn" not in listed and "← →" not in listed
+        assert listed.count("esc") == 1
+        await pilot.press("escape", "escape", "m")  # Assign: a pick list and choices
+        await pilot.press("question_mark")
+        listed = keys()
+        assert {"pgup pgdn", "↑ ↓", "space"} <= set(listed) and listed.count("esc") == 1
