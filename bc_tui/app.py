@@ -416,7 +416,7 @@ def _dialog_moving(dialog: Screen[Any], tables: list[tuple[str, str]]) -> list[t
     if dialog.query(VirtualTable):
         moving += tables
     if dialog.query(Checkbox) or dialog.query(RadioButton):
-        moving.append(("space", "Tick, untick or choose the option with the cursor"))
+        moving.append(("space", "Tick, untick or choose an option"))
     moving.append(("tab", "Next part of the dialog"))
     return moving
 
