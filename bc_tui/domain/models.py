@@ -218,6 +218,11 @@ class AuthorizationRequest:
     expires_at: datetime
     status: RequestStatus = RequestStatus.NOT_USED
     reason: str = ""  # why it FAILED, in words the admin can act on
+    #: The account's entry as it was before this request, or the ones it replaced, made it
+    #: pending (no status: no entry), put back when the request is cancelled.
+    before_status: RelationStatus | None = None
+    before_type: RelationType | None = None
+    before_roles: tuple[TtAccountRole, ...] = ()
 
     def status_at(self, now: datetime) -> RequestStatus:
         """The status as of `now`: an unused request past its expiry is EXPIRED.

@@ -42,6 +42,9 @@ from bc_tui.store.repository import Repository, Writer
 MAX_ACCOUNTS_PER_CENTER = 800
 MAX_CENTERS_PER_ACCOUNT = 800
 
+#: An account's entry as a request found it: its status, type and access (no status: none).
+_Entry = tuple[RelationStatus | None, RelationType | None, tuple[TtAccountRole, ...]]
+
 
 def _relation_for(kind: RequestKind) -> RelationType:
     return (
@@ -95,7 +98,7 @@ class LinkingService(ServiceBase):
                 raise ValidationError(
                     "access", "nothing chosen", "choose Spark Ads, LIVE ads or both"
                 )
-        request = self._new_request(actor, clean, kind, scopes, method)
+        request = self._new_request(actor, clean, kind, scopes, method, self._before(actor, clean))
         with self.repo.writing() as writer:
             cancel_live_codes(writer, self.repo, actor.bc_id, clean, self.clock.now())
             self._mark_pending(writer, request)
@@ -134,6 +137,7 @@ class LinkingService(ServiceBase):
             writer.update(
                 AuthorizationRequest, {"request_id": request_id}, status=RequestStatus.CANCELLED
             )
+            self._put_back(writer, request)
             self.audit(
                 writer,
                 actor,
@@ -285,7 +289,8 @@ class LinkingService(ServiceBase):
                 f"@{old.handle} already approved this request; there is nothing to redo."
             )
         self._check_linkable(actor.bc_id, old.handle, old.kind)
-        request = self._new_request(actor, old.handle, old.kind, old.scopes, method)
+        before = (old.before_status, old.before_type, old.before_roles)
+        request = self._new_request(actor, old.handle, old.kind, old.scopes, method, before)
         with self.repo.writing() as writer:
             cancel_live_codes(writer, self.repo, actor.bc_id, old.handle, self.clock.now())
             self._mark_pending(writer, request)
@@ -310,8 +315,10 @@ class LinkingService(ServiceBase):
         kind: RequestKind,
         scopes: tuple[TtAccountRole, ...],
         method: RequestMethod,
+        before: _Entry,
     ) -> AuthorizationRequest:
         now = self.clock.now()
+        before_status, before_type, before_roles = before
         return AuthorizationRequest(
             request_id=self.ids.new_id(),
             bc_id=actor.bc_id,
@@ -323,6 +330,45 @@ class LinkingService(ServiceBase):
             created_by=actor.user_id,
             created_at=now,
             expires_at=now + timedelta(seconds=self.qr_ttl),
+            before_status=before_status,
+            before_type=before_type,
+            before_roles=before_roles,
+        )
+
+    def _before(self, actor: Actor, handle: str) -> _Entry:
+        """The account's entry before a request made it pending: as it is, or, if a request
+        left it pending, as it was before that one (no status: there was none)."""
+        link = self._link(actor.bc_id, handle)
+        if link is None:
+            return (None, None, ())
+        if link.relation_status is RelationStatus.PENDING:
+            last = self.last_request(actor, handle)
+            if last is not None:
+                return (last.before_status, last.before_type, last.before_roles)
+        return (link.relation_status, link.relation_type, link.tt_account_roles)
+
+    def _put_back(self, writer: Writer, request: AuthorizationRequest) -> None:
+        """A cancelled request leaves the account's entry as it was before it was made: a
+        code closed with esc left a "Pending · stale" entry (and a rejected account's
+        Rejected gone) for x to clear."""
+        link = self._link(request.bc_id, request.handle)
+        if link is None or link.relation_status is not RelationStatus.PENDING:
+            return
+        key = {
+            "bc_id": request.bc_id,
+            "asset_type": AssetType.TT_ACCOUNT,
+            "asset_id": request.handle,
+        }
+        if request.before_status is None or request.before_type is None:
+            writer.remove(AssetLink, **key)
+            return
+        writer.update(
+            AssetLink,
+            key,
+            relation_status=request.before_status,
+            relation_type=request.before_type,
+            tt_account_roles=request.before_roles,
+            updated_at=self.clock.now(),
         )
 
     def _own_request(self, actor: Actor, request_id: str) -> AuthorizationRequest:

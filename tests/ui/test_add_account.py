@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from bc_tui.domain.models import (
@@ -367,3 +368,18 @@ async def test_the_columns_fit_again_once_a_claim_is_over(tmp_path: Path) -> Non
         await pilot.pause()
         assert isinstance(app.screen, TikTokAccountsScreen)
         assert table.virtual_size.width == before
+
+
+async def test_a_code_closed_with_escape_leaves_the_entry_as_it_was(tmp_path: Path) -> None:
+    """Esc on a new code left "Pending · stale" in the list, for x to clear: on a rejected
+    account its Rejected was gone, and a new handle stayed listed."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for handle in ("vantage.gaming", "fresh.one"):
+            await open_qr_for(pilot, handle)
+            await pilot.press("escape")
+            await pilot.pause()
+        table = app.screen.query_one("#accounts", VirtualTable)
+        assert str(table.cells_of("vantage.gaming")[1]) == "Rejected"
+        with pytest.raises(KeyError):
+            table.row_index("fresh.one")

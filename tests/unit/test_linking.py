@@ -7,6 +7,7 @@ import pytest
 from bc_tui.clock import FakeClock
 from bc_tui.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from bc_tui.domain.models import (
+    DEFAULT_QR_TTL,
     AssetLink,
     AssetType,
     AuditEvent,
@@ -369,3 +370,35 @@ def test_an_account_at_its_center_limit_cannot_join_another(
             RequestKind.REQUEST_ACCESS,
             (TtAccountRole.POST,),
         )
+
+
+def entry(demo: Services, handle: str) -> tuple[object, ...] | None:
+    found = demo.repo.first(AssetLink, bc_id=NORTHWIND, asset_id=handle)
+    if found is None:
+        return None
+    return (found.relation_status, found.relation_type, found.tt_account_roles)
+
+
+def test_a_cancelled_request_leaves_the_accounts_entry_as_it_was(
+    demo: Services, clock: FakeClock
+) -> None:
+    """A code closed with esc left a "Pending · stale" entry: a new account's, which x had
+    to clear, and a rejected one's, whose Rejected was lost. Through a new code and a code
+    that ran out and was asked again, the entry is put back as it was before the first."""
+    ava = as_user("ava")
+    request = demo.linking.request_authorization(ava, "new.brand", ACCESS, (POST,))
+    demo.linking.cancel(ava, request.request_id)
+    assert entry(demo, "new.brand") is None
+    rejected = entry(demo, "vantage.gaming")
+    assert rejected is not None and rejected[0] is RelationStatus.REJECTED
+    first = demo.linking.request_authorization(ava, "vantage.gaming", CLAIM)
+    clock.advance(DEFAULT_QR_TTL + 1)  # (ran out: the entry stays pending, stale)
+    asked = demo.linking.request_authorization(ava, "vantage.gaming", ACCESS, (POST,))
+    newer = demo.linking.regenerate(ava, asked.request_id)
+    assert first.before_status is RelationStatus.REJECTED
+    assert entry(demo, "vantage.gaming")[0] is RelationStatus.PENDING  # type: ignore[index]
+    demo.linking.cancel(ava, newer.request_id)
+    assert entry(demo, "vantage.gaming") == rejected
+    claim = demo.linking.request_authorization(ava, "brightlane.studio", CLAIM)  # (active)
+    demo.linking.cancel(ava, claim.request_id)
+    assert entry(demo, "brightlane.studio")[0] is RelationStatus.BOUND  # type: ignore[index]
