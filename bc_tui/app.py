@@ -406,6 +406,7 @@ def _dialog_moving(dialog: Screen[Any], tables: list[tuple[str, str]]) -> list[t
     """A dialog's moving keys: those of the parts it has. Every dialog's `?` listed a
     table's keys, the confirmations' and the QR dialog's too, and esc twice (its own is
     under "This dialog")."""
+    # (Here: these widgets' modules load on first use, and the first frame needs none.)
     from textual.widgets import Checkbox, OptionList, RadioButton, RadioSet
 
     from bc_tui.widgets.table import VirtualTable

@@ -234,7 +234,7 @@ class ServicesApp(App[None]):
 
         A notice the same as one on show is not shown again: a refused key pressed three
         times stacked three tall copies of its reason over the screen."""
-        now = time.monotonic()
+        now = time.monotonic()  # (a toast lives in real time, not the Business Center's Clock)
         self._notices = {key: ends for key, ends in self._notices.items() if ends > now}
         key = (title, message, severity)
         if key in self._notices:

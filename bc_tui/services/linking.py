@@ -10,6 +10,7 @@ every reader (this app, the phone process) agrees on it.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bc_tui.clock import Clock
 from bc_tui.domain import labels, validation
@@ -52,6 +53,11 @@ def _relation_for(kind: RequestKind) -> RelationType:
         if kind is RequestKind.CLAIM_OWNERSHIP
         else RelationType.OWNER_INDIVIDUAL
     )
+
+
+def _link_key(request: AuthorizationRequest) -> dict[str, Any]:
+    """The stored fields that name the Business Center's entry for a request's account."""
+    return {"bc_id": request.bc_id, "asset_type": AssetType.TT_ACCOUNT, "asset_id": request.handle}
 
 
 class LinkingService(ServiceBase):
@@ -354,11 +360,7 @@ class LinkingService(ServiceBase):
         link = self._link(request.bc_id, request.handle)
         if link is None or link.relation_status is not RelationStatus.PENDING:
             return
-        key = {
-            "bc_id": request.bc_id,
-            "asset_type": AssetType.TT_ACCOUNT,
-            "asset_id": request.handle,
-        }
+        key = _link_key(request)
         if request.before_status is None or request.before_type is None:
             writer.remove(AssetLink, **key)
             return
@@ -455,11 +457,7 @@ class LinkingService(ServiceBase):
     def _put_link(
         self, writer: Writer, request: AuthorizationRequest, status: RelationStatus
     ) -> None:
-        key = {
-            "bc_id": request.bc_id,
-            "asset_type": AssetType.TT_ACCOUNT,
-            "asset_id": request.handle,
-        }
+        key = _link_key(request)
         changes = {
             "relation_type": _relation_for(request.kind),
             "relation_status": status,

@@ -163,8 +163,7 @@ class MemberService(ServiceBase):
                 writer,
                 actor,
                 ActivityType.USER,
-                f"{self.user_name(actor.user_id)} resent the invitation to "
-                f"{self._email(member.user_id)}",
+                f"{self.user_name(actor.user_id)} resent the invitation to {email}",
             )
         return self.member(actor.bc_id, user_id)
 
