@@ -15,12 +15,16 @@ user's first key would come (`ahead` measures how long it takes).
 from __future__ import annotations
 
 import asyncio
+import importlib.abc
+import importlib.util
 import json
 import os
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from textual import events
@@ -50,6 +54,30 @@ def _painted(screen: Screen[None]) -> None:
     screen.call_after_refresh(report)
 
 
+def _after_import(name: str, patch: Callable[[ModuleType], None]) -> None:
+    """Run `patch` on module `name` as soon as something imports it, not before: importing
+    bc-tui's app here would take Textual's imports out of the CLI's start-up, which makes them
+    with the collector off."""
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            load = spec.loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                load(module)
+                patch(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
 def startup(target: str, db: str | None) -> None:
     """Start the way `bc-tui --db DB` does (the CLI's own code), headless, on TikTok accounts."""
     if target == "bare":
@@ -61,20 +89,27 @@ def startup(target: str, db: str | None) -> None:
 
         Timed().run(headless=True)
         return
-    from bc_tui.app import BusinessCenterApp
+
+    def headless(module: ModuleType) -> None:
+        app = module.BusinessCenterApp
+        app.DEFAULT_MODE = "tiktok_accounts"
+        run = app.run
+        app.run = lambda self, **kw: run(self, headless=True, **kw)
+
+    def timed(module: ModuleType) -> None:
+        screen = module.TikTokAccountsScreen
+        mount = screen.on_mount
+
+        def on_mount(self: Screen[None]) -> None:
+            mount(self)
+            _painted(self)
+
+        screen.on_mount = on_mount
+
+    _after_import("bc_tui.app", headless)
+    _after_import("bc_tui.screens.tiktok_accounts", timed)
     from bc_tui.cli import main
-    from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
 
-    mount = TikTokAccountsScreen.on_mount
-
-    def on_mount(self: TikTokAccountsScreen) -> None:
-        mount(self)
-        _painted(self)
-
-    TikTokAccountsScreen.on_mount = on_mount  # type: ignore[method-assign]
-    BusinessCenterApp.DEFAULT_MODE = "tiktok_accounts"
-    run = BusinessCenterApp.run
-    BusinessCenterApp.run = lambda self, **kw: run(self, headless=True, **kw)  # type: ignore[method-assign]
     main(["--db", str(db)])
 
 
