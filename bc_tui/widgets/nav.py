@@ -1,11 +1,18 @@
-"""The navigation sidebar: the five areas with their number keys, the current one marked."""
+"""The navigation sidebar: the five areas with their number keys, the current one marked.
+
+One widget that draws five lines, not a container of five: every widget is styled, laid out
+and painted on its own, and each area screen has a sidebar, so five were ~3 ms of each
+area's first frame, the start-up's included (issue #8).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
 from textual.message import Message
-from textual.widgets import Static
+from textual.widget import Widget
 
 AREAS: tuple[tuple[str, str, str], ...] = (
     ("1", "assets", "Assets"),
@@ -18,30 +25,11 @@ AREAS: tuple[tuple[str, str, str], ...] = (
 SHORT_LABELS = {"tiktok_accounts": "TikTok", "activity": "Activity"}
 
 
-class NavItem(Static):
-    """One area; clicking it is a convenience for what its number key does.
+class NavSidebar(Widget):
+    """Shows where you are and where the number keys go; clicking an area is a convenience
+    for what its number key does."""
 
-    One widget that picks its words from the width it gets (every screen has five of these,
-    and fewer widgets is a faster first frame)."""
-
-    def __init__(self, key: str, area: str, label: str, current: bool) -> None:
-        super().__init__(classes="nav-item -current" if current else "nav-item")
-        self.key = key
-        self.area = area
-        self.label = label
-
-    def render(self) -> str:
-        full = f"{self.key} {self.label}"
-        if self.size.width >= len(full):
-            return full
-        return f"{self.key} {SHORT_LABELS.get(self.area, self.label)}"
-
-    def on_click(self) -> None:
-        self.post_message(NavSidebar.Selected(self.area))
-
-
-class NavSidebar(Vertical):
-    """Shows where you are and where the number keys go."""
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"nav--item", "nav--current", "nav--hover"}
 
     class Selected(Message):
         def __init__(self, area: str) -> None:
@@ -51,7 +39,53 @@ class NavSidebar(Vertical):
     def __init__(self, current: str) -> None:
         super().__init__(id="nav")
         self.current = current
+        self._hover: int | None = None  # the line under the pointer
 
-    def compose(self) -> ComposeResult:
-        for key, area, label in AREAS:
-            yield NavItem(key, area, label, area == self.current)
+    def label(self, line: int) -> str:
+        """Line `line`'s words: its key and area, short if the whole name does not fit."""
+        key, area, name = AREAS[line]
+        full = f"{key} {name}"
+        if self.content_size.width - 2 >= len(full):
+            return full
+        return f"{key} {SHORT_LABELS.get(area, name)}"
+
+    def render(self) -> Text:
+        width = self.content_size.width
+        lines = Text(no_wrap=True, end="")
+        for line, (_key, area, _name) in enumerate(AREAS):
+            if area == self.current:
+                style = self.get_component_rich_style("nav--current")
+            elif line == self._hover:
+                style = self.get_component_rich_style("nav--item", "nav--hover")
+            else:
+                style = self.get_component_rich_style("nav--item")
+            # The padding, the words and the rest apart, as a padded Static paints them.
+            words = self.label(line)[: max(0, width - 2)]
+            lines.append(" ", style)
+            lines.append(words, style)
+            lines.append(" " * (width - 1 - len(words)), style)
+            if line < len(AREAS) - 1:
+                lines.append("\n")
+        return lines
+
+    def _line_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None or not 0 <= offset.y < len(AREAS):
+            return None
+        return offset.y
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        line = self._line_at(event)
+        if line != self._hover:
+            self._hover = line
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        line = self._line_at(event)
+        if line is not None:
+            self.post_message(self.Selected(AREAS[line][1]))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from bc_tui.domain.models import (
     AssetLink,
@@ -26,6 +24,7 @@ from bc_tui.screens.member_detail import MemberDialog
 from bc_tui.screens.members import MembersScreen
 from bc_tui.screens.picker import PickerDialog
 from bc_tui.screens.tiktok_accounts import TikTokAccountsScreen
+from bc_tui.widgets.footer import KeysFooter
 from bc_tui.widgets.table import VirtualTable
 from tests.apps import Typed, burst, demo_app, on_account, play, run_command
 from tests.conftest import LABS, NORTHWIND, as_user
@@ -117,11 +116,11 @@ async def test_the_key_bar_shows_question_mark_first_even_when_cut_short(tmp_pat
     async with app.run_test(size=(80, 24)) as pilot:
         for area in "12345":
             await pilot.press(area)
-            bar = app.screen.query_one(Footer)
-            first = bar.query(FooterKey).first()
-            assert (first.key_display, first.description) == ("?", "Keys"), area
-            assert bar.region.contains_region(first.region), area
-        await pilot.click(first)
+            bar = app.screen.query_one(KeysFooter)
+            first, *_, palette = bar.keys
+            assert (first.display, first.description) == ("?", "Keys"), area
+            assert first.end <= palette.start, area
+        await pilot.click(bar, offset=(first.start + 1, 0))
         assert isinstance(app.screen, HelpScreen)
 
 
@@ -460,7 +459,7 @@ async def test_activity_pages_through_many_events(tmp_path: Path) -> None:
         assert summary().startswith("1,200 events · 1–500, page 1 of 3")
 
         def offered() -> set[str]:  # (the key bar's page keys: none past either end)
-            keys = {key.key for key in app.screen.query(FooterKey)}
+            keys = {key.key for key in app.screen.query_one(KeysFooter).keys}
             return keys & {"right_square_bracket", "left_square_bracket"}
 
         assert offered() == {"right_square_bracket"}
@@ -679,13 +678,8 @@ async def test_every_key_bar_fits_the_demo_terminal(tmp_path: Path) -> None:
     from bc_tui.widgets.tab_bar import TabBar
 
     def cut_keys() -> list[str]:
-        keys = list(app.screen.query(FooterKey))
-        (palette,) = [key for key in keys if key.has_class("-command-palette")]
-        return [
-            f"{key.key} {key.description}"
-            for key in keys
-            if key is not palette and key.region.right > palette.region.x
-        ]
+        *keys, palette = app.screen.query_one(KeysFooter).keys
+        return [f"{key.key} {key.description}" for key in keys if key.end > palette.start]
 
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -748,8 +742,6 @@ async def test_the_cursor_stays_on_its_account_through_filters_and_changes(
 async def test_under_a_dialog_the_screens_key_bar_goes(tmp_path: Path) -> None:
     """A confirmation over TikTok accounts left the screen's key bar in sight, listing keys
     (? p u b, a m x) that do nothing while the dialog is open."""
-    from bc_tui.widgets.footer import KeysFooter
-
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("2")
