@@ -43,13 +43,17 @@ def test_a_bad_value_or_command_is_refused_as_before(capsys: pytest.CaptureFixtu
 def test_starting_the_app_imports_nothing_its_first_frame_does_not_need(tmp_path: Path) -> None:
     """Each is ~2-8 ms of start-up: the ssh command's parser (and the options it imports),
     `secrets` (it loads OpenSSL), filelock (the lock is taken after the first frame, see
-    `Store(upkeep_later=True)`). They are imported when used."""
+    `Store(upkeep_later=True)`), Textual's DataTable (a table takes only its styles), tinydb
+    (the first frame reads the document without a TinyDB table), zoneinfo. They are imported
+    when used, if ever."""
     db = tmp_path / "bc.json"
     Store(db).close()
     code = (
         "import sys; from bc_tui.cli import _parse; from bc_tui.store.database import Store; "
         f"_parse(['--db', 'x.json']); Store({str(db)!r}, upkeep_later=True); "
-        "print(sorted({'bc_tui.ssh', 'secrets', '_hashlib', 'filelock'} & set(sys.modules)))"
+        "import bc_tui.app, bc_tui.screens.tiktok_accounts; "
+        "print(sorted({'bc_tui.ssh', 'secrets', '_hashlib', 'filelock', 'tinydb', 'zoneinfo', "
+        "'textual.widgets._data_table'} & set(sys.modules)))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
