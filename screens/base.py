@@ -96,9 +96,7 @@ class AreaScreen(Screen[None]):
         yield Header()
         with Horizontal(id="frame"):
             yield NavSidebar(self.AREA)
-            with Vertical(id="body"):
-                if self.FILTER_PLACEHOLDER:
-                    yield FilterBar(self.FILTER_PLACEHOLDER)
+            with Vertical(id="body"):  # (the filter goes first in it when it is first opened)
                 yield from self.compose_body()
         yield KeysFooter()
 
@@ -110,10 +108,15 @@ class AreaScreen(Screen[None]):
         raise NotImplementedError
 
     @property
+    def filter_bar(self) -> FilterBar | None:
+        """The filter, once it has been opened: it is mounted by the first `/` (an Input is
+        styled and laid out as it mounts, ~5 ms of a first frame that does not show it)."""
+        return next(iter(self.query(FilterBar)), None)
+
+    @property
     def query_text(self) -> str:
-        if not self.FILTER_PLACEHOLDER:
-            return ""
-        return self.query_one(FilterBar).value.strip()
+        bar = self.filter_bar
+        return bar.value.strip() if bar is not None else ""
 
     def not_joined(self, what: str) -> str:
         """Why an invited person sees none of `what` here ("accounts", "members"). (The
@@ -177,14 +180,18 @@ class AreaScreen(Screen[None]):
         if viewable != self._viewable:
             self._viewable = viewable
             self.refresh_bindings()
-        if not viewable and self.FILTER_PLACEHOLDER:
-            bar = self.query_one(FilterBar)
-            if bar.value or bar.display:  # (typed by the user acting before: esc was off)
-                bar.action_clear()
+        bar = self.filter_bar
+        if not viewable and bar is not None and (bar.value or bar.display):
+            bar.action_clear()  # (typed by the user acting before: esc was off)
 
-    def open_filter(self) -> None:
-        if self.has_filter:
-            self.query_one(FilterBar).open()
+    async def open_filter(self) -> None:
+        if not self.has_filter:
+            return
+        bar = self.filter_bar
+        if bar is None:
+            bar = FilterBar(self.FILTER_PLACEHOLDER)
+            await self.query_one("#body").mount(bar, before=0)
+        bar.open()
 
     def action_filter(self) -> None:
         """Open the filter of the area on screen once the keys typed before `/` are handled
@@ -197,10 +204,12 @@ class AreaScreen(Screen[None]):
                 return  # (a key before `/` opened a dialog)
             opened = asyncio.Event()
 
-            def open_filter() -> None:
-                if screen.check_action("filter", ()):
-                    screen.open_filter()
-                opened.set()
+            async def open_filter() -> None:
+                try:
+                    if screen.check_action("filter", ()):
+                        await screen.open_filter()
+                finally:
+                    opened.set()
 
             screen.call_later(open_filter)  # behind its first mount, if it is new
             with suppress(TimeoutError):  # (the keys are never held longer than that)
@@ -209,14 +218,16 @@ class AreaScreen(Screen[None]):
         self.bc_app.run_after_keys(open_on_top, through=self.focused or self)
 
     def action_clear_filter(self) -> None:
-        if self.has_filter:
-            self.query_one(FilterBar).action_clear()
+        bar = self.filter_bar
+        if self.has_filter and bar is not None:
+            bar.action_clear()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":
             return self.has_filter and not isinstance(self.focused, Input)
         if action == "clear_filter":  # (else esc is left to whatever else takes it)
-            return self.has_filter and self.query_one(FilterBar).display
+            bar = self.filter_bar
+            return self.has_filter and bar is not None and bar.display
         return True
 
     @on(Input.Changed, "#filter")
