@@ -11,12 +11,14 @@ presses a key, the key under the pointer is highlighted and shows its tooltip.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -90,7 +92,11 @@ class KeysFooter(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        if screen is self.screen and self._drawn is not None and self._drawn != _shown(screen):
+        if (
+            screen is self.screen
+            and self._drawn is not None
+            and self._drawn != _shown(screen.active_bindings)
+        ):
             self._drawn = None
             self.refresh()
 
@@ -111,14 +117,15 @@ class KeysFooter(Widget, can_focus=False):
     def _read_keys(self) -> None:
         """The keys from the screen's active bindings, if they changed since last read."""
         screen = self.screen
-        shown = _shown(screen)
+        active = screen.active_bindings  # (worked out anew on each read)
+        shown = _shown(active)
         if shown == self._drawn:
             return
         self._drawn = shown
         app = self.app
         first: dict[str, BarKey] = {}  # (a key per action: the first binding's)
         palette: BarKey | None = None
-        for _node, binding, enabled, tooltip in screen.active_bindings.values():
+        for _node, binding, enabled, tooltip in active.values():
             key = BarKey(
                 binding.key, app.get_key_display(binding), binding.description, enabled, tooltip
             )
@@ -199,9 +206,9 @@ def _palette_width(palette: BarKey) -> int:
     return cell_len(palette.display) + cell_len(palette.description) + 3
 
 
-def _shown(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
+def _shown(active: Mapping[str, ActiveBinding]) -> tuple[tuple[object, ...], ...]:
     """Everything about the active bindings that the bar draws."""
     return tuple(
         (binding.key, binding.description, binding.action, binding.show, enabled, tooltip)
-        for _, binding, enabled, tooltip in screen.active_bindings.values()
+        for _, binding, enabled, tooltip in active.values()
     )
