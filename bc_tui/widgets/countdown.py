@@ -29,6 +29,7 @@ class QrCountdown(Static):
         self._expires_at: datetime | None = None
         self._lifetime = 1.0
         self._announced = False
+        self._width = -1  # the cells the text took when last drawn
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)
@@ -59,7 +60,10 @@ class QrCountdown(Static):
         text.append("░" * (BAR_WIDTH - filled), style="dim")
         if left == 0:
             text = Text("00:00 expired", style="bold")
-        self.update(text)
+        # Only a text of another width is laid out again: every second, a layout of the whole
+        # dialog for a text of the same width was most of the CPU the open dialog used.
+        self.update(text, layout=text.cell_len != self._width)
+        self._width = text.cell_len
         if left == 0 and not self._announced:
             self._announced = True
             self.post_message(self.Expired())

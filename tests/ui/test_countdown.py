@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from bc_tui.clock import FakeClock
 from bc_tui.widgets.countdown import QrCountdown
@@ -49,3 +51,34 @@ async def test_counts_down_warns_and_expires_once() -> None:
         countdown.tick()
         await pilot.pause()
         assert app.expired == 2
+
+
+async def test_a_tick_lays_out_only_a_text_of_another_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue #8's idle row: the countdown repaints only itself once a second. Each tick laid
+    out the whole dialog again, for a text as wide as the one before."""
+    clock = FakeClock()
+    app = CountdownApp(clock)
+    async with app.run_test() as pilot:
+        countdown = app.query_one(QrCountdown)
+        start = clock.now()
+        countdown.start(start, start + timedelta(seconds=300))
+        await pilot.pause()
+        layouts: list[bool] = []
+        refresh = countdown.refresh
+
+        def noted(*regions: Region, layout: bool = False, **options: bool) -> QrCountdown:
+            layouts.append(layout)
+            return refresh(*regions, layout=layout, **options)
+
+        monkeypatch.setattr(countdown, "refresh", noted)
+        for _ in range(3):
+            clock.advance(1)
+            countdown.tick()
+        assert layouts == [False, False, False]
+        clock.advance(300)
+        countdown.tick()  # "00:00 expired": narrower
+        assert layouts[-1] is True
+        countdown.start(clock.now(), clock.now() + timedelta(seconds=60))  # wide again
+        assert layouts[-1] is True
