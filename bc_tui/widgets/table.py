@@ -282,13 +282,12 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         widths never shrink). Filtering a list measured once costs one set lookup a row."""
         widths = list(self._widths)
         memo = self._measured
-        fresh = [row for row in rows if id(row) not in memo]
+        fresh = [row for row in rows if id(row) not in memo] if memo else rows
         self._most = max(self._most, len(rows))
         if len(memo) + len(fresh) > 2 * self._most + 1024:
             memo.clear()  # let go of rows no longer shown (replaced ones); widths are kept
-            fresh = list(rows)
-        for row in fresh:
-            memo[id(row)] = row
+            fresh = rows
+        memo.update(zip(map(id, fresh), fresh, strict=True))  # (in C: ~0.5 ms, a loop ~1.5)
         if fresh:
             for column, texts in enumerate(self._texts(fresh)):
                 if column < len(widths):
