@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 
 from bc_tui.domain import labels
 from bc_tui.domain.models import RelationStatus, RelationType, RequestKind, TtAccountRole
@@ -58,6 +59,7 @@ class TikTokAccountsScreen(AreaScreen):
         self._cursor_to: str | None = None  # a handle to select on the next load
         self._chosen: set[str] = set()  # accounts picked with space, for m
         self._pending: list[TikTokAccountRow] = []  # rows whose countdown ticks
+        self._ticker: Timer  # (see `on_mount`)
         self._measured_chosen: set[str] = set()  # the picks the table's widths include
         #: The access ticked for a handle when its step was left by going back a step.
         self._scopes_left: tuple[str, tuple[TtAccountRole, ...]] | None = None
@@ -75,7 +77,8 @@ class TikTokAccountsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         # No super().on_mount(): Textual runs AreaScreen's handler too (a second load).
-        self.set_interval(1.0, self._tick_pending)
+        # Running only while a row has a countdown (`load`): an idle list wakes nothing.
+        self._ticker = self.set_interval(1.0, self._tick_pending, pause=True)
 
     def _status_suffix(
         self, status: RelationStatus, pending_until: datetime | None
@@ -214,6 +217,10 @@ class TikTokAccountsScreen(AreaScreen):
         rows = app.services.views.tiktok_accounts(app.actor, self.query_text)
         self.set_viewable(app.may(Action.VIEW_ASSETS))  # (invited, not joined: no rows)
         self._pending = list(compress(rows, map(attrgetter("pending_until"), rows)))
+        if self._pending:
+            self._ticker.resume()
+        else:
+            self._ticker.pause()
         table = self._table
         changed = self._chosen ^ self._measured_chosen  # their ✓ changes a width
         if changed or self._chosen:

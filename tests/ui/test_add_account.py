@@ -12,6 +12,7 @@ from bc_tui.domain.models import (
     AuthorizationRequest,
     RelationStatus,
     RelationType,
+    RequestKind,
     RequestMethod,
     RequestStatus,
     TtAccountRole,
@@ -383,3 +384,24 @@ async def test_a_code_closed_with_escape_leaves_the_entry_as_it_was(tmp_path: Pa
         assert str(table.cells_of("vantage.gaming")[1]) == "Rejected"
         with pytest.raises(KeyError):
             table.row_index("fresh.one")
+
+
+async def test_the_list_ticks_only_while_a_row_counts_down(tmp_path: Path) -> None:
+    """Issue #8's idle row: the accounts list's once-a-second timer (a live request's time
+    left) woke the app every second with no countdown in the list, under a dialog too."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        screen = app.screen
+        assert isinstance(screen, TikTokAccountsScreen)
+        assert screen._ticker._active.is_set()  # the demo's request counts down
+        app.services.clock.advance(3600)  # (it ends)
+        app.data_changed()
+        await pilot.pause()
+        assert not screen._ticker._active.is_set()  # (Textual's Timer: paused)
+        app.services.linking.request_authorization(
+            as_user("ava"), "new.brand", RequestKind.REQUEST_ACCESS, (TtAccountRole.POST,)
+        )
+        app.data_changed()
+        await pilot.pause()
+        assert screen._ticker._active.is_set()
