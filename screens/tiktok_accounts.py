@@ -77,8 +77,16 @@ class TikTokAccountsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         # No super().on_mount(): Textual runs AreaScreen's handler too (a second load).
-        # Running only while a row has a countdown (`load`): an idle list wakes nothing.
+        # Running only while a row has a countdown (`load`) and no dialog is over the list:
+        # an idle list wakes nothing. (AreaScreen's suspend and resume run too.)
         self._ticker = self.set_interval(1.0, self._tick_pending, pause=True)
+
+    def on_screen_suspend(self) -> None:
+        self._ticker.pause()  # (under a dialog: it catches up when it resumes)
+
+    def on_screen_resume(self) -> None:
+        if self._pending:
+            self._ticker.resume()
 
     def _status_suffix(
         self, status: RelationStatus, pending_until: datetime | None

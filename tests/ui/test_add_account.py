@@ -388,7 +388,8 @@ async def test_a_code_closed_with_escape_leaves_the_entry_as_it_was(tmp_path: Pa
 
 async def test_the_list_ticks_only_while_a_row_counts_down(tmp_path: Path) -> None:
     """Issue #8's idle row: the accounts list's once-a-second timer (a live request's time
-    left) woke the app every second with no countdown in the list, under a dialog too."""
+    left) woke the app every second with no countdown in the list, and under a dialog (the
+    QR code's) that hides the list."""
     app = demo_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("2")
@@ -404,4 +405,8 @@ async def test_the_list_ticks_only_while_a_row_counts_down(tmp_path: Path) -> No
         )
         app.data_changed()
         await pilot.pause()
+        assert screen._ticker._active.is_set()
+        await pilot.press("question_mark")  # a dialog over the list: it waits
+        assert not screen._ticker._active.is_set()
+        await pilot.press("escape")
         assert screen._ticker._active.is_set()
