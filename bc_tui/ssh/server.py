@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import asyncssh
 
+from bc_tui.domain import labels
 from bc_tui.ssh.child import PtyChild
 from bc_tui.ssh.config import (
     ROLES,
@@ -137,10 +138,9 @@ class Session(asyncssh.SSHServerSession[bytes]):
         if self.server.closing:
             return "the server is shutting down"
         if len(self.server.sessions) >= self.server.options.max_sessions:
-            return (
-                f"all {self.server.options.max_sessions} demo seats are taken right now; "
-                "please try again in a few minutes"
-            )
+            seats = self.server.options.max_sessions
+            taken = "the demo seat is" if seats == 1 else f"all {seats:,} demo seats are"
+            return f"{taken} taken right now; please try again in a few minutes"
         return None
 
     def _refuse(self, reason: str) -> None:
@@ -459,8 +459,7 @@ async def serve(options: SshOptions, out: TextIO | None = None) -> int:
     key_path = options.host_key_path()
     print(
         f"bc-tui ssh: serving {options.db} on {options.host} port {server.port} "
-        f"(auth {options.auth}, up to {options.max_sessions} "
-        f"session{'' if options.max_sessions == 1 else 's'})",
+        f"(auth {options.auth}, up to {labels.count(options.max_sessions, 'session')})",
         file=out,
     )
     print(f"host key: ED25519 {server.fingerprint} ({key_path})", file=out)
@@ -479,7 +478,8 @@ async def serve(options: SshOptions, out: TextIO | None = None) -> int:
             loop.remove_signal_handler(sig)
         count = len(server.sessions)
         await server.stop()
-        print(f"bc-tui ssh: stopped ({count} sessions ended)", file=out, flush=True)
+        ended = labels.count(count, "session")
+        print(f"bc-tui ssh: stopped ({ended} ended)", file=out, flush=True)
     return 0
 
 

@@ -8,10 +8,12 @@ are real child processes: each wait is bounded and fails with the screen it saw.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import pty
 import shutil
+import signal
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,7 +27,7 @@ from bc_tui.clock import SystemClock
 from bc_tui.services.seed import load_demo
 from bc_tui.ssh.child import PtyChild, set_window_size
 from bc_tui.ssh.config import ConfigError, SshOptions, child_env, choose_color_system
-from bc_tui.ssh.server import TERMINAL_RESET, DemoServer
+from bc_tui.ssh.server import TERMINAL_RESET, DemoServer, serve
 from bc_tui.store.database import Store
 from bc_tui.store.repository import Repository
 from tests.e2e.ssh_terminal import WAIT, Terminal, connect
@@ -308,7 +310,7 @@ async def test_sessions_beyond_the_cap_are_refused(start_server: StartServer) ->
     await admin.wait_for("Ava Chen")
     status, message = await refusal(server, "phone", term_type="xterm", term_size=(80, 24))
     assert status == 1
-    assert "seats are taken" in message
+    assert "the demo seat is taken right now" in message  # (one seat: not "all 1 seats")
     assert len(server.sessions) == 1
     admin.close()
 
@@ -504,3 +506,30 @@ def test_the_command_refuses_auth_none_on_a_public_address(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert "--auth password" in err
+
+
+async def test_the_server_says_its_sessions_in_words(tmp_path: Path, demo_db: Path) -> None:
+    """`bc-tui ssh` with one seat said "up to 1 session" but, stopped, "1 sessions ended"."""
+    out = io.StringIO()
+    options = SshOptions(
+        db=demo_db,
+        host="127.0.0.1",
+        port=0,
+        host_key=tmp_path / "ssh_host_ed25519_key",
+        idle_timeout=None,
+        grace=1.0,
+        max_sessions=1,
+    )
+    serving = asyncio.create_task(serve(options, out))
+    deadline = time.monotonic() + WAIT
+    while "Ctrl+C stops the server." not in out.getvalue():
+        assert time.monotonic() < deadline and not serving.done(), out.getvalue()
+        await asyncio.sleep(0.01)
+    port = int(out.getvalue().split(" port ", 1)[1].split()[0])
+    admin = await Terminal.open(await connect(port, "admin"), 100, 30)
+    await admin.wait_for("Ava Chen")
+    os.kill(os.getpid(), signal.SIGTERM)  # (serve's own handler takes it)
+    assert await asyncio.wait_for(serving, WAIT) == 0
+    said = out.getvalue()
+    assert "up to 1 session)" in said
+    assert "bc-tui ssh: stopped (1 session ended)" in said
