@@ -12,6 +12,7 @@ presses a key, the key under the pointer is highlighted and shows its tooltip.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import takewhile
 from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
@@ -102,16 +103,16 @@ class KeysFooter(Widget, can_focus=False):
 
     @property
     def keys(self) -> list[BarKey]:
-        """The keys as drawn at the bar's width, in order, the palette's last; a key cut off
-        by the palette's is left out, as is one that has no room at all."""
+        """The keys as drawn at the bar's width, in order, the palette's last. A key that
+        does not fit whole before the palette's is left out, and so are those after it (a
+        narrow terminal): half a key ("b S") said nothing; `?`, first, lists them all."""
         self._read_keys()
         width = self.size.width
         palette = self._palette
         room = width - (_palette_width(palette) if palette is not None else 0)
-        shown = [key for key in self._keys if key.start < room]
+        shown = list(takewhile(lambda key: key.end <= room, self._keys))
         if palette is not None:
-            start = width - _palette_width(palette)
-            shown.append(palette._replace(start=start, end=width))
+            shown.append(palette._replace(start=room, end=width))
         return shown
 
     def _read_keys(self) -> None:
@@ -145,11 +146,11 @@ class KeysFooter(Widget, can_focus=False):
         self._hover = None
 
     def render(self) -> Text:
-        self._read_keys()
+        keys = self.keys
+        palette = keys.pop() if self._palette is not None else None
         line = Text(no_wrap=True, end="")
-        for key in self._keys:
+        for key in keys:
             line.append_text(self._draw_key(key, f" {key.display} ", f"{key.description} "))
-        palette = self._palette
         room = self.size.width - (_palette_width(palette) if palette is not None else 0)
         line.truncate(max(0, room), pad=True)
         if palette is not None:

@@ -165,3 +165,20 @@ async def test_the_sidebar_says_the_short_names_where_the_long_ones_do_not_fit(
         await pilot.press("2")
         nav = app.screen.query_one(NavSidebar)
         assert nav.render_line(1).text.strip() == label
+
+
+@pytest.mark.parametrize("width", [80, 100])
+async def test_a_key_without_room_is_left_out_not_cut(tmp_path: Path, width: int) -> None:
+    """At 100 columns TikTok accounts' bar ended "b S▏^p palette": half a key says nothing
+    (and a click on it pressed b). Keys that do not fit whole are left out; ? lists them."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.press("2")
+        bar = app.screen.query_one(KeysFooter)
+        *keys, palette = bar.keys
+        drawn = bar.render_line(0).text
+        for key in keys:
+            assert drawn[key.start : key.end] == f" {key.display} {key.description} "
+        assert drawn[keys[-1].end : palette.start].strip() == ""
+        assert drawn[palette.start :] == "▏^p palette "
+        assert len(keys) < 11  # (some keys left out: the test is about them)
