@@ -114,6 +114,16 @@ class ServicesApp(App[None]):
             self._held = []
             self._hold_timer = self.set_timer(HOLD_KEYS_AT_MOST, self.release_keys)
 
+    def hand_on_first(self, event: events.Key) -> None:
+        """Hand `event` on ahead of the keys held back since (see `run_after_keys`): a key
+        whose binding found, once the keys before it were handled, that it was not for the
+        screen now on top (`/` typed right behind the `a` that opened a dialog: a pasted
+        address's "https://")."""
+        if self._held is None:
+            self.post_message(event)
+        else:
+            self._held.insert(0, event)
+
     def drop_held_keys(self) -> None:
         """Let go of the keys kept back so far, unhanded: they were typed at a form that is
         gone now (see `Dialog.action_after_typing`)."""

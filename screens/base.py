@@ -12,7 +12,7 @@ import asyncio
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -200,8 +200,9 @@ class AreaScreen(Screen[None]):
 
         async def open_on_top() -> None:
             screen = self.app.screen
-            if not isinstance(screen, AreaScreen):
-                return  # (a key before `/` opened a dialog)
+            if not isinstance(screen, AreaScreen):  # (a key before `/` opened a dialog)
+                self.bc_app.hand_on_first(events.Key("slash", "/"))  # typed into it
+                return
             opened = asyncio.Event()
 
             async def open_filter() -> None:

@@ -354,6 +354,20 @@ async def test_enters_typed_in_one_burst_with_the_handle_choose_the_option(
         assert app.screen.handle == "xy"
 
 
+async def test_a_slash_typed_right_behind_a_reaches_the_dialog(tmp_path: Path) -> None:
+    """A profile's address pasted right after `a` lost its first "/" ("https:/www…"): the
+    area's `/` took it, found the dialog on top, and dropped it."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        burst(app, "a", *"https://www.tiktok.com/@new.brand")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, AddAccountDialog)
+        field = app.screen.query_one(Input)
+        assert field.value == "https://www.tiktok.com/@new.brand"
+
+
 async def test_the_columns_fit_again_once_a_claim_is_over(tmp_path: Path) -> None:
     """A claim of an account with access granted shows "Active · claim 05:00": Status grew
     to fit it and stayed that wide once the claim was over, the names cut at 120 columns."""
