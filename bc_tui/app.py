@@ -378,6 +378,21 @@ class BusinessCenterApp(AreasAheadApp):
         )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        if not screen.is_modal:
+            yield from self._global_commands()
+        yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
+        if isinstance(screen, AreaScreen | Dialog):
+            for title, help_text, action in screen.screen_commands():
+                yield SystemCommand(title, help_text, lambda a=action: screen.run_palette_action(a))
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's own panel: ours above lists every key
+                yield command
+
+    def _global_commands(self) -> Iterable[SystemCommand]:
+        """What the global keys do (1-5, p, u, b), the Business Center's settings and an
+        invitation's acceptance: not offered over a dialog, whose keys reach only it (the
+        palette's "Go to Members" left an Add account dialog open behind, on TikTok
+        accounts, to come back to with 2)."""
         for key, area, label in AREAS:
             yield SystemCommand(f"Go to {label}", f"Key {key}", lambda a=area: self.action_area(a))
         yield SystemCommand(
@@ -391,7 +406,6 @@ class BusinessCenterApp(AreasAheadApp):
         yield SystemCommand(
             "Security settings", "Email domains new members may have (Admins)", self.action_security
         )
-        yield SystemCommand("Keys", "Key ? — every key that works here", self.action_keys)
         member = self.member
         if member is not None and member.relation_status is MemberStatus.PENDING:
             yield SystemCommand(
@@ -399,12 +413,6 @@ class BusinessCenterApp(AreasAheadApp):
                 f"Join {self.title} (you are invited)",
                 self.action_accept_invitation,
             )
-        if isinstance(screen, AreaScreen | Dialog):
-            for title, help_text, action in screen.screen_commands():
-                yield SystemCommand(title, help_text, lambda a=action: screen.run_palette_action(a))
-        for command in super().get_system_commands(screen):
-            if command.title != "Keys":  # Textual's own panel: ours above lists every key
-                yield command
 
 
 def _dialog_moving(dialog: Screen[Any], tables: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -248,6 +248,21 @@ async def test_the_palette_lists_each_command_once(tmp_path: Path) -> None:
         assert "Filter TikTok accounts" in titles
 
 
+async def test_over_a_dialog_the_palette_offers_only_what_reaches_it(tmp_path: Path) -> None:
+    """The global keys (1-5, p, u, b) do nothing over a dialog, but the palette offered them:
+    "Go to Members" left the Add account dialog open behind, on TikTok accounts."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert not [title for title in titles if title.startswith("Go to ")]
+        assert not {"Show or hide the phone", "Switch acting user", "Security settings"} & {*titles}
+        assert "Keys" in titles
+        await pilot.press("escape")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Go to Members" in titles and "Switch acting user" in titles
+
+
 @pytest.mark.parametrize(
     "screen", [AssetsScreen, TikTokAccountsScreen, MembersScreen, BillingScreen, ActivityScreen]
 )
