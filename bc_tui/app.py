@@ -260,9 +260,15 @@ class BusinessCenterApp(AreasAheadApp):
         if session.visible:
             self.services.phone.settle(session.nav)
         screen = self.screen
+        if isinstance(screen, AreaScreen) and session.visible:
+            screen.keep_focus()
         if isinstance(screen, AreaScreen | QrDialog):
             screen.sync_phone(focus=session.visible)
-        if not session.visible:
+        if session.visible:
+            return
+        if isinstance(screen, AreaScreen):
+            screen.focus_back()
+        else:
             screen.focus_next()
 
     def action_area(self, area: str) -> None:

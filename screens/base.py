@@ -29,6 +29,8 @@ from bc_tui.widgets.nav import NavSidebar
 from bc_tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from bc_tui.app import BusinessCenterApp
 
 
@@ -66,6 +68,7 @@ class AreaScreen(Screen[None]):
         super().__init__()
         self._generation = -1
         self._viewable = True  # (see `set_viewable`)
+        self._focus_back: Widget | None = None  # (see `keep_focus`)
         # A new screen is styled as it mounts. Marked as already current, Textual does not
         # also re-parse every stylesheet and restyle the whole app (twice) the first time an
         # area is shown: that was 100-150 ms of each first visit. (A private attribute: Textual
@@ -191,6 +194,8 @@ class AreaScreen(Screen[None]):
         if bar is None:
             bar = FilterBar(self.FILTER_PLACEHOLDER)
             await self.query_one("#body").mount(bar, before=0)
+        if self.focused is not bar:
+            self.keep_focus()
         bar.open()
 
     def action_filter(self) -> None:
@@ -247,17 +252,33 @@ class AreaScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.focus_table()
+        self.focus_back()
 
     @on(FilterBar.Cleared)
     def _filter_cleared(self) -> None:
         self.load()
-        self.focus_table()
+        self.focus_back()
 
     def focus_table(self) -> None:
         tables = self.query(VirtualTable)
         if tables:
             tables.first().focus()
+
+    def keep_focus(self) -> None:
+        """Remember what has the focus, for `focus_back` (before the filter or the phone
+        takes it)."""
+        self._focus_back = self.focused
+
+    def focus_back(self) -> None:
+        """Focus what had it before the filter or the phone took it, if it can still have
+        it; else the table. (The table always took it: closing the filter left the phone
+        without the keys, and closing the phone gave them to an applied filter's text, for
+        the next key to replace.)"""
+        back, self._focus_back = self._focus_back, None
+        if back is not None and back.is_attached and back.focusable:
+            self.set_focus(back)
+        else:
+            self.focus_table()
 
     def screen_commands(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for the command palette; actions run on this screen."""

@@ -519,3 +519,36 @@ async def test_a_code_pasted_on_the_scanner_keeps_every_digit(tmp_path: Path) ->
         await pilot.pause()
         assert code.value == "ab1c9"
         assert "Scan" in phone_text(app)  # (no item was tapped)
+
+
+async def test_closing_the_phone_gives_the_keys_back_to_the_list(tmp_path: Path) -> None:
+    """With a filter applied, p p (the phone shown and hidden) gave the keys to the filter's
+    text, selected: the next key (x, meant to remove an account) replaced it."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "slash", Typed("north"), "enter")
+        assert isinstance(app.focused, VirtualTable)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.query_one(PhonePane).has_focus_within
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.focused, VirtualTable)
+        assert app.screen.query_one("#filter", Input).value == "north"
+
+
+async def test_the_filter_gives_the_keys_back_to_the_phone(tmp_path: Path) -> None:
+    """/ then esc with the phone holding the keys left them with the list: the phone on
+    screen, its keys gone from the bar."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "p")
+        await pilot.pause()
+        pane = app.screen.query_one(PhonePane)
+        assert pane.has_focus_within
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.focused, Input) and app.focused.id == "filter"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pane.has_focus_within
