@@ -12,6 +12,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 
 from bc_tui.shell import DataChanged, ServicesApp
+from bc_tui.widgets.footer import KeysFooter
 
 ResultType = TypeVar("ResultType")
 
@@ -85,8 +86,16 @@ class Dialog(ModalScreen[ResultType]):
     def on_data_changed(self, _: DataChanged) -> None:
         self._catch_up()
 
+    def on_screen_suspend(self) -> None:
+        """Under another screen (`?`, the palette, a confirmation) the key bar goes, as an
+        area's does: it listed this dialog's keys under a screen they do not reach."""
+        for bar in self.query(KeysFooter):
+            bar.visible = False
+
     def on_screen_resume(self) -> None:
         """On top again (a confirmation or the palette closed): a change made meanwhile."""
+        for bar in self.query(KeysFooter):
+            bar.visible = True
         if self._generation != cast(ServicesApp, self.app).generation:
             self._catch_up()
 

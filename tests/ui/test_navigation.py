@@ -776,6 +776,23 @@ async def test_under_a_dialog_the_screens_key_bar_goes(tmp_path: Path) -> None:
         assert footer.visible
 
 
+async def test_under_the_keys_a_dialogs_key_bar_goes(tmp_path: Path) -> None:
+    """`?` over the Add account dialog left the dialog's bar in sight (⏎ Next, esc Cancel),
+    listing keys that do not reach it while the keys are open."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2", "a")
+        dialog = app.screen
+        footer = dialog.query_one(KeysFooter)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        assert not footer.visible
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dialog and footer.visible
+
+
 async def test_a_long_name_is_cut_in_the_lists_and_whole_in_the_filter(tmp_path: Path) -> None:
     """A 100-character ad account name made the Name column as wide, and every column after
     it was off the screen. Lists cut it to 32 cells; the filter still finds its end."""
