@@ -41,7 +41,7 @@ class NavSidebar(Widget):
         self.current = current
         self._hover: int | None = None  # the line under the pointer
 
-    def label(self, line: int) -> str:
+    def _label(self, line: int) -> str:
         """Line `line`'s words: its key and area, short if the whole name does not fit."""
         key, area, name = AREAS[line]
         full = f"{key} {name}"
@@ -60,7 +60,7 @@ class NavSidebar(Widget):
             else:
                 style = self.get_component_rich_style("nav--item")
             # The padding, the words and the rest apart, as a padded Static paints them.
-            words = self.label(line)[: max(0, width - 2)]
+            words = self._label(line)[: max(0, width - 2)]
             lines.append(" ", style)
             lines.append(words, style)
             lines.append(" " * (width - 1 - len(words)), style)
