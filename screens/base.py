@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from bc_tui.app import BusinessCenterApp
+    from bc_tui.widgets.phone import PhonePane
 
 
 def business_app(node: DOMNode) -> BusinessCenterApp:
@@ -263,6 +264,9 @@ class AreaScreen(Screen[None]):
         tables = self.query(VirtualTable)
         if tables:
             tables.first().focus()
+
+    def on_phone_pane_keys_back(self, _: PhonePane.KeysBack) -> None:
+        self.focus_back()  # (the phone's module loads with the phone: named here by type only)
 
     def keep_focus(self) -> None:
         """Remember what has the focus, for `focus_back` (before the filter or the phone

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
@@ -91,6 +92,10 @@ class PhonePane(Vertical):
         Binding("1", "pick(1)", "Phone: tap item", key_display="1-9"),
         *(Binding(str(n), f"pick({n})", f"Item {n}", show=False) for n in range(2, 10)),
     ]
+
+    class KeysBack(Message):
+        """Escape at the phone's first page: the keys go back to where they were before the
+        phone took them, which the screen knows (`AreaScreen.focus_back`)."""
 
     def __init__(self) -> None:
         super().__init__(id="phone")
@@ -270,9 +275,10 @@ class PhonePane(Vertical):
                 title="Phone",
             )
             return
-        # At the top: hand the keys back to the screen (the phone's own screen, `bc-tui
-        # phone`, has nothing else to give them to: they come round to the phone again).
-        self.screen.focus_next()
+        # At the top: hand the keys back to the screen. (Its next widget took them, and over
+        # an applied filter that was the filter's text, for the next key to replace. The
+        # phone's own screen, `bc-tui phone`, has nothing else to give them to.)
+        self.post_message(self.KeysBack())
 
     def on_key(self, event: events.Key) -> None:
         """On the scanner, what is typed is the code: it goes into the code's field, as on

@@ -552,3 +552,19 @@ async def test_the_filter_gives_the_keys_back_to_the_phone(tmp_path: Path) -> No
         await pilot.press("escape")
         await pilot.pause()
         assert pane.has_focus_within
+
+
+async def test_escape_at_the_phones_first_page_gives_the_keys_back_to_the_list(
+    tmp_path: Path,
+) -> None:
+    """With a filter applied, escape at the phone's first page gave the keys to the next
+    widget round, the filter's text: the next key replaced it."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "slash", Typed("mira"), "enter", "p")
+        await pilot.pause()
+        assert app.screen.query_one(PhonePane).has_focus_within
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, VirtualTable)
+        assert app.screen.query_one("#filter", Input).value == "mira"
