@@ -285,8 +285,10 @@ class ServicesApp(App[None]):
 
 
 #: Seconds keys are kept back at most (`ServicesApp.hold_keys`): what is waited for takes
-#: milliseconds, unless it never comes (its dialog was closed meanwhile).
-HOLD_KEYS_AT_MOST = 0.5
+#: milliseconds, unless it never comes (its dialog was closed meanwhile), or the app is
+#: slow (a dialog's first opening on a busy machine took over 0.5 s, the hold's limit then,
+#: and the keys let go meanwhile landed out of order: "https:w.brand//www.tiktok…").
+HOLD_KEYS_AT_MOST = 2.0
 #: Seconds between the app's own full garbage collections (see `ServicesApp._settled`).
 COLLECT_EVERY = 10.0
 #: Seconds between two looks at whether the terminal is still there.

@@ -249,7 +249,7 @@ async def test_keys_kept_back_are_handed_on_even_if_nothing_releases_them(
         burst(app, "3", "i")
         await pilot.pause()
         assert isinstance(app.screen, TikTokAccountsScreen)  # kept back
-        for _ in range(40):  # bounded: 2 s, four times the hold's limit
+        for _ in range(160):  # bounded: 8 s, four times the hold's limit
             if not isinstance(app.screen, TikTokAccountsScreen):
                 break
             await pilot.pause(0.05)
