@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from bc_tui.domain import labels
+from bc_tui.domain import labels, validation
+from bc_tui.domain.errors import ValidationError
 from bc_tui.domain.models import RequestKind
 from bc_tui.screens.base import business_app
 from bc_tui.screens.dialog import Dialog
@@ -99,11 +100,17 @@ class AddAccountDialog(Dialog[tuple[str, RequestKind] | None]):
         self.query_one("#error", Static).display = False
 
     def action_proceed(self) -> None:
-        """Enter: from the handle to the options; on an option, choose it."""
+        """Enter: from the handle to the options (if it is a handle at all: "/x" went on to
+        the options and was refused only once one was chosen); on an option, choose it."""
         if isinstance(self.focused, ChoiceCard):
             self.focused.action_choose()
-        else:
-            self.query_one(ChoiceCard).focus()
+            return
+        try:
+            validation.handle(self.query_one("#handle", Input).value)
+        except ValidationError as error:
+            self._show_error(str(error))
+            return
+        self.query_one(ChoiceCard).focus()
 
     def action_card(self, step: int) -> None:
         cards = list(self.query(ChoiceCard))

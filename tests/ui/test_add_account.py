@@ -104,7 +104,9 @@ async def test_a_bad_handle_is_explained_in_the_dialog(tmp_path: Path) -> None:
         app.screen.query_one("#handle").value = ""
         await play(pilot, Typed("northwind.coffee"), "enter", "enter")
         assert "already owns @northwind.coffee" in text_of(app, "#error")
-        await play(pilot, "backspace", Typed("x"), "enter")  # corrected: on to the options
+        # Corrected (the field's text is selected again: backspace clears it): on to the
+        # options, and the error goes.
+        await play(pilot, "backspace", Typed("new.brand"), "enter")
         assert not app.screen.query_one("#error").display  # (it said "already owns" still)
 
 
@@ -366,6 +368,18 @@ async def test_a_slash_typed_right_behind_a_reaches_the_dialog(tmp_path: Path) -
         assert isinstance(app.screen, AddAccountDialog)
         field = app.screen.query_one(Input)
         assert field.value == "https://www.tiktok.com/@new.brand"
+
+
+async def test_what_is_not_a_handle_is_said_at_the_first_enter(tmp_path: Path) -> None:
+    """ "/x" went on to the options at the first enter, and was refused only once one was
+    chosen."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await play(pilot, "2", "a", Typed("/x"), "enter")
+        await pilot.pause()
+        error = app.screen.query_one("#error", Static)
+        assert error.display and "is not a TikTok handle" in str(error.render())
+        assert app.focused is app.screen.query_one("#handle", Input)
 
 
 async def test_the_columns_fit_again_once_a_claim_is_over(tmp_path: Path) -> None:
