@@ -46,7 +46,7 @@ class QrCountdown(Static):
     def stop(self) -> None:
         """Nothing to count down (the request was answered or cancelled)."""
         self._expires_at = None
-        self.update("")
+        self._show(Text(""))
 
     def tick(self) -> None:
         if self._expires_at is None:
@@ -60,10 +60,15 @@ class QrCountdown(Static):
         text.append("░" * (BAR_WIDTH - filled), style="dim")
         if left == 0:
             text = Text("00:00 expired", style="bold")
-        # Only a text of another width is laid out again: every second, a layout of the whole
-        # dialog for a text of the same width was most of the CPU the open dialog used.
-        self.update(text, layout=text.cell_len != self._width)
-        self._width = text.cell_len
+        self._show(text)
         if left == 0 and not self._announced:
             self._announced = True
             self.post_message(self.Expired())
+
+    def _show(self, text: Text) -> None:
+        """Draw `text`, laying it out only if its width is not the last one's: every second,
+        a layout of the whole dialog for a text of the same width was most of the CPU the
+        open dialog used. (Every text goes through here, or a stop's empty text would leave
+        the width of the one before it, and the next code's text would not be laid out.)"""
+        self.update(text, layout=text.cell_len != self._width)
+        self._width = text.cell_len

@@ -82,3 +82,6 @@ async def test_a_tick_lays_out_only_a_text_of_another_width(
         assert layouts[-1] is True
         countdown.start(clock.now(), clock.now() + timedelta(seconds=60))  # wide again
         assert layouts[-1] is True
+        countdown.stop()  # (answered: no text)
+        countdown.start(clock.now(), clock.now() + timedelta(seconds=60))  # a new code
+        assert layouts[-2:] == [True, True]
